@@ -1,0 +1,570 @@
+//! `cairn`: the command-line front end. Each command is one call into cairn-core;
+//! this file only parses arguments, reads secrets and prints results.
+#![forbid(unsafe_code)]
+
+mod input;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use cairn_core::{
+    AddFile, Category, Error, Incident, KdfCost, Occurred, OpenOptions, Person, Role, Vault,
+    VerifyOptions,
+};
+use clap::{Args, Parser, Subcommand};
+
+use crate::input::{read_new_passphrase, read_passphrase, read_recovery_code};
+use crate::output::{print_json, Out};
+
+/// Set by tests only: makes the passphrase KDF fast and insecure (see README).
+const TEST_KDF_ENV: &str = "CAIRN_TEST_INSECURE_KDF";
+
+#[derive(Parser)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Cairn keeps evidence of abuse encrypted on this computer, with a record that shows nothing was changed.",
+    after_help = "The passphrase is asked for on the terminal, or read from the first line of --passphrase-file.\n\
+                  Exit codes: 0 ok, 1 verify found problems, 2 usage or I/O error, 3 wrong passphrase or recovery code."
+)]
+struct Cli {
+    /// The vault folder (default: the platform data folder).
+    #[arg(long, env = "CAIRN_VAULT", global = true, value_name = "DIR")]
+    vault: Option<PathBuf>,
+    /// Read the passphrase from the first line of FILE instead of asking.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a vault; the recovery code is printed once.
+    Init {
+        /// Print {"vault", "recovery_code"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Incidents: what happened.
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Original files: photos, recordings, documents.
+    #[command(subcommand)]
+    File(FileCmd),
+    /// People involved.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Link two items (an incident and a file or person).
+    Link {
+        /// First item id.
+        a: String,
+        /// Second item id.
+        b: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a link (the removal is recorded).
+    Unlink {
+        /// Link id.
+        link: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every item.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one item.
+    Show {
+        /// Item id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every version of an item and what changed.
+    History {
+        /// Item id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a file's original bytes exactly.
+    Extract {
+        /// File item id.
+        id: String,
+        /// Where to write (must not exist).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Remove an item's content for good, leaving a visible tombstone.
+    Redact {
+        /// Item id.
+        id: String,
+        /// Why (kept on record).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Change the passphrase.
+    Passwd {
+        /// Read the new passphrase from the first line of FILE.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Set a new passphrase using the recovery code.
+    Recover {
+        /// Read the recovery code from the first line of FILE.
+        #[arg(long, value_name = "FILE")]
+        recovery_code_file: Option<PathBuf>,
+        /// Read the new passphrase from the first line of FILE.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Check everything: chain, items, files, checkpoints, database pages.
+    Verify {
+        /// Skip decrypting file contents.
+        #[arg(long)]
+        quick: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the chain's entry headers (JSON Lines with --json).
+    Chain {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Clone)]
+struct IncidentArgs {
+    /// A short title.
+    #[arg(long)]
+    title: Option<String>,
+    /// What happened, in your own words.
+    #[arg(long, conflicts_with = "body_file")]
+    body: Option<String>,
+    /// Read what happened from a file.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+    /// When it happened: 2026-11-03 or 2026-11-03T21:40:00+00:00.
+    #[arg(long, value_name = "WHEN")]
+    occurred_at: Option<String>,
+    /// End of a time range.
+    #[arg(long, value_name = "WHEN")]
+    occurred_until: Option<String>,
+    /// The time is approximate.
+    #[arg(long)]
+    approximate: bool,
+    /// Category (repeat for several), e.g. threats, coercive-control.
+    #[arg(long = "category", value_name = "C")]
+    categories: Vec<String>,
+    /// Where it happened.
+    #[arg(long)]
+    location: Option<String>,
+    /// The exact words said.
+    #[arg(long)]
+    words_said: Option<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum NoteCmd {
+    /// Record an incident.
+    Add {
+        #[command(flatten)]
+        fields: IncidentArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a new version of an incident (the old one is kept).
+    Edit {
+        /// Incident id.
+        id: String,
+        #[command(flatten)]
+        fields: IncidentArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FileCmd {
+    /// Add files; prints each new id with its SHA-256.
+    Add {
+        /// Files to add.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Link each file to this incident.
+        #[arg(long, value_name = "ID")]
+        note: Option<String>,
+        /// How the file was acquired, e.g. "photo taken on my phone".
+        #[arg(long)]
+        acquired: Option<String>,
+        /// One JSON object per line, printed as each file is committed.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Clone)]
+struct PersonArgs {
+    /// Name.
+    #[arg(long)]
+    name: Option<String>,
+    /// harming, witness, officer, professional or other.
+    #[arg(long)]
+    role: Option<String>,
+    /// Collar number (officers).
+    #[arg(long)]
+    collar_number: Option<String>,
+    /// Police force.
+    #[arg(long)]
+    force: Option<String>,
+    /// Organisation.
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Relationship to you.
+    #[arg(long)]
+    relationship: Option<String>,
+    /// Notes.
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum PersonCmd {
+    /// Record a person.
+    Add {
+        #[command(flatten)]
+        fields: PersonArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a new version of a person.
+    Edit {
+        /// Person id.
+        id: String,
+        #[command(flatten)]
+        fields: PersonArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cairn: {e}");
+            ExitCode::from(if e.is_wrong_secret() { 3 } else { 2 })
+        }
+    }
+}
+
+fn vault_dir(cli: &Cli) -> Result<PathBuf, Error> {
+    cli.vault
+        .clone()
+        .or_else(Vault::default_dir)
+        .ok_or_else(|| {
+            Error::Invalid("No vault folder: give --vault DIR or set CAIRN_VAULT.".into())
+        })
+}
+
+fn test_kdf() -> bool {
+    std::env::var_os(TEST_KDF_ENV).is_some_and(|v| v == "1")
+}
+
+fn kdf_cost() -> KdfCost {
+    if test_kdf() {
+        KdfCost::InsecureTestOnly
+    } else {
+        KdfCost::Calibrated
+    }
+}
+
+fn open(cli: &Cli) -> Result<Vault, Error> {
+    let dir = vault_dir(cli)?;
+    if !Vault::exists(&dir) {
+        return Err(Error::NoVault(dir));
+    }
+    let pass = read_passphrase(cli.passphrase_file.as_deref(), "Passphrase: ")?;
+    Vault::open(
+        &dir,
+        &pass,
+        OpenOptions {
+            allow_insecure_kdf: test_kdf(),
+        },
+    )
+}
+
+fn apply_incident(mut inc: Incident, f: IncidentArgs) -> Result<Incident, Error> {
+    if let Some(t) = f.title {
+        inc.title = t;
+    }
+    if let Some(b) = f.body {
+        inc.body = b;
+    }
+    if let Some(p) = f.body_file {
+        inc.body = std::fs::read_to_string(&p)
+            .map_err(|e| Error::Invalid(format!("Could not read {} ({e}).", p.display())))?;
+    }
+    if let Some(start) = f.occurred_at {
+        inc.occurred = Some(Occurred {
+            start,
+            end: f.occurred_until.clone(),
+            approximate: f.approximate,
+        });
+    } else if f.occurred_until.is_some() || f.approximate {
+        match &mut inc.occurred {
+            Some(o) => {
+                if f.occurred_until.is_some() {
+                    o.end = f.occurred_until;
+                }
+                o.approximate |= f.approximate;
+            }
+            None => {
+                return Err(Error::Invalid(
+                    "Give --occurred-at with --occurred-until or --approximate.".into(),
+                ))
+            }
+        }
+    }
+    if !f.categories.is_empty() {
+        inc.categories = f
+            .categories
+            .iter()
+            .map(|c| Category::parse(c))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(l) = f.location {
+        inc.location = l;
+    }
+    if let Some(w) = f.words_said {
+        inc.words_said = w;
+    }
+    if !f.tags.is_empty() {
+        inc.tags = f.tags;
+    }
+    Ok(inc)
+}
+
+fn apply_person(mut p: Person, f: PersonArgs) -> Result<Person, Error> {
+    if let Some(n) = f.name {
+        p.name = n;
+    }
+    if let Some(r) = f.role {
+        p.role = Role::parse(&r)?;
+    }
+    let set = |field: &mut String, v: Option<String>| {
+        if let Some(v) = v {
+            *field = v;
+        }
+    };
+    set(&mut p.collar_number, f.collar_number);
+    set(&mut p.force, f.force);
+    set(&mut p.organisation, f.organisation);
+    set(&mut p.relationship, f.relationship);
+    set(&mut p.notes, f.notes);
+    Ok(p)
+}
+
+fn current_record<T: serde::de::DeserializeOwned>(vault: &Vault, id: &str) -> Result<T, Error> {
+    let detail = vault.show(id)?;
+    let rec = detail
+        .record
+        .ok_or_else(|| Error::Redacted(detail.id.clone()))?;
+    serde_json::from_value(rec)
+        .map_err(|_| Error::Invalid(format!("{} is not that kind of item.", detail.id)))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let out = Out::new();
+    match &cli.cmd {
+        Cmd::Init { json } => {
+            let dir = vault_dir(&cli)?;
+            if Vault::exists(&dir) {
+                return Err(Error::FolderNotEmpty(dir));
+            }
+            let pass = read_new_passphrase(cli.passphrase_file.as_deref())?;
+            if test_kdf() {
+                eprintln!("cairn: warning: {TEST_KDF_ENV}=1 — this vault uses a fast, insecure passphrase setting meant only for tests.");
+            }
+            let (_vault, code) = Vault::init(&dir, &pass, kdf_cost())?;
+            if *json {
+                print_json(
+                    &serde_json::json!({"vault": dir, "recovery_code": code.display().as_str()}),
+                );
+            } else {
+                output::print_init(&dir, &code.display());
+            }
+        }
+        Cmd::Note(NoteCmd::Add { fields, json }) => {
+            let mut vault = open(&cli)?;
+            let f = fields.clone();
+            if f.title.is_none() {
+                return Err(Error::Invalid(
+                    "An incident needs a title: give --title.".into(),
+                ));
+            }
+            let added = vault.add_incident(apply_incident(Incident::default(), f)?)?;
+            out.added("Recorded incident", &added, *json);
+        }
+        Cmd::Note(NoteCmd::Edit { id, fields, json }) => {
+            let mut vault = open(&cli)?;
+            let inc = apply_incident(current_record(&vault, id)?, fields.clone())?;
+            let added = vault.edit_incident(id, inc)?;
+            out.added("Recorded a new version of", &added, *json);
+        }
+        Cmd::File(FileCmd::Add {
+            paths,
+            note,
+            acquired,
+            json,
+        }) => {
+            let mut vault = open(&cli)?;
+            let cancel = AtomicBool::new(false);
+            let opts = AddFile {
+                acquired: acquired.clone().unwrap_or_default(),
+                link_to: note.clone(),
+                progress: &|_| {},
+                cancel: &cancel,
+            };
+            for p in paths {
+                let added = vault.add_file(p, &opts)?;
+                out.file_added(&added, *json);
+            }
+        }
+        Cmd::Person(PersonCmd::Add { fields, json }) => {
+            let mut vault = open(&cli)?;
+            let f = fields.clone();
+            let (Some(name), Some(role)) = (f.name.clone(), f.role.clone()) else {
+                return Err(Error::Invalid("A person needs --name and --role.".into()));
+            };
+            let base = Person {
+                name,
+                role: Role::parse(&role)?,
+                collar_number: String::new(),
+                force: String::new(),
+                organisation: String::new(),
+                relationship: String::new(),
+                notes: String::new(),
+            };
+            let added = vault.add_person(apply_person(base, f)?)?;
+            out.added("Recorded person", &added, *json);
+        }
+        Cmd::Person(PersonCmd::Edit { id, fields, json }) => {
+            let mut vault = open(&cli)?;
+            let p = apply_person(current_record(&vault, id)?, fields.clone())?;
+            let added = vault.edit_person(id, p)?;
+            out.added("Recorded a new version of", &added, *json);
+        }
+        Cmd::Link { a, b, json } => {
+            let mut vault = open(&cli)?;
+            let added = vault.link(a, b)?;
+            out.added("Recorded link", &added, *json);
+        }
+        Cmd::Unlink { link, json } => {
+            let mut vault = open(&cli)?;
+            let added = vault.unlink(link)?;
+            out.added("Recorded the removal of", &added, *json);
+        }
+        Cmd::List { json } => {
+            let vault = open(&cli)?;
+            let items = vault.list()?;
+            if *json {
+                print_json(&items);
+            } else {
+                output::print_list(&items);
+            }
+        }
+        Cmd::Show { id, json } => {
+            let vault = open(&cli)?;
+            let d = vault.show(id)?;
+            if *json {
+                print_json(&d);
+            } else {
+                output::print_detail(&d);
+            }
+        }
+        Cmd::History { id, json } => {
+            let vault = open(&cli)?;
+            let h = vault.history(id)?;
+            if *json {
+                print_json(&h);
+            } else {
+                output::print_history(&h);
+            }
+        }
+        Cmd::Extract { id, out: path } => {
+            let vault = open(&cli)?;
+            let x = vault.extract(id, path)?;
+            println!(
+                "Wrote {} bytes to {}; SHA-256 {} matches the record.",
+                x.size,
+                path.display(),
+                x.sha256
+            );
+        }
+        Cmd::Redact { id, reason } => {
+            let mut vault = open(&cli)?;
+            let added = vault.redact(id, reason)?;
+            println!(
+                "Redacted {}: its content is gone for good. A tombstone with its hashes, the time and your reason is chain entry {}.",
+                added.id, added.seq
+            );
+        }
+        Cmd::Passwd {
+            new_passphrase_file,
+        } => {
+            let mut vault = open(&cli)?;
+            let new = read_new_passphrase(new_passphrase_file.as_deref())?;
+            vault.change_passphrase(&new, kdf_cost())?;
+            println!("Passphrase changed. Your recovery code still works.");
+        }
+        Cmd::Recover {
+            recovery_code_file,
+            new_passphrase_file,
+        } => {
+            let dir = vault_dir(&cli)?;
+            if !Vault::exists(&dir) {
+                return Err(Error::NoVault(dir));
+            }
+            let code = read_recovery_code(recovery_code_file.as_deref())?;
+            let mut vault = Vault::open_with_recovery(
+                &dir,
+                &code,
+                OpenOptions {
+                    allow_insecure_kdf: test_kdf(),
+                },
+            )?;
+            let new = read_new_passphrase(new_passphrase_file.as_deref())?;
+            vault.change_passphrase(&new, kdf_cost())?;
+            println!("New passphrase set. Your recovery code still works; keep it safe.");
+        }
+        Cmd::Verify { quick, json } => {
+            let vault = open(&cli)?;
+            let report = vault.verify(VerifyOptions { quick: *quick }, &|_, _| {})?;
+            if *json {
+                print_json(&report);
+            } else {
+                output::print_report(&report);
+            }
+            return Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        Cmd::Chain { json } => {
+            let vault = open(&cli)?;
+            output::print_chain(&vault.chain()?, *json);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,533 @@
+//! Encrypted blob files: every original file (and every thumbnail) lives in
+//! `blobs/<2 hex>/<32 hex>` as chunked XChaCha20-Poly1305 under a random key that is
+//! kept only in the encrypted database.
+//!
+//! Layout (see docs/FORMAT.md): a 48-byte header — `CAIRNBLB`, version 1, log2 of the
+//! chunk size (16), two zero bytes, the 16-byte blob id, a 19-byte nonce prefix, one
+//! zero byte — then 64 KiB plaintext chunks, each followed by its 16-byte tag. Chunk
+//! `i` uses the nonce `prefix ‖ u32be(i) ‖ last` (`last` = 1 only on the final chunk,
+//! which may be empty) and the whole header as associated data. So chunks cannot be
+//! reordered, dropped, appended, or moved to another blob, and the file cannot be cut
+//! short at a chunk boundary without detection.
+//!
+//! Writing streams in one pass on two threads: one reads and hashes the plaintext,
+//! the other encrypts and writes. Memory stays bounded by a few 1 MiB batches.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::keys::hex;
+use crate::secret::{random_array, SecretKey};
+
+/// Plaintext bytes per chunk.
+pub const CHUNK: usize = 1 << 16;
+const CHUNK_LOG2: u8 = 16;
+const TAG: usize = 16;
+/// Bytes of the blob header.
+pub const HEADER_LEN: usize = 48;
+const MAGIC: &[u8; 8] = b"CAIRNBLB";
+const VERSION: u8 = 1;
+/// Chunks per batch handed between the threads.
+const BATCH_CHUNKS: usize = 16;
+const BATCH: usize = CHUNK * BATCH_CHUNKS;
+/// Batches in flight between the threads (bounds memory).
+const IN_FLIGHT: usize = 3;
+
+/// Where blobs live inside the vault folder.
+pub(crate) const BLOB_DIR: &str = "blobs";
+/// Where blobs are written before they are complete.
+pub(crate) const TMP_DIR: &str = "blobs/tmp";
+
+/// What was stored.
+#[derive(Debug)]
+pub(crate) struct StoredBlob {
+    /// Plaintext length.
+    pub size: u64,
+    /// SHA-256 of the plaintext.
+    pub sha256: [u8; 32],
+}
+
+/// A new random blob id (32 lower-case hex digits).
+pub(crate) fn new_id() -> Result<String> {
+    Ok(hex(&random_array::<16>()?))
+}
+
+fn id_bytes(id: &str) -> Option<[u8; 16]> {
+    if id.len() != 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&id[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The final path of blob `id`.
+pub(crate) fn path(vault: &Path, id: &str) -> PathBuf {
+    vault.join(BLOB_DIR).join(&id[..2]).join(id)
+}
+
+fn nonce(prefix: &[u8], i: u32, last: bool) -> XNonce {
+    let mut n = [0u8; 24];
+    n[..19].copy_from_slice(prefix);
+    n[19..23].copy_from_slice(&i.to_be_bytes());
+    n[23] = last as u8;
+    XNonce::from(n)
+}
+
+fn too_large() -> Error {
+    Error::Invalid("Files larger than 256 TiB cannot be stored.".into())
+}
+
+/// Streams `src` into a new blob `id` encrypted under `key`; returns size and SHA-256.
+/// The file is written under `blobs/tmp`, fsynced and renamed into place; on any error
+/// or cancel the temporary file is removed.
+pub(crate) fn store(
+    vault: &Path,
+    id: &str,
+    key: &SecretKey,
+    src: &mut (dyn Read + Send),
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<StoredBlob> {
+    let tmp_dir = vault.join(TMP_DIR);
+    let tmp = tmp_dir.join(format!("{id}.part"));
+    let result = store_inner(vault, id, key, src, &tmp, progress, cancel);
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_inner(
+    vault: &Path,
+    id: &str,
+    key: &SecretKey,
+    src: &mut (dyn Read + Send),
+    tmp: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<StoredBlob> {
+    let idb = id_bytes(id).ok_or_else(|| Error::Invalid("Bad blob id.".into()))?;
+    let prefix: [u8; 19] = random_array()?;
+    let mut header = [0u8; HEADER_LEN];
+    header[..8].copy_from_slice(MAGIC);
+    header[8] = VERSION;
+    header[9] = CHUNK_LOG2;
+    header[12..28].copy_from_slice(&idb);
+    header[28..47].copy_from_slice(&prefix);
+
+    let file = fsutil::create_private(tmp)?;
+    let mut out = BufWriter::with_capacity(BATCH + BATCH_CHUNKS * TAG, file);
+    out.write_all(&header)
+        .map_err(|e| Error::io("write to", tmp, e))?;
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
+
+    // Reader/hasher thread → (batch, len) → this thread encrypts and writes.
+    let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(IN_FLIGHT);
+    let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
+    let mut size: u64 = 0;
+    let mut chunk_index: u64 = 0;
+
+    let digest = std::thread::scope(|s| -> Result<[u8; 32]> {
+        let reader = s.spawn(move || -> [u8; 32] {
+            let mut hasher = Sha256::new();
+            loop {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let mut buf = free_rx.try_recv().unwrap_or_else(|_| vec![0u8; BATCH]);
+                buf.resize(BATCH, 0);
+                let mut filled = 0;
+                let mut failed = None;
+                while filled < BATCH {
+                    match src.read(&mut buf[filled..]) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if let Some(e) = failed {
+                    let _ = full_tx.send(Err(e));
+                    break;
+                }
+                if filled == 0 {
+                    break;
+                }
+                buf.truncate(filled);
+                hasher.update(&buf);
+                let eof = filled < BATCH;
+                if full_tx.send(Ok(buf)).is_err() || eof {
+                    break;
+                }
+            }
+            hasher.finalize().into()
+        });
+
+        // Hold one batch back: only when the channel closes do we know which chunk is last.
+        let mut held: Option<Vec<u8>> = None;
+        let mut write_batch =
+            |buf: &mut Vec<u8>, last_batch: bool, out: &mut BufWriter<File>| -> Result<()> {
+                let len = buf.len();
+                let n_chunks = if len == 0 { 1 } else { len.div_ceil(CHUNK) };
+                for c in 0..n_chunks {
+                    let start = c * CHUNK;
+                    let end = (start + CHUNK).min(len);
+                    let last = last_batch && c + 1 == n_chunks;
+                    let i = u32::try_from(chunk_index).map_err(|_| too_large())?;
+                    let tag = cipher
+                        .encrypt_in_place_detached(
+                            &nonce(&prefix, i, last),
+                            &header,
+                            &mut buf[start..end],
+                        )
+                        .map_err(|_| too_large())?;
+                    out.write_all(&buf[start..end])
+                        .and_then(|_| out.write_all(&tag))
+                        .map_err(|e| Error::io("write to", tmp, e))?;
+                    chunk_index += 1;
+                }
+                size += len as u64;
+                progress(size);
+                Ok(())
+            };
+        let outcome = (|| -> Result<()> {
+            for msg in full_rx.iter() {
+                let buf =
+                    msg.map_err(|e| Error::io("read", Path::new("the file being added"), e))?;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Cancelled);
+                }
+                if let Some(mut prev) = held.take() {
+                    write_batch(&mut prev, false, &mut out)?;
+                    let _ = free_tx.try_send(prev);
+                }
+                held = Some(buf);
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let mut last = held.take().unwrap_or_default();
+            write_batch(&mut last, true, &mut out)
+        })();
+        drop(full_rx);
+        let digest = reader
+            .join()
+            .map_err(|_| Error::Invalid("The file reader stopped unexpectedly.".into()))?;
+        outcome.map(|_| digest)
+    })?;
+
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io("write to", tmp, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io("flush", tmp, e))?;
+    drop(file);
+    let final_path = path(vault, id);
+    let parent = final_path.parent().unwrap_or(vault).to_path_buf();
+    fsutil::create_private_dir(&parent)?;
+    fs::rename(tmp, &final_path).map_err(|e| Error::io("move into place", &final_path, e))?;
+    fsutil::sync_dir(&parent)?;
+    Ok(StoredBlob {
+        size,
+        sha256: digest,
+    })
+}
+
+fn damaged(id: &str, detail: impl Into<String>) -> Error {
+    Error::BlobDamaged {
+        blob: id.to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// Reads a blob's plaintext with random access; every chunk is authenticated before
+/// any of its bytes are returned.
+pub struct BlobReader {
+    file: File,
+    id: String,
+    cipher: XChaCha20Poly1305,
+    header: [u8; HEADER_LEN],
+    size: u64,
+    n_chunks: u64,
+    pos: u64,
+    buf: Vec<u8>,
+    buf_chunk: Option<u64>,
+}
+
+impl std::fmt::Debug for BlobReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobReader")
+            .field("id", &self.id)
+            .field("size", &self.size)
+            .finish()
+    }
+}
+
+impl BlobReader {
+    /// Opens blob `id`, checking its header and that its length matches `expected_size`.
+    pub(crate) fn open(
+        vault: &Path,
+        id: &str,
+        key: &SecretKey,
+        expected_size: u64,
+    ) -> Result<Self> {
+        let p = path(vault, id);
+        let mut file = match File::open(&p) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::BlobMissing(id.into()))
+            }
+            Err(e) => return Err(Error::io("open", &p, e)),
+        };
+        let len = file.metadata().map_err(|e| Error::io("read", &p, e))?.len();
+        let mut header = [0u8; HEADER_LEN];
+        if len < (HEADER_LEN + TAG) as u64 {
+            return Err(damaged(id, "it is cut short"));
+        }
+        file.read_exact(&mut header)
+            .map_err(|e| Error::io("read", &p, e))?;
+        if &header[..8] != MAGIC || header[8] != VERSION || header[9] != CHUNK_LOG2 {
+            return Err(damaged(id, "its header is not a Cairn blob header"));
+        }
+        if header[10..12] != [0, 0] || header[47] != 0 {
+            return Err(damaged(id, "its header is damaged"));
+        }
+        if Some(&header[12..28]) != id_bytes(id).as_ref().map(|b| &b[..]) {
+            return Err(damaged(id, "it holds another stored file's data"));
+        }
+        let body = len - HEADER_LEN as u64;
+        let stride = (CHUNK + TAG) as u64;
+        let n_chunks = body.div_ceil(stride);
+        let last_ct = body - (n_chunks - 1) * stride;
+        if last_ct < TAG as u64 {
+            return Err(damaged(id, "its length is wrong"));
+        }
+        let size = (n_chunks - 1) * CHUNK as u64 + last_ct - TAG as u64;
+        if size != expected_size {
+            return Err(damaged(
+                id,
+                if size < expected_size {
+                    "it is cut short"
+                } else {
+                    "it is longer than it should be"
+                },
+            ));
+        }
+        Ok(BlobReader {
+            file,
+            id: id.to_string(),
+            cipher: XChaCha20Poly1305::new(key.expose().into()),
+            header,
+            size,
+            n_chunks,
+            pos: 0,
+            buf: Vec::with_capacity(CHUNK + TAG),
+            buf_chunk: None,
+        })
+    }
+
+    /// Plaintext length.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn load_chunk(&mut self, i: u64) -> Result<()> {
+        if self.buf_chunk == Some(i) {
+            return Ok(());
+        }
+        self.buf_chunk = None;
+        let stride = (CHUNK + TAG) as u64;
+        let offset = HEADER_LEN as u64 + i * stride;
+        let last = i + 1 == self.n_chunks;
+        let ct_len = if last {
+            (self.size - i * CHUNK as u64) as usize + TAG
+        } else {
+            CHUNK + TAG
+        };
+        self.buf.resize(ct_len, 0);
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| self.file.read_exact(&mut self.buf))
+            .map_err(|_| damaged(&self.id, "it could not be read back"))?;
+        let (data, tag) = self.buf.split_at_mut(ct_len - TAG);
+        let tag = Tag::clone_from_slice(tag);
+        let i32 = u32::try_from(i).map_err(|_| damaged(&self.id, "it is too long"))?;
+        self.cipher
+            .decrypt_in_place_detached(
+                &nonce(&self.header[28..47], i32, last),
+                &self.header,
+                data,
+                &tag,
+            )
+            .map_err(|_| damaged(&self.id, format!("chunk {i} failed authentication")))?;
+        self.buf.truncate(ct_len - TAG);
+        self.buf_chunk = Some(i);
+        Ok(())
+    }
+
+    /// Reads the whole plaintext through `sink` in one pass, hashing it on a second
+    /// thread; returns the SHA-256. Used by verify and extract.
+    pub(crate) fn stream_to(mut self, sink: &mut (dyn Write + Send)) -> Result<[u8; 32]> {
+        let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+        let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
+        std::thread::scope(|s| -> Result<[u8; 32]> {
+            let hasher = s.spawn(move || -> io::Result<[u8; 32]> {
+                let mut h = Sha256::new();
+                for batch in rx.iter() {
+                    h.update(&batch);
+                    sink.write_all(&batch)?;
+                    let _ = free_tx.try_send(batch);
+                }
+                sink.flush()?;
+                Ok(h.finalize().into())
+            });
+            let mut outcome = Ok(());
+            let mut i = 0;
+            while i < self.n_chunks {
+                let mut batch = free_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                batch.clear();
+                let end = (i + BATCH_CHUNKS as u64).min(self.n_chunks);
+                while i < end {
+                    if let Err(e) = self.load_chunk(i) {
+                        outcome = Err(e);
+                        break;
+                    }
+                    batch.extend_from_slice(&self.buf);
+                    i += 1;
+                }
+                if outcome.is_err() || tx.send(batch).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+            let digest = hasher
+                .join()
+                .map_err(|_| Error::Invalid("The checking thread stopped unexpectedly.".into()))?;
+            outcome?;
+            digest.map_err(|e| Error::io("write", Path::new("the output"), e))
+        })
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.size || out.is_empty() {
+            return Ok(0);
+        }
+        let i = self.pos / CHUNK as u64;
+        self.load_chunk(i).map_err(io::Error::other)?;
+        let off = (self.pos - i * CHUNK as u64) as usize;
+        let n = (self.buf.len() - off).min(out.len());
+        out[..n].copy_from_slice(&self.buf[off..off + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for BlobReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let new = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.size.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match new {
+            Some(p) => {
+                self.pos = p;
+                Ok(p)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before start",
+            )),
+        }
+    }
+}
+
+/// Overwrites blob `id` with zeros, flushes, and removes it. (On SSDs and journaling
+/// file systems old sectors may survive; they stay encrypted under a key that the
+/// database no longer holds once the row is deleted.)
+pub(crate) fn destroy(vault: &Path, id: &str) -> Result<()> {
+    let p = path(vault, id);
+    match OpenOptions::new().write(true).open(&p) {
+        Ok(mut f) => {
+            let len = f.metadata().map_err(|e| Error::io("read", &p, e))?.len();
+            let zeros = vec![0u8; CHUNK];
+            let mut left = len;
+            while left > 0 {
+                let n = left.min(CHUNK as u64) as usize;
+                f.write_all(&zeros[..n])
+                    .map_err(|e| Error::io("overwrite", &p, e))?;
+                left -= n as u64;
+            }
+            f.sync_all().map_err(|e| Error::io("flush", &p, e))?;
+            drop(f);
+            fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+            if let Some(parent) = p.parent() {
+                fsutil::sync_dir(parent)?;
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("open", &p, e)),
+    }
+}
+
+/// Every blob id that has a file under `blobs/` (temporary files excluded).
+pub(crate) fn list_files(vault: &Path) -> Result<Vec<String>> {
+    let root = vault.join(BLOB_DIR);
+    let mut ids = Vec::new();
+    let rd = match fs::read_dir(&root) {
+        Ok(r) => r,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ids),
+        Err(e) => return Err(Error::io("list", &root, e)),
+    };
+    for sub in rd {
+        let sub = sub.map_err(|e| Error::io("list", &root, e))?;
+        let name = sub.file_name();
+        if name == "tmp" || !sub.path().is_dir() {
+            continue;
+        }
+        for f in fs::read_dir(sub.path()).map_err(|e| Error::io("list", &sub.path(), e))? {
+            let f = f.map_err(|e| Error::io("list", &sub.path(), e))?;
+            ids.push(f.file_name().to_string_lossy().into_owned());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
+/// Removes half-written blobs left by a crash (everything under `blobs/tmp`).
+pub(crate) fn sweep_tmp(vault: &Path) -> Result<usize> {
+    let dir = vault.join(TMP_DIR);
+    let mut n = 0;
+    if let Ok(rd) = fs::read_dir(&dir) {
+        for f in rd.flatten() {
+            if fs::remove_file(f.path()).is_ok() {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}

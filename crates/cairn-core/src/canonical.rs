@@ -1,0 +1,105 @@
+//! Canonical JSON: the byte form every hash in Cairn is computed over.
+//!
+//! Objects have their keys sorted by Unicode code point, there is no white space,
+//! strings are UTF-8 with only `"`, `\` and control characters escaped (as
+//! `\n \r \t \b \f` or `\u00xx`), and numbers are integers. This is exactly what
+//! Python prints with `json.dumps(v, sort_keys=True, separators=(",", ":"),
+//! ensure_ascii=False)`, so a verifier needs nothing beyond the standard library.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Serializes `v` canonically. Fails on floating-point numbers, which Cairn never hashes.
+pub fn to_canonical(v: &Value) -> Result<String> {
+    let mut out = String::new();
+    write(v, &mut out)?;
+    Ok(out)
+}
+
+fn write(v: &Value, out: &mut String) -> Result<()> {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if n.is_f64() {
+                return Err(Error::Invalid(
+                    "Canonical JSON holds only whole numbers.".into(),
+                ));
+            }
+            out.push_str(&n.to_string());
+        }
+        Value::String(s) => write_str(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            // Rust's `str` order is byte order of UTF-8, which equals code-point order.
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write(&map[k], out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Serializes any `Serialize` value canonically.
+pub fn canonical_of<T: serde::Serialize>(v: &T) -> Result<String> {
+    let value = serde_json::to_value(v)
+        .map_err(|e| Error::Invalid(format!("Could not encode a record ({e}).")))?;
+    to_canonical(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_keys_and_escapes_like_python() {
+        let v = json!({"b": 1, "a": [true, null, "x\"\\\n\u{1}é"], "A": {"z": -3, "y": ""}});
+        assert_eq!(
+            to_canonical(&v).unwrap(),
+            "{\"A\":{\"y\":\"\",\"z\":-3},\"a\":[true,null,\"x\\\"\\\\\\n\\u0001é\"],\"b\":1}"
+        );
+    }
+
+    #[test]
+    fn refuses_floats() {
+        assert!(to_canonical(&json!({"x": 1.5})).is_err());
+    }
+}

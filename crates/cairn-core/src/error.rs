@@ -1,0 +1,172 @@
+//! Typed errors. Each has a stable machine code ([`Error::code`]) and a `Display`
+//! that is one plain sentence for the person using Cairn. Messages never carry
+//! evidence content: at most an item id, a blob id, a page number or a path the
+//! user typed.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the vault core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase did not unlock the vault.
+    #[error("That passphrase is not right.")]
+    WrongPassphrase,
+    /// The recovery code did not unlock the vault.
+    #[error("That recovery code is not right.")]
+    WrongRecoveryCode,
+    /// A group of the recovery code fails its check character.
+    #[error(
+        "Group {group} of the recovery code has a typo; check it against what you wrote down."
+    )]
+    RecoveryCodeTypo {
+        /// 1-based group number.
+        group: usize,
+    },
+    /// The recovery code has the wrong shape.
+    #[error("A recovery code is {groups} groups of 5 letters and digits, like {example}.")]
+    RecoveryCodeFormat {
+        /// Expected group count.
+        groups: usize,
+        /// A made-up example of the shape.
+        example: &'static str,
+    },
+    /// No vault in the chosen folder.
+    #[error("There is no Cairn vault in {}.", .0.display())]
+    NoVault(PathBuf),
+    /// `init` on a folder that already holds a vault or other files.
+    #[error("{} already holds a Cairn vault or other files; choose an empty folder.", .0.display())]
+    FolderNotEmpty(PathBuf),
+    /// The `keys` file failed its checksum or does not parse.
+    #[error("The vault's key file is damaged ({0}); restore it from a backup or use a copy of the vault.")]
+    KeysDamaged(String),
+    /// Key-derivation parameters outside the accepted range; refused before running the KDF.
+    #[error("The key file asks for unlock settings outside the safe range ({0}), so it was refused without trying them.")]
+    KdfOutOfRange(String),
+    /// SQLCipher could not decrypt or found a damaged page.
+    #[error("The vault database is damaged: {0}.")]
+    DatabaseDamaged(String),
+    /// An encrypted file failed to decrypt or authenticate.
+    #[error("Stored file {blob} is damaged: {detail}.")]
+    BlobDamaged {
+        /// Blob id.
+        blob: String,
+        /// What failed.
+        detail: String,
+    },
+    /// An encrypted file the database refers to is not on disk.
+    #[error("Stored file {0} is missing from the vault folder.")]
+    BlobMissing(String),
+    /// No item with that id.
+    #[error("There is no item with id {0}.")]
+    NotFound(String),
+    /// The item was redacted; its content no longer exists.
+    #[error("Item {0} was redacted; its content no longer exists.")]
+    Redacted(String),
+    /// Input the user gave is not acceptable; the message says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// Another process holds the vault.
+    #[error("The vault is open in another Cairn window or command; close that first.")]
+    Busy,
+    /// The vault was written by a newer Cairn.
+    #[error("This vault was made by a newer version of Cairn (format {found}); this version reads up to {supported}.")]
+    NewerFormat {
+        /// Schema version on disk.
+        found: i64,
+        /// Highest schema this build knows.
+        supported: i64,
+    },
+    /// The disk is full; nothing was committed.
+    #[error("The disk is full, so nothing was saved; free some space and try again.")]
+    DiskFull,
+    /// Any other I/O failure.
+    #[error("Could not {action} {}: {}.", .path.display(), io_reason(.source))]
+    Io {
+        /// What we were doing, as a verb phrase ("read", "write to").
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// An unexpected database error (a bug or an environment problem).
+    #[error("The vault database reported an error ({0}).")]
+    Database(String),
+    /// The operation was cancelled by the user; nothing was committed.
+    #[error("Cancelled; nothing was saved.")]
+    Cancelled,
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "it does not exist".into(),
+        io::ErrorKind::PermissionDenied => "permission was denied".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        io::ErrorKind::StorageFull => "the disk is full".into(),
+        io::ErrorKind::IsADirectory => "it is a folder".into(),
+        _ => {
+            let s = e.to_string();
+            // std appends " (os error N)"; the sentence reads better without it.
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s.to_lowercase(),
+            }
+        }
+    }
+}
+
+impl Error {
+    /// A stable, machine-readable code for this error (shells map on it, never on text).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::WrongRecoveryCode => "wrong_recovery_code",
+            Error::RecoveryCodeTypo { .. } => "recovery_code_typo",
+            Error::RecoveryCodeFormat { .. } => "recovery_code_format",
+            Error::NoVault(_) => "no_vault",
+            Error::FolderNotEmpty(_) => "folder_not_empty",
+            Error::KeysDamaged(_) => "keys_damaged",
+            Error::KdfOutOfRange(_) => "kdf_out_of_range",
+            Error::DatabaseDamaged(_) => "database_damaged",
+            Error::BlobDamaged { .. } => "blob_damaged",
+            Error::BlobMissing(_) => "blob_missing",
+            Error::NotFound(_) => "not_found",
+            Error::Redacted(_) => "redacted",
+            Error::Invalid(_) => "invalid_input",
+            Error::Busy => "vault_busy",
+            Error::NewerFormat { .. } => "newer_format",
+            Error::DiskFull => "disk_full",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+            Error::Cancelled => "cancelled",
+        }
+    }
+
+    /// True for the errors that mean "the secret you gave is not right".
+    pub fn is_wrong_secret(&self) -> bool {
+        matches!(
+            self,
+            Error::WrongPassphrase
+                | Error::WrongRecoveryCode
+                | Error::RecoveryCodeTypo { .. }
+                | Error::RecoveryCodeFormat { .. }
+        )
+    }
+
+    /// Wraps an I/O error with what we were doing and where; a full disk gets its own variant.
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Error {
+        if source.kind() == io::ErrorKind::StorageFull {
+            return Error::DiskFull;
+        }
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Result with the core [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

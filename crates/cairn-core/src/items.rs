@@ -1,0 +1,498 @@
+//! The evidence model: incidents, files, people and the links between them.
+//!
+//! Each item's content is a record stored as canonical JSON. Empty fields are left
+//! out so records stay small; records are hashed exactly as stored.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock::{format_rfc3339, parse_rfc3339};
+use crate::error::{Error, Result};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// What kind of item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    /// Something that happened, in her words.
+    Incident,
+    /// An original file: photo, audio, document, export…
+    File,
+    /// Someone involved.
+    Person,
+    /// A connection between two items.
+    Link,
+}
+
+impl ItemKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Incident => "incident",
+            ItemKind::File => "file",
+            ItemKind::Person => "person",
+            ItemKind::Link => "link",
+        }
+    }
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "incident" => ItemKind::Incident,
+            "file" => ItemKind::File,
+            "person" => ItemKind::Person,
+            "link" => ItemKind::Link,
+            _ => return None,
+        })
+    }
+    /// The id prefix for this kind.
+    pub(crate) fn prefix(self) -> &'static str {
+        match self {
+            ItemKind::Incident => "inc",
+            ItemKind::File => "fil",
+            ItemKind::Person => "per",
+            ItemKind::Link => "lnk",
+        }
+    }
+}
+
+/// Incident categories (a fixed list, from what courts and agencies use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Physical violence.
+    Physical,
+    /// Sexual abuse.
+    Sexual,
+    /// Threats.
+    Threats,
+    /// Verbal or emotional abuse.
+    VerbalEmotional,
+    /// Coercive or controlling behaviour.
+    CoerciveControl,
+    /// Economic abuse.
+    Economic,
+    /// Technology or surveillance.
+    TechnologySurveillance,
+    /// Stalking.
+    Stalking,
+    /// Damage to property.
+    PropertyDamage,
+    /// Breach of an order.
+    BreachOfOrder,
+    /// Involving children.
+    Children,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: [Category; 11] = [
+        Category::Physical,
+        Category::Sexual,
+        Category::Threats,
+        Category::VerbalEmotional,
+        Category::CoerciveControl,
+        Category::Economic,
+        Category::TechnologySurveillance,
+        Category::Stalking,
+        Category::PropertyDamage,
+        Category::BreachOfOrder,
+        Category::Children,
+    ];
+
+    /// The stored identifier, e.g. `coercive-control`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Physical => "physical",
+            Category::Sexual => "sexual",
+            Category::Threats => "threats",
+            Category::VerbalEmotional => "verbal-emotional",
+            Category::CoerciveControl => "coercive-control",
+            Category::Economic => "economic",
+            Category::TechnologySurveillance => "technology-surveillance",
+            Category::Stalking => "stalking",
+            Category::PropertyDamage => "property-damage",
+            Category::BreachOfOrder => "breach-of-order",
+            Category::Children => "children",
+        }
+    }
+
+    /// Plain-English label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Physical => "Physical",
+            Category::Sexual => "Sexual",
+            Category::Threats => "Threats",
+            Category::VerbalEmotional => "Verbal or emotional",
+            Category::CoerciveControl => "Coercive or controlling behaviour",
+            Category::Economic => "Economic",
+            Category::TechnologySurveillance => "Technology or surveillance",
+            Category::Stalking => "Stalking",
+            Category::PropertyDamage => "Damage to property",
+            Category::BreachOfOrder => "Breach of an order",
+            Category::Children => "Involving children",
+        }
+    }
+
+    /// Parses an identifier or label, ignoring case.
+    pub fn parse(s: &str) -> Result<Category> {
+        let t = s.trim().to_lowercase();
+        Category::ALL
+            .into_iter()
+            .find(|c| c.id() == t || c.label().to_lowercase() == t)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+                Error::Invalid(format!(
+                    "\"{}\" is not a category; use one of: {}.",
+                    s.trim(),
+                    ids.join(", ")
+                ))
+            })
+    }
+}
+
+/// When an incident happened: a moment or date, optionally approximate, optionally a range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurred {
+    /// RFC 3339 date-time with its offset, or a date `YYYY-MM-DD`.
+    pub start: String,
+    /// End of a range, in the same forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// She is not sure of the exact time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub approximate: bool,
+}
+
+/// Checks and normalises a date or RFC 3339 date-time.
+pub fn normalise_when(s: &str) -> Result<String> {
+    let s = s.trim();
+    if let Some(t) = parse_rfc3339(s) {
+        return Ok(format_rfc3339(t));
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(s, &fmt) {
+        return Ok(d.format(&fmt).unwrap_or_default());
+    }
+    Err(Error::Invalid(format!(
+        "\"{s}\" is not a date or time; write it like 2026-11-03 or 2026-11-03T21:40:00+00:00."
+    )))
+}
+
+impl Occurred {
+    /// Validates and normalises the times.
+    pub fn normalised(&self) -> Result<Occurred> {
+        let start = normalise_when(&self.start)?;
+        let end = match &self.end {
+            Some(e) => {
+                let e = normalise_when(e)?;
+                if sort_key(&e) < sort_key(&start) {
+                    return Err(Error::Invalid(
+                        "The end of a time range is before its start.".into(),
+                    ));
+                }
+                Some(e)
+            }
+            None => None,
+        };
+        Ok(Occurred {
+            start,
+            end,
+            approximate: self.approximate,
+        })
+    }
+}
+
+/// A sortable UTC form of a normalised date or date-time.
+pub fn sort_key(s: &str) -> String {
+    match parse_rfc3339(s) {
+        Some(t) => format_rfc3339(t.to_offset(time::UtcOffset::UTC)),
+        None => format!("{s}T00:00:00Z"),
+    }
+}
+
+/// An agency she told or that was involved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyContact {
+    /// e.g. "Police", "GP", "Hospital", "IDVA", "MARAC", "Social services".
+    pub agency: String,
+    /// Force or organisation name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    /// Person spoken to.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub person: String,
+    /// Officer's collar number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub collar_number: String,
+    /// Crime, incident or CAD reference.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Anything else.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+/// Fields for abuse by a police officer or police staff.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceFields {
+    /// He used his status, or threatened that she would not be believed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub used_status: String,
+    /// Information he could only have had from police systems.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub police_information: String,
+    /// How police responded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub police_response: String,
+    /// Professional Standards or IOPC complaint references.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub complaint_references: String,
+    /// Counter-allegations made against her.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub counter_allegations: String,
+}
+
+impl PoliceFields {
+    fn is_empty(&self) -> bool {
+        *self == PoliceFields::default()
+    }
+}
+
+/// An incident entry (USERS.md, "An incident entry").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// A short title.
+    pub title: String,
+    /// When it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred: Option<Occurred>,
+    /// Where.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// Categories from the fixed list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// What happened, in her own words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+    /// The exact words said.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub words_said: String,
+    /// Injuries: where.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub injuries: String,
+    /// Treatment received.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub treatment: String,
+    /// Witnesses (people can also be linked).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub witnesses: String,
+    /// Whether children were present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children_present: Option<bool>,
+    /// Impact: fear, daily life, work, sleep.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub impact: String,
+    /// What she did afterwards.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub actions_after: String,
+    /// Agencies contacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<AgencyContact>,
+    /// Police-perpetrator fields.
+    #[serde(default, skip_serializing_if = "PoliceFields::is_empty")]
+    pub police: PoliceFields,
+    /// Free tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Private reflections: kept out of exports unless she chooses.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub private_notes: String,
+}
+
+impl Incident {
+    /// Validates and normalises (times, categories order, tags).
+    pub fn normalised(mut self) -> Result<Incident> {
+        self.title = self.title.trim().to_string();
+        if self.title.is_empty() {
+            return Err(Error::Invalid("An incident needs a title.".into()));
+        }
+        if let Some(o) = &self.occurred {
+            self.occurred = Some(o.normalised()?);
+        }
+        self.categories.sort();
+        self.categories.dedup();
+        let mut tags: Vec<String> = self
+            .tags
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        self.tags = tags;
+        Ok(self)
+    }
+}
+
+/// A person's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The person harming her.
+    Harming,
+    /// A witness.
+    Witness,
+    /// A police officer or member of police staff.
+    Officer,
+    /// A professional: GP, IDVA, social worker, solicitor…
+    Professional,
+    /// Anyone else.
+    Other,
+}
+
+impl Role {
+    /// Parses a role name.
+    pub fn parse(s: &str) -> Result<Role> {
+        Ok(match s.trim().to_lowercase().as_str() {
+            "harming" | "the person harming me" | "abuser" => Role::Harming,
+            "witness" => Role::Witness,
+            "officer" | "police" => Role::Officer,
+            "professional" => Role::Professional,
+            "other" => Role::Other,
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "\"{}\" is not a role; use harming, witness, officer, professional or other.",
+                    s.trim()
+                )))
+            }
+        })
+    }
+}
+
+/// Someone involved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Name as she knows them.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+    /// Officer's collar number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub collar_number: String,
+    /// Police force.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub force: String,
+    /// Organisation (for professionals).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    /// Relationship to her.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub relationship: String,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+impl Person {
+    /// Validates.
+    pub fn normalised(mut self) -> Result<Person> {
+        self.name = self.name.trim().to_string();
+        if self.name.is_empty() {
+            return Err(Error::Invalid("A person needs a name.".into()));
+        }
+        Ok(self)
+    }
+}
+
+/// Photo metadata read from EXIF.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exif {
+    /// When the photo was taken, as the camera recorded it (offset if it gave one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_at: Option<String>,
+    /// Camera maker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_make: Option<String>,
+    /// Camera model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_model: Option<String>,
+    /// Latitude in decimal degrees (text, 6 places).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps_latitude: Option<String>,
+    /// Longitude in decimal degrees (text, 6 places).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps_longitude: Option<String>,
+    /// EXIF orientation (1–8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<u32>,
+}
+
+/// A stored thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    /// SHA-256 of the JPEG, hex.
+    pub sha256: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// An original file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Original file name (lossy UTF-8 if it was not valid UTF-8).
+    pub name: String,
+    /// The exact bytes of the name, hex, when they were not valid UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_bytes_hex: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Media type sniffed from the content.
+    pub media_type: String,
+    /// The file's modified time when added (RFC 3339 UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
+    /// How it was acquired, in her words.
+    pub acquired: String,
+    /// A description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Photo metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exif: Option<Exif>,
+    /// Thumbnail, for photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Thumbnail>,
+}
+
+/// A connection between two items (incident↔file, incident↔person, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// One end.
+    pub from: String,
+    /// The other end.
+    pub to: String,
+    /// False once the link is removed (a new version, so the removal is on record).
+    pub active: bool,
+}
+
+/// Top-level fields whose values differ between two records (for "what changed").
+pub fn changed_fields(old: Option<&Value>, new: Option<&Value>) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let o = old.and_then(|v| v.as_object()).unwrap_or(&empty);
+    let n = new.and_then(|v| v.as_object()).unwrap_or(&empty);
+    let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| o.get(*k) != n.get(*k))
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,45 @@
+//! # cairn-core
+//!
+//! The Cairn evidence vault: everything the CLI and the desktop app do goes through
+//! [`Vault`]. A vault is a folder holding
+//!
+//! - `keys` — keyslots wrapping a random master key ([`keys`]);
+//! - `vault.db` — a SQLCipher database with the items, their versions and the hash
+//!   chain ([`store`], [`chain`]);
+//! - `blobs/` — original files as chunked XChaCha20-Poly1305 ([`blobs`]).
+//!
+//! Every change is a chain entry; edits add versions; redaction destroys content and
+//! leaves a tombstone; [`Vault::verify`] re-checks everything. docs/FORMAT.md is the
+//! specification.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod blobs;
+pub mod canonical;
+pub mod chain;
+pub mod checkpoint;
+pub mod clock;
+pub mod error;
+mod fsutil;
+pub mod items;
+pub mod keys;
+mod media;
+pub mod recovery;
+pub mod secret;
+pub mod store;
+mod vault;
+pub mod verify;
+
+pub use error::{Error, Result};
+pub use items::{
+    AgencyContact, Category, Exif, FileRecord, Incident, ItemKind, Link, Occurred, Person,
+    PoliceFields, Role,
+};
+pub use keys::{KdfCost, KdfSummary};
+pub use recovery::RecoveryCode;
+pub use secret::Passphrase;
+pub use vault::{
+    AddFile, Added, AddedFile, Extracted, History, ItemDetail, ItemSummary, LinkView, OpenOptions,
+    Tombstone, Vault, VersionView, Writer, MIN_PASSPHRASE_CHARS,
+};
+pub use verify::{Finding, Report, VerifyOptions};

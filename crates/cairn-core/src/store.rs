@@ -1,0 +1,135 @@
+//! The SQLCipher database `vault.db`: opening with a raw key, the pragmas Cairn relies
+//! on, versioned migrations, and mapping SQLCipher's terse errors to our own.
+
+use std::path::Path;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::keys::hex;
+use crate::secret::SecretKey;
+
+/// Name of the database file inside the vault folder.
+pub const DB_FILE: &str = "vault.db";
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+
+/// Highest schema version this build understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Maps a rusqlite error to a Cairn error.
+pub(crate) fn map_err(e: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        match f.code {
+            ErrorCode::NotADatabase => {
+                return Error::DatabaseDamaged(
+                    "it cannot be decrypted with this vault's key".into(),
+                )
+            }
+            ErrorCode::DatabaseCorrupt => {
+                return Error::DatabaseDamaged(
+                    "a page failed its check; run `cairn verify` to see which".into(),
+                )
+            }
+            ErrorCode::DiskFull => return Error::DiskFull,
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy,
+            _ => {}
+        }
+    }
+    Error::Database(e.to_string())
+}
+
+/// Opens (or creates) `vault.db` keyed with `key`, applies pragmas and migrations.
+pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
+    let path = dir.join(DB_FILE);
+    if !create && !path.exists() {
+        return Err(Error::DatabaseDamaged(
+            "the database file is missing".into(),
+        ));
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(&path, flags).map_err(map_err)?;
+    // SQLite creates files 0644; the WAL and shared-memory files copy the database's mode.
+    #[cfg(unix)]
+    if create {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io("protect", &path, e))?;
+    }
+    // SQLCipher logs to stderr by default; our errors say everything the user needs.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;")
+        .map_err(map_err)?;
+    let keysql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex(key.expose())));
+    conn.execute_batch(&keysql).map_err(map_err)?;
+    // SQLCipher only notices a wrong key (or a damaged first page) at the first read.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(map_err)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(map_err)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Database(format!(
+            "could not switch to WAL (got {mode})"
+        )));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;
+         PRAGMA busy_timeout = 5000;",
+    )
+    .map_err(map_err)?;
+    migrate(&conn, SCHEMA_VERSION)?;
+    Ok(conn)
+}
+
+/// Applies migrations up to `target` (tests use a lower target to make old vaults).
+pub(crate) fn migrate(conn: &Connection, target: i64) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(map_err)?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerFormat {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for v in current..target {
+        let sql = MIGRATIONS[v as usize];
+        let batch = format!(
+            "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {};\nCOMMIT;",
+            v + 1
+        );
+        if let Err(e) = conn.execute_batch(&batch) {
+            let _ = conn.execute_batch("ROLLBACK;");
+            return Err(map_err(e));
+        }
+    }
+    Ok(())
+}
+
+/// `PRAGMA cipher_integrity_check` and `PRAGMA integrity_check`: one line per problem.
+pub(crate) fn integrity_problems(conn: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for pragma in ["PRAGMA cipher_integrity_check", "PRAGMA integrity_check"] {
+        let rows = conn.prepare(pragma).and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        });
+        match rows {
+            Ok(lines) => out.extend(lines.into_iter().filter(|l| l != "ok")),
+            Err(e) => out.push(format!("{pragma} failed: {e}")),
+        }
+    }
+    out
+}

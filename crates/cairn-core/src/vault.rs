@@ -1,0 +1,1433 @@
+//! The vault: a folder holding `keys`, `vault.db` and `blobs/`. [`Vault`] is the one
+//! API the CLI and the desktop app call; every rule lives here.
+
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::io::{BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use ed25519_dalek::SigningKey;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::blobs::{self, BlobReader};
+use crate::canonical::{canonical_of, to_canonical};
+use crate::chain::{self, Entry};
+use crate::checkpoint;
+use crate::clock::{format_ms, system_clock, Clock};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::items::{changed_fields, FileRecord, Incident, ItemKind, Link, Person, Thumbnail};
+use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
+use crate::media;
+use crate::recovery::RecoveryCode;
+use crate::secret::{random_array, Passphrase, SecretKey};
+use crate::store::{self, map_err, DB_FILE};
+
+/// Lock file that keeps two processes from opening one vault.
+const LOCK_FILE: &str = "vault.lock";
+/// Shortest passphrase accepted.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// How to treat the passphrase KDF when opening.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Accept a vault whose passphrase slot uses the insecure test KDF cost.
+    pub allow_insecure_kdf: bool,
+}
+
+/// The unlocked vault. Dropping it closes the database and wipes every key.
+pub struct Vault {
+    dir: PathBuf,
+    pub(crate) conn: Connection,
+    master: SecretKey,
+    pub(crate) vault_id: String,
+    pub(crate) device: SigningKey,
+    pub(crate) kdf: Option<KdfSummary>,
+    clock: Clock,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of a change: the item and the chain entry that records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    /// Item id.
+    pub id: String,
+    /// Version number created (1 for a new item).
+    pub version: u64,
+    /// Chain sequence number.
+    pub seq: u64,
+    /// When it was recorded (RFC 3339 UTC).
+    pub recorded_at: String,
+    /// SHA-256 recorded in the chain for the content, hex.
+    pub content_sha256: String,
+}
+
+/// The result of adding a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedFile {
+    /// Item id.
+    pub id: String,
+    /// SHA-256 of the original bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Original name.
+    pub name: String,
+    /// Sniffed media type.
+    pub media_type: String,
+    /// Chain sequence number.
+    pub seq: u64,
+    /// When it was recorded.
+    pub recorded_at: String,
+}
+
+/// Options for adding a file.
+pub struct AddFile<'a> {
+    /// How it was acquired, in her words.
+    pub acquired: String,
+    /// Link the new file to this incident.
+    pub link_to: Option<String>,
+    /// Called with bytes stored so far.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Set to abandon the add (nothing is committed).
+    pub cancel: &'a AtomicBool,
+}
+
+/// One item in the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemSummary {
+    /// Item id.
+    pub id: String,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Title or name (empty once redacted).
+    pub title: String,
+    /// When it happened (incidents) or was taken (photos), as recorded.
+    pub occurred: Option<String>,
+    /// When the item was first recorded.
+    pub recorded_at: String,
+    /// When its latest version was recorded.
+    pub updated_at: String,
+    /// Latest version number.
+    pub version: u64,
+    /// True once redacted.
+    pub redacted: bool,
+}
+
+/// A redaction tombstone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tombstone {
+    /// Why it was redacted.
+    pub reason: String,
+    /// When.
+    pub recorded_at: String,
+    /// Chain entry of the redaction.
+    pub seq: u64,
+    /// Content hashes of the versions that were removed.
+    pub versions: Vec<Value>,
+}
+
+/// A link seen from one of its ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// The link item's id.
+    pub link: String,
+    /// The item at the other end.
+    pub other: String,
+    /// Its kind.
+    pub other_kind: ItemKind,
+    /// Its title.
+    pub other_title: String,
+}
+
+/// Everything about one item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemDetail {
+    /// Item id.
+    pub id: String,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Latest version.
+    pub version: u64,
+    /// The current record (`None` once redacted).
+    pub record: Option<Value>,
+    /// SHA-256 of the record's canonical JSON, hex.
+    pub record_sha256: String,
+    /// SHA-256 recorded in the chain for the content, hex.
+    pub content_sha256: String,
+    /// First recorded.
+    pub recorded_at: String,
+    /// Latest version recorded.
+    pub updated_at: String,
+    /// Chain entry that created it.
+    pub created_seq: u64,
+    /// Chain entry of the latest version.
+    pub current_seq: u64,
+    /// Tombstone, if redacted.
+    pub redaction: Option<Tombstone>,
+    /// Active links.
+    pub links: Vec<LinkView>,
+}
+
+/// One version in an item's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    /// Version number.
+    pub version: u64,
+    /// Chain entry.
+    pub seq: u64,
+    /// Entry kind (`incident.create`, `incident.edit`, …).
+    pub entry_kind: String,
+    /// When recorded.
+    pub recorded_at: String,
+    /// Record (`None` once redacted).
+    pub record: Option<Value>,
+    /// Record hash, hex.
+    pub record_sha256: String,
+    /// Content hash, hex.
+    pub content_sha256: String,
+    /// Top-level fields that differ from the previous version.
+    pub changed: Vec<String>,
+}
+
+/// An item's full history.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// Item id.
+    pub id: String,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionView>,
+    /// Tombstone, if redacted.
+    pub redaction: Option<Tombstone>,
+}
+
+/// The result of extracting a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extracted {
+    /// Bytes written.
+    pub size: u64,
+    /// Their SHA-256, which matched the recorded one.
+    pub sha256: String,
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn open_lock(dir: &Path) -> Result<File> {
+    let p = dir.join(LOCK_FILE);
+    let mut o = fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let f = o.open(&p).map_err(|e| Error::io("open", &p, e))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Busy),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", &p, e)),
+    }
+}
+
+fn new_item_id(kind: ItemKind) -> Result<String> {
+    const A: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let raw: [u8; 10] = random_array()?;
+    let s: String = raw.iter().map(|b| A[(b & 31) as usize] as char).collect();
+    Ok(format!("{}-{s}", kind.prefix()))
+}
+
+/// Normalises an id typed by the user.
+fn norm_id(id: &str) -> String {
+    id.trim().to_lowercase()
+}
+
+impl Vault {
+    /// The default vault folder: the platform data directory (`~/.local/share/cairn/vault` on Linux).
+    pub fn default_dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "cairn").map(|d| d.data_dir().join("vault"))
+    }
+
+    /// True if `dir` holds a vault (a `keys` file).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(KEYS_FILE).is_file()
+    }
+
+    /// Creates a vault in `dir` (which must be empty or absent). Returns the unlocked
+    /// vault and the recovery code, which is never stored and must be shown once.
+    pub fn init(dir: &Path, pass: &Passphrase, cost: KdfCost) -> Result<(Vault, RecoveryCode)> {
+        if pass.expose().chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(Error::Invalid(format!(
+                "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
+            )));
+        }
+        if Self::exists(dir) {
+            return Err(Error::FolderNotEmpty(dir.to_path_buf()));
+        }
+        if dir.exists() {
+            let rd = fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
+            // A crash during an earlier init can leave our own files but no `keys`
+            // (the commit point); those hold nothing readable and are replaced.
+            let ours = [
+                DB_FILE,
+                "vault.db-wal",
+                "vault.db-shm",
+                LOCK_FILE,
+                "blobs",
+                "keys.tmp",
+            ];
+            for e in rd.flatten() {
+                if !ours.iter().any(|o| OsStr::new(o) == e.file_name()) {
+                    return Err(Error::FolderNotEmpty(dir.to_path_buf()));
+                }
+            }
+        }
+        fsutil::create_private_dir(dir)?;
+        let lock = open_lock(dir)?;
+        for f in [DB_FILE, "vault.db-wal", "vault.db-shm", "keys.tmp"] {
+            let _ = fs::remove_file(dir.join(f));
+        }
+        fsutil::create_private_dir(&dir.join(blobs::TMP_DIR))?;
+
+        let master = SecretKey::random()?;
+        let code = RecoveryCode::generate()?;
+        let keys = Keys::create(&master, pass, &code, cost)?;
+        let conn = store::open(dir, &master.derive("sqlcipher-key"), true)?;
+        let seed = Zeroizing::new(random_array::<32>()?);
+        let device = SigningKey::from_bytes(&seed);
+        let vault_id = hex(&random_array::<16>()?);
+        let mut vault = Vault {
+            dir: dir.to_path_buf(),
+            conn,
+            master,
+            vault_id: vault_id.clone(),
+            device,
+            kdf: keys.kdf_summary(),
+            clock: system_clock(),
+            _lock: lock,
+        };
+        let init_record = json!({
+            "vault_id": vault_id,
+            "device_public_key": hex(vault.device.verifying_key().as_bytes()),
+            "software": format!("cairn {}", env!("CARGO_PKG_VERSION")),
+            "kdf_insecure_for_tests": cost == KdfCost::InsecureTestOnly,
+        });
+        let init_text = to_canonical(&init_record)?;
+        vault.write(|w| {
+            w.conn
+                .execute(
+                    "INSERT INTO device_key (id, secret, public) VALUES (1, ?1, ?2)",
+                    params![&seed[..], &w.device_public[..]],
+                )
+                .map_err(map_err)?;
+            for (k, v) in [
+                ("vault_id", w.vault_id),
+                ("init_record", init_text.as_str()),
+            ] {
+                w.conn
+                    .execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                        params![k, v],
+                    )
+                    .map_err(map_err)?;
+            }
+            w.append(
+                "vault.init",
+                w.vault_id,
+                &sha256(init_text.as_bytes()),
+                Map::new(),
+            )?;
+            Ok(())
+        })?;
+        // The keys file is written last: until it exists there is no vault.
+        keys.write(dir)?;
+        fsutil::sync_dir(dir)?;
+        Ok((vault, code))
+    }
+
+    /// Opens the vault in `dir` with the passphrase.
+    pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
+        Self::open_with(dir, opts, |keys| {
+            keys.unlock_passphrase(pass, opts.allow_insecure_kdf)
+        })
+    }
+
+    /// Opens the vault in `dir` with the recovery code.
+    pub fn open_with_recovery(dir: &Path, code: &str, opts: OpenOptions) -> Result<Vault> {
+        let code = RecoveryCode::parse(code)?;
+        Self::open_with(dir, opts, |keys| {
+            keys.unlock_recovery(&code, opts.allow_insecure_kdf)
+        })
+    }
+
+    fn open_with(
+        dir: &Path,
+        _opts: OpenOptions,
+        unlock: impl FnOnce(&Keys) -> Result<SecretKey>,
+    ) -> Result<Vault> {
+        if !Self::exists(dir) {
+            return Err(Error::NoVault(dir.to_path_buf()));
+        }
+        let lock = open_lock(dir)?;
+        let keys = Keys::read(dir)?;
+        let master = unlock(&keys)?;
+        let conn = store::open(dir, &master.derive("sqlcipher-key"), false)?;
+        let (seed, vault_id): (Zeroizing<Vec<u8>>, String) = conn
+            .query_row(
+                "SELECT d.secret, m.value FROM device_key d, meta m WHERE d.id = 1 AND m.key = 'vault_id'",
+                [],
+                |r| Ok((Zeroizing::new(r.get::<_, Vec<u8>>(0)?), r.get::<_, String>(1)?)),
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => {
+                    Error::DatabaseDamaged("its vault identity is missing".into())
+                }
+                e => map_err(e),
+            })?;
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+            seed.as_slice()
+                .try_into()
+                .map_err(|_| Error::DatabaseDamaged("its device key is malformed".into()))?,
+        );
+        let vault = Vault {
+            dir: dir.to_path_buf(),
+            conn,
+            master,
+            vault_id,
+            device: SigningKey::from_bytes(&seed),
+            kdf: keys.kdf_summary(),
+            clock: system_clock(),
+            _lock: lock,
+        };
+        vault.sweep()?;
+        Ok(vault)
+    }
+
+    /// Removes what a crash left half-done: temporary blob files, blobs that were being
+    /// written when the process died (their rows are `pending`), and files of redacted
+    /// blobs that were not yet overwritten.
+    fn sweep(&self) -> Result<()> {
+        blobs::sweep_tmp(&self.dir)?;
+        let stale: Vec<(String, String)> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id, state FROM blobs WHERE state IN ('pending', 'destroyed')")
+                .map_err(map_err)?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            rows
+        };
+        for (id, state) in stale {
+            if blobs::path(&self.dir, &id).exists() {
+                blobs::destroy(&self.dir, &id)?;
+            }
+            if state == "pending" {
+                self.conn
+                    .execute(
+                        "DELETE FROM blobs WHERE id = ?1 AND state = 'pending'",
+                        [&id],
+                    )
+                    .map_err(map_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the passphrase (one keyslot is rewritten; the data are untouched).
+    pub fn change_passphrase(&mut self, new: &Passphrase, cost: KdfCost) -> Result<()> {
+        if new.expose().chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(Error::Invalid(format!(
+                "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
+            )));
+        }
+        let mut keys = Keys::read(&self.dir)?;
+        keys.set_passphrase(&self.master, new, cost)?;
+        keys.write(&self.dir)?;
+        self.kdf = keys.kdf_summary();
+        Ok(())
+    }
+
+    /// The vault folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The vault's random id.
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+
+    /// The passphrase slot's KDF cost.
+    pub fn kdf(&self) -> Option<KdfSummary> {
+        self.kdf
+    }
+
+    /// Replaces the clock (tests use this to make the clock go backwards).
+    #[doc(hidden)]
+    pub fn set_clock_for_tests(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The keyed database connection, for tests that tamper below the triggers.
+    #[doc(hidden)]
+    pub fn raw_connection_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction, then signs a checkpoint of the new head
+    /// and commits. Everything `f` appends lands together or not at all.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map_err)?;
+        let public = self.device.verifying_key().to_bytes();
+        let mut w = Writer {
+            conn: &tx,
+            clock: &self.clock,
+            vault_id: &self.vault_id,
+            device_public: public,
+        };
+        let out = f(&mut w)?;
+        if let Some(head) = chain::head(&tx)? {
+            let note = checkpoint::sign(
+                &self.device,
+                &self.vault_id,
+                head.seq,
+                &head.hash,
+                (self.clock)(),
+            );
+            tx.execute(
+                "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
+                params![head.seq as i64, note],
+            )
+            .map_err(map_err)?;
+        }
+        tx.commit().map_err(map_err)?;
+        Ok(out)
+    }
+
+    /// Records a new incident.
+    pub fn add_incident(&mut self, inc: Incident) -> Result<Added> {
+        self.write(|w| w.add_incident(inc))
+    }
+
+    /// Records a new version of an incident.
+    pub fn edit_incident(&mut self, id: &str, inc: Incident) -> Result<Added> {
+        self.write(|w| w.edit(id, ItemKind::Incident, &inc.normalised()?))
+    }
+
+    /// Records a new person.
+    pub fn add_person(&mut self, p: Person) -> Result<Added> {
+        self.write(|w| w.add_person(p))
+    }
+
+    /// Records a new version of a person.
+    pub fn edit_person(&mut self, id: &str, p: Person) -> Result<Added> {
+        self.write(|w| w.edit(id, ItemKind::Person, &p.normalised()?))
+    }
+
+    /// Links two items.
+    pub fn link(&mut self, a: &str, b: &str) -> Result<Added> {
+        self.write(|w| w.link(a, b))
+    }
+
+    /// Removes a link (recorded as a new version with `active: false`).
+    pub fn unlink(&mut self, link_id: &str) -> Result<Added> {
+        let id = norm_id(link_id);
+        let cur = self.current(&id)?;
+        if cur.kind != ItemKind::Link {
+            return Err(Error::Invalid(format!("{id} is not a link.")));
+        }
+        let mut link: Link =
+            serde_json::from_value(cur.record.ok_or_else(|| Error::Redacted(id.clone()))?)
+                .map_err(|_| Error::DatabaseDamaged(format!("link {id} is unreadable")))?;
+        link.active = false;
+        self.write(|w| w.edit(&id, ItemKind::Link, &link))
+    }
+
+    /// Adds the file at `path`: streamed into an encrypted blob, hashed in the same pass,
+    /// described (media type, EXIF, thumbnail) from the stored bytes, then committed
+    /// with its chain entry in one transaction.
+    pub fn add_file(&mut self, path: &Path, opts: &AddFile<'_>) -> Result<AddedFile> {
+        let meta = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if meta.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} is a folder; add the files in it instead.",
+                path.display()
+            )));
+        }
+        let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let name = path.file_name().unwrap_or(path.as_os_str());
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| format_ms(d.as_millis() as i64));
+        self.add_file_from(name, &mut file, modified, opts)
+    }
+
+    /// Adds a file from any reader (importers use this for files inside archives).
+    pub fn add_file_from(
+        &mut self,
+        name: &OsStr,
+        src: &mut (dyn Read + Send),
+        modified_at: Option<String>,
+        opts: &AddFile<'_>,
+    ) -> Result<AddedFile> {
+        let link_to = match &opts.link_to {
+            Some(id) => Some(self.current(&norm_id(id))?.id),
+            None => None,
+        };
+        let blob_id = self.begin_blob()?;
+        let key = SecretKey::random()?;
+        let stored = match blobs::store(&self.dir, &blob_id, &key, src, opts.progress, opts.cancel)
+        {
+            Ok(s) => s,
+            Err(e) => {
+                self.abandon_blob(&blob_id);
+                return Err(e);
+            }
+        };
+        let described =
+            self.describe_and_commit(name, &blob_id, &key, &stored, modified_at, opts, link_to);
+        if described.is_err() {
+            self.abandon_blob(&blob_id);
+        }
+        described
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn describe_and_commit(
+        &mut self,
+        name: &OsStr,
+        blob_id: &str,
+        key: &SecretKey,
+        stored: &blobs::StoredBlob,
+        modified_at: Option<String>,
+        opts: &AddFile<'_>,
+        link_to: Option<String>,
+    ) -> Result<AddedFile> {
+        let mut reader = BufReader::new(BlobReader::open(&self.dir, blob_id, key, stored.size)?);
+        let mut head = Vec::with_capacity(8192);
+        (&mut reader)
+            .take(8192)
+            .read_to_end(&mut head)
+            .map_err(|e| blob_read_error(blob_id, e))?;
+        let media_type = media::sniff(&head);
+        let mut exif = None;
+        let mut thumb = None;
+        if media_type.starts_with("image/") {
+            use std::io::Seek;
+            let _ = reader.rewind();
+            exif = media::exif(&mut reader);
+            let _ = reader.rewind();
+            if let Some((jpeg, w, h)) = media::thumbnail(&mut reader) {
+                let thumb_id = self.begin_blob()?;
+                let tkey = SecretKey::random()?;
+                let never = AtomicBool::new(false);
+                match blobs::store(
+                    &self.dir,
+                    &thumb_id,
+                    &tkey,
+                    &mut Cursor::new(&jpeg),
+                    &|_| {},
+                    &never,
+                ) {
+                    Ok(s) => thumb = Some((thumb_id, tkey, s, w, h)),
+                    Err(e) => {
+                        self.abandon_blob(&thumb_id);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        let (name_text, name_bytes_hex) = os_name(name);
+        let record = FileRecord {
+            name: name_text.clone(),
+            name_bytes_hex,
+            size: stored.size,
+            sha256: hex(&stored.sha256),
+            media_type: media_type.clone(),
+            modified_at,
+            acquired: if opts.acquired.trim().is_empty() {
+                "Added from a file on this computer".into()
+            } else {
+                opts.acquired.trim().to_string()
+            },
+            description: String::new(),
+            exif,
+            thumbnail: thumb.as_ref().map(|(_, _, s, w, h)| Thumbnail {
+                sha256: hex(&s.sha256),
+                width: *w,
+                height: *h,
+            }),
+        };
+        let thumb_row = thumb
+            .as_ref()
+            .map(|(id, k, s, _, _)| (id.clone(), k.clone(), s.size, s.sha256));
+        let result = self.write(|w| {
+            w.finish_blob(blob_id, key, stored.size, &stored.sha256)?;
+            if let Some((tid, tkey, tsize, tsha)) = &thumb_row {
+                w.finish_blob(tid, tkey, *tsize, tsha)?;
+            }
+            let added =
+                w.add_file_record(&record, blob_id, thumb_row.as_ref().map(|t| t.0.as_str()))?;
+            if let Some(target) = &link_to {
+                w.link(target, &added.id)?;
+            }
+            Ok(added)
+        });
+        if result.is_err() {
+            if let Some((tid, ..)) = &thumb {
+                self.abandon_blob(tid);
+            }
+        }
+        let added = result?;
+        Ok(AddedFile {
+            id: added.id,
+            sha256: record.sha256,
+            size: record.size,
+            name: name_text,
+            media_type,
+            seq: added.seq,
+            recorded_at: added.recorded_at,
+        })
+    }
+
+    /// Records a blob as pending (committed at once, so a crash leaves a trace to sweep).
+    fn begin_blob(&self) -> Result<String> {
+        let id = blobs::new_id()?;
+        self.conn
+            .execute(
+                "INSERT INTO blobs (id, state) VALUES (?1, 'pending')",
+                [&id],
+            )
+            .map_err(map_err)?;
+        Ok(id)
+    }
+
+    fn abandon_blob(&self, id: &str) {
+        let _ = blobs::destroy(&self.dir, id);
+        let _ = self.conn.execute(
+            "DELETE FROM blobs WHERE id = ?1 AND state = 'pending'",
+            [id],
+        );
+    }
+
+    /// The latest version of an item.
+    pub(crate) fn current(&self, id: &str) -> Result<CurrentRow> {
+        current_row(&self.conn, id)
+    }
+
+    /// Every item except links, in the order they were recorded.
+    pub fn list(&self) -> Result<Vec<ItemSummary>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.kind, v.version,
+                        coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'), ''),
+                        coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at')),
+                        e1.recorded_at, e2.recorded_at, t.item_id IS NOT NULL
+                 FROM items i
+                 JOIN versions v ON v.item_id = i.id
+                      AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
+                 JOIN entries e1 ON e1.seq = i.created_seq
+                 JOIN entries e2 ON e2.seq = v.seq
+                 LEFT JOIN tombstones t ON t.item_id = i.id
+                 WHERE i.kind != 'link'
+                 ORDER BY i.created_seq",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([], |r| {
+                let kind: String = r.get(1)?;
+                Ok(ItemSummary {
+                    id: r.get(0)?,
+                    kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Incident),
+                    version: r.get::<_, i64>(2)? as u64,
+                    title: r.get(3)?,
+                    occurred: r.get(4)?,
+                    recorded_at: format_ms(r.get(5)?),
+                    updated_at: format_ms(r.get(6)?),
+                    redacted: r.get(7)?,
+                })
+            })
+            .map_err(map_err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(map_err)
+    }
+
+    /// Everything about one item.
+    pub fn show(&self, id: &str) -> Result<ItemDetail> {
+        let id = norm_id(id);
+        let cur = self.current(&id)?;
+        let created: (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT i.created_seq, e.recorded_at FROM items i JOIN entries e ON e.seq = i.created_seq WHERE i.id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(map_err)?;
+        Ok(ItemDetail {
+            id: id.clone(),
+            kind: cur.kind,
+            version: cur.version,
+            record: cur.record,
+            record_sha256: cur.record_sha256,
+            content_sha256: cur.content_sha256,
+            recorded_at: format_ms(created.1),
+            updated_at: format_ms(cur.recorded_at),
+            created_seq: created.0 as u64,
+            current_seq: cur.seq,
+            redaction: self.tombstone(&id)?,
+            links: self.links_of(&id)?,
+        })
+    }
+
+    fn tombstone(&self, id: &str) -> Result<Option<Tombstone>> {
+        self.conn
+            .query_row(
+                "SELECT t.seq, t.record, e.recorded_at FROM tombstones t JOIN entries e ON e.seq = t.seq WHERE t.item_id = ?1",
+                [id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)),
+            )
+            .optional()
+            .map_err(map_err)?
+            .map(|(seq, rec, at)| {
+                let v: Value = serde_json::from_str(&rec)
+                    .map_err(|_| Error::DatabaseDamaged(format!("the tombstone of {id} is unreadable")))?;
+                Ok(Tombstone {
+                    reason: v["reason"].as_str().unwrap_or_default().to_string(),
+                    recorded_at: format_ms(at),
+                    seq: seq as u64,
+                    versions: v["versions"].as_array().cloned().unwrap_or_default(),
+                })
+            })
+            .transpose()
+    }
+
+    fn links_of(&self, id: &str) -> Result<Vec<LinkView>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT v.item_id, json_extract(v.record, '$.from'), json_extract(v.record, '$.to')
+                 FROM versions v JOIN items i ON i.id = v.item_id
+                 WHERE i.kind = 'link'
+                   AND v.version = (SELECT max(version) FROM versions WHERE item_id = v.item_id)
+                   AND json_extract(v.record, '$.active') = 1
+                   AND (json_extract(v.record, '$.from') = ?1 OR json_extract(v.record, '$.to') = ?1)
+                 ORDER BY v.seq",
+            )
+            .map_err(map_err)?;
+        let pairs = st
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(map_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(map_err)?;
+        let mut out = Vec::new();
+        for (link, from, to) in pairs {
+            let other = if from == id { to } else { from };
+            let o = self.current(&other)?;
+            let title = o
+                .record
+                .as_ref()
+                .and_then(|r| r.get("title").or_else(|| r.get("name")))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            out.push(LinkView {
+                link,
+                other,
+                other_kind: o.kind,
+                other_title: title,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every version of an item with what changed, and its tombstone if redacted.
+    pub fn history(&self, id: &str) -> Result<History> {
+        let id = norm_id(id);
+        let cur = self.current(&id)?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT v.version, v.seq, e.kind, e.recorded_at, v.record, v.record_sha256, v.content_sha256
+                 FROM versions v JOIN entries e ON e.seq = v.seq WHERE v.item_id = ?1 ORDER BY v.version",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([&id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Vec<u8>>(5)?,
+                    r.get::<_, Vec<u8>>(6)?,
+                ))
+            })
+            .map_err(map_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(map_err)?;
+        let mut versions = Vec::new();
+        let mut prev: Option<Value> = None;
+        for (version, seq, kind, at, record, rsha, csha) in rows {
+            let record: Option<Value> = record.and_then(|r| serde_json::from_str(&r).ok());
+            let changed = if record.is_some() {
+                changed_fields(prev.as_ref(), record.as_ref())
+            } else {
+                Vec::new()
+            };
+            versions.push(VersionView {
+                version: version as u64,
+                seq: seq as u64,
+                entry_kind: kind,
+                recorded_at: format_ms(at),
+                record: record.clone(),
+                record_sha256: hex(&rsha),
+                content_sha256: hex(&csha),
+                changed,
+            });
+            prev = record;
+        }
+        Ok(History {
+            id: id.clone(),
+            kind: cur.kind,
+            versions,
+            redaction: self.tombstone(&id)?,
+        })
+    }
+
+    /// Opens a file item's original bytes for reading (random access, authenticated).
+    pub fn open_original(&self, id: &str) -> Result<BlobReader> {
+        let id = norm_id(id);
+        let cur = self.current(&id)?;
+        if cur.kind != ItemKind::File {
+            return Err(Error::Invalid(format!("{id} is not a file.")));
+        }
+        if self.tombstone(&id)?.is_some() {
+            return Err(Error::Redacted(id));
+        }
+        let blob = cur
+            .blob_id
+            .ok_or_else(|| Error::DatabaseDamaged(format!("file {id} has no stored content")))?;
+        self.open_blob(&blob)
+    }
+
+    /// Opens a stored blob by id.
+    pub(crate) fn open_blob(&self, blob: &str) -> Result<BlobReader> {
+        let (key, size) = self.blob_key(blob)?;
+        BlobReader::open(&self.dir, blob, &key, size)
+    }
+
+    pub(crate) fn blob_key(&self, blob: &str) -> Result<(SecretKey, u64)> {
+        let (key, size): (Option<Zeroizing<Vec<u8>>>, i64) = self
+            .conn
+            .query_row("SELECT key, size FROM blobs WHERE id = ?1", [blob], |r| {
+                Ok((
+                    r.get::<_, Option<Vec<u8>>>(0)?.map(Zeroizing::new),
+                    r.get(1)?,
+                ))
+            })
+            .optional()
+            .map_err(map_err)?
+            .ok_or_else(|| Error::DatabaseDamaged(format!("stored file {blob} has no record")))?;
+        let key = key
+            .and_then(|k| SecretKey::from_bytes(&k))
+            .ok_or_else(|| Error::DatabaseDamaged(format!("stored file {blob} has no key")))?;
+        Ok((key, size as u64))
+    }
+
+    /// The JPEG thumbnail of a photo, if it has one.
+    pub fn thumbnail(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let cur = self.current(&norm_id(id))?;
+        let Some(t) = cur.thumb_blob_id else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        self.open_blob(&t)?
+            .read_to_end(&mut out)
+            .map_err(|e| blob_read_error(&t, e))?;
+        Ok(Some(out))
+    }
+
+    /// Writes a file item's original bytes to `out` (which must not exist), checking
+    /// them against the recorded SHA-256 as they are written.
+    pub fn extract(&self, id: &str, out: &Path) -> Result<Extracted> {
+        let id = norm_id(id);
+        let reader = self.open_original(&id)?;
+        let cur = self.current(&id)?;
+        let size = reader.size();
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(out)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::Invalid(format!(
+                    "{} already exists; choose a new name.",
+                    out.display()
+                )),
+                _ => Error::io("create", out, e),
+            })?;
+        let result = reader.stream_to(&mut f).and_then(|digest| {
+            if hex(&digest) != cur.content_sha256 {
+                return Err(Error::BlobDamaged {
+                    blob: cur.blob_id.clone().unwrap_or_default(),
+                    detail: "its content does not match its recorded SHA-256".into(),
+                });
+            }
+            f.sync_all().map_err(|e| Error::io("flush", out, e))?;
+            Ok(Extracted {
+                size,
+                sha256: hex(&digest),
+            })
+        });
+        if result.is_err() {
+            drop(f);
+            let _ = fs::remove_file(out);
+        }
+        result
+    }
+
+    /// Redacts an item: its content (every version's record, and for files the stored
+    /// bytes and thumbnail) is destroyed; a tombstone keeps the content hashes, the
+    /// time and the reason, and the redaction is a chain entry.
+    pub fn redact(&mut self, id: &str, reason: &str) -> Result<Added> {
+        let id = norm_id(id);
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::Invalid(
+                "Give a reason for the redaction; it is kept on record.".into(),
+            ));
+        }
+        self.current(&id)?;
+        if self.tombstone(&id)?.is_some() {
+            return Err(Error::Invalid(format!("{id} is already redacted.")));
+        }
+        let blob_ids: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT blob_id, thumb_blob_id FROM versions WHERE item_id = ?1")
+                .map_err(map_err)?;
+            let rows = st
+                .query_map([&id], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                    ))
+                })
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            let mut ids: Vec<String> = rows
+                .into_iter()
+                .flat_map(|(a, b)| [a, b])
+                .flatten()
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let added = self.write(|w| w.redact(&id, reason, &blob_ids))?;
+        for b in &blob_ids {
+            blobs::destroy(&self.dir, b)?;
+        }
+        // Push the freed pages out of the write-ahead log too.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        Ok(added)
+    }
+
+    /// Every chain entry, in order.
+    pub fn chain(&self) -> Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        chain::for_each(&self.conn, |e| {
+            out.push(e);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The newest signed checkpoint's text.
+    pub fn latest_checkpoint(&self) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(map_err)
+    }
+
+    /// The device key's public half.
+    pub fn device_public_key(&self) -> ed25519_dalek::VerifyingKey {
+        self.device.verifying_key()
+    }
+}
+
+pub(crate) fn blob_read_error(blob: &str, e: std::io::Error) -> Error {
+    match e
+        .into_inner()
+        .and_then(|inner| inner.downcast::<Error>().ok())
+    {
+        Some(inner) => *inner,
+        None => Error::BlobDamaged {
+            blob: blob.to_string(),
+            detail: "it could not be read".into(),
+        },
+    }
+}
+
+fn os_name(name: &OsStr) -> (String, Option<String>) {
+    match name.to_str() {
+        Some(s) => (s.to_string(), None),
+        None => {
+            #[cfg(unix)]
+            let raw = {
+                use std::os::unix::ffi::OsStrExt;
+                Some(hex(name.as_bytes()))
+            };
+            #[cfg(not(unix))]
+            let raw = None;
+            (name.to_string_lossy().into_owned(), raw)
+        }
+    }
+}
+
+/// The latest version row of an item.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentRow {
+    pub id: String,
+    pub kind: ItemKind,
+    pub version: u64,
+    pub seq: u64,
+    pub record: Option<Value>,
+    pub record_sha256: String,
+    pub content_sha256: String,
+    pub blob_id: Option<String>,
+    pub thumb_blob_id: Option<String>,
+    pub recorded_at: i64,
+}
+
+fn current_row(conn: &Connection, id: &str) -> Result<CurrentRow> {
+    conn.query_row(
+        "SELECT i.kind, v.version, v.seq, v.record, v.record_sha256, v.content_sha256, v.blob_id, v.thumb_blob_id, e.recorded_at
+         FROM items i JOIN versions v ON v.item_id = i.id JOIN entries e ON e.seq = v.seq
+         WHERE i.id = ?1 ORDER BY v.version DESC LIMIT 1",
+        [id],
+        |r| {
+            Ok(CurrentRow {
+                id: id.to_string(),
+                kind: ItemKind::parse(&r.get::<_, String>(0)?).unwrap_or(ItemKind::Incident),
+                version: r.get::<_, i64>(1)? as u64,
+                seq: r.get::<_, i64>(2)? as u64,
+                record: r.get::<_, Option<String>>(3)?.and_then(|s| serde_json::from_str(&s).ok()),
+                record_sha256: hex(&r.get::<_, Vec<u8>>(4)?),
+                content_sha256: hex(&r.get::<_, Vec<u8>>(5)?),
+                blob_id: r.get(6)?,
+                thumb_blob_id: r.get(7)?,
+                recorded_at: r.get(8)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(map_err)?
+    .ok_or_else(|| Error::NotFound(id.to_string()))
+}
+
+/// Appends changes inside one transaction (see [`Vault::write`]). Importers use it to
+/// add many items atomically, one chain entry per item.
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    clock: &'a Clock,
+    vault_id: &'a str,
+    device_public: [u8; 32],
+}
+
+impl Writer<'_> {
+    fn append(
+        &self,
+        kind: &str,
+        item: &str,
+        content: &[u8; 32],
+        meta: Map<String, Value>,
+    ) -> Result<Entry> {
+        chain::append(self.conn, (self.clock)(), kind, item, content, meta)
+    }
+
+    /// Inserts a version row and its chain entry.
+    #[allow(clippy::too_many_arguments)]
+    fn put_version(
+        &self,
+        id: &str,
+        kind: ItemKind,
+        version: u64,
+        record_text: &str,
+        content: Option<[u8; 32]>,
+        blob: Option<&str>,
+        thumb: Option<&str>,
+    ) -> Result<Added> {
+        let record_sha = sha256(record_text.as_bytes());
+        let mut meta = Map::new();
+        meta.insert("version".into(), json!(version));
+        // For files the chain carries the SHA-256 of the original bytes, so anyone can
+        // check an exhibit with sha256sum; the descriptive record is bound by its hash.
+        let content_sha = match content {
+            Some(c) => {
+                meta.insert("record_sha256".into(), json!(hex(&record_sha)));
+                c
+            }
+            None => record_sha,
+        };
+        let verb = match (kind, version) {
+            (ItemKind::File, 1) => "add",
+            (ItemKind::Link, 1) => "add",
+            (ItemKind::Link, _) => "change",
+            (_, 1) => "create",
+            _ => "edit",
+        };
+        let entry = self.append(&format!("{}.{verb}", kind.as_str()), id, &content_sha, meta)?;
+        if version == 1 {
+            self.conn
+                .execute(
+                    "INSERT INTO items (id, kind, created_seq) VALUES (?1, ?2, ?3)",
+                    params![id, kind.as_str(), entry.seq as i64],
+                )
+                .map_err(map_err)?;
+        }
+        self.conn
+            .execute(
+                "INSERT INTO versions (item_id, version, seq, record, record_sha256, content_sha256, blob_id, thumb_blob_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb],
+            )
+            .map_err(map_err)?;
+        Ok(Added {
+            id: id.to_string(),
+            version,
+            seq: entry.seq,
+            recorded_at: format_ms(entry.recorded_at),
+            content_sha256: entry.content_sha256,
+        })
+    }
+
+    fn fresh_id(&self, kind: ItemKind) -> Result<String> {
+        loop {
+            let id = new_item_id(kind)?;
+            let taken: bool = self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .map_err(map_err)?;
+            if !taken {
+                return Ok(id);
+            }
+        }
+    }
+
+    /// Adds an incident.
+    pub fn add_incident(&mut self, inc: Incident) -> Result<Added> {
+        let inc = inc.normalised()?;
+        let id = self.fresh_id(ItemKind::Incident)?;
+        self.put_version(
+            &id,
+            ItemKind::Incident,
+            1,
+            &canonical_of(&inc)?,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// Adds a person.
+    pub fn add_person(&mut self, p: Person) -> Result<Added> {
+        let p = p.normalised()?;
+        let id = self.fresh_id(ItemKind::Person)?;
+        self.put_version(
+            &id,
+            ItemKind::Person,
+            1,
+            &canonical_of(&p)?,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// Links two existing items.
+    pub fn link(&mut self, a: &str, b: &str) -> Result<Added> {
+        let (a, b) = (norm_id(a), norm_id(b));
+        if a == b {
+            return Err(Error::Invalid("An item cannot be linked to itself.".into()));
+        }
+        for id in [&a, &b] {
+            let row = current_row(self.conn, id)?;
+            if row.kind == ItemKind::Link {
+                return Err(Error::Invalid(
+                    "Links connect items, not other links.".into(),
+                ));
+            }
+        }
+        let id = self.fresh_id(ItemKind::Link)?;
+        let link = Link {
+            from: a,
+            to: b,
+            active: true,
+        };
+        self.put_version(
+            &id,
+            ItemKind::Link,
+            1,
+            &canonical_of(&link)?,
+            None,
+            None,
+            None,
+        )
+    }
+
+    fn add_file_record(
+        &mut self,
+        rec: &FileRecord,
+        blob: &str,
+        thumb: Option<&str>,
+    ) -> Result<Added> {
+        let id = self.fresh_id(ItemKind::File)?;
+        let content = crate::chain::unhex32(&rec.sha256)?;
+        self.put_version(
+            &id,
+            ItemKind::File,
+            1,
+            &canonical_of(rec)?,
+            Some(content),
+            Some(blob),
+            thumb,
+        )
+    }
+
+    fn finish_blob(&self, id: &str, key: &SecretKey, size: u64, sha: &[u8; 32]) -> Result<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE blobs SET key = ?2, size = ?3, sha256 = ?4, state = 'stored' WHERE id = ?1 AND state = 'pending'",
+                params![id, &key.expose()[..], size as i64, sha.to_vec()],
+            )
+            .map_err(map_err)?;
+        if n != 1 {
+            return Err(Error::Database(format!("blob {id} was not pending")));
+        }
+        Ok(())
+    }
+
+    /// Records a new version of an item of `kind` with `record` as its content.
+    fn edit<T: Serialize>(&mut self, id: &str, kind: ItemKind, record: &T) -> Result<Added> {
+        let id = norm_id(id);
+        let cur = current_row(self.conn, &id)?;
+        if cur.kind != kind {
+            return Err(Error::Invalid(format!(
+                "{id} is a {}, not a {}.",
+                cur.kind.as_str(),
+                kind.as_str()
+            )));
+        }
+        if cur.record.is_none() {
+            return Err(Error::Redacted(id));
+        }
+        let text = canonical_of(record)?;
+        if hex(&sha256(text.as_bytes())) == cur.record_sha256 {
+            return Err(Error::Invalid(
+                "Nothing changed, so no new version was recorded.".into(),
+            ));
+        }
+        let content = (kind == ItemKind::File)
+            .then(|| chain::unhex32(&cur.content_sha256))
+            .transpose()?;
+        self.put_version(
+            &id,
+            kind,
+            cur.version + 1,
+            &text,
+            content,
+            cur.blob_id.as_deref(),
+            cur.thumb_blob_id.as_deref(),
+        )
+    }
+
+    fn redact(&mut self, id: &str, reason: &str, blob_ids: &[String]) -> Result<Added> {
+        let mut st = self
+            .conn
+            .prepare("SELECT version, content_sha256, record_sha256 FROM versions WHERE item_id = ?1 ORDER BY version")
+            .map_err(map_err)?;
+        let versions: Vec<Value> = st
+            .query_map([id], |r| {
+                Ok(json!({
+                    "version": r.get::<_, i64>(0)?,
+                    "content_sha256": hex(&r.get::<_, Vec<u8>>(1)?),
+                    "record_sha256": hex(&r.get::<_, Vec<u8>>(2)?),
+                }))
+            })
+            .map_err(map_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(map_err)?;
+        let tomb = json!({"item": id, "reason": reason, "versions": versions});
+        let text = to_canonical(&tomb)?;
+        let mut meta = Map::new();
+        meta.insert("versions".into(), json!(versions.len()));
+        let entry = self.append("item.redact", id, &sha256(text.as_bytes()), meta)?;
+        self.conn
+            .execute(
+                "INSERT INTO tombstones (item_id, seq, record) VALUES (?1, ?2, ?3)",
+                params![id, entry.seq as i64, text],
+            )
+            .map_err(map_err)?;
+        self.conn
+            .execute("UPDATE versions SET record = NULL WHERE item_id = ?1", [id])
+            .map_err(map_err)?;
+        for b in blob_ids {
+            self.conn
+                .execute(
+                    "UPDATE blobs SET key = NULL, state = 'destroyed' WHERE id = ?1",
+                    [b],
+                )
+                .map_err(map_err)?;
+        }
+        Ok(Added {
+            id: id.to_string(),
+            version: versions.len() as u64,
+            seq: entry.seq,
+            recorded_at: format_ms(entry.recorded_at),
+            content_sha256: entry.content_sha256,
+        })
+    }
+}

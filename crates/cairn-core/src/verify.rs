@@ -1,0 +1,573 @@
+//! `verify`: recomputes every chain hash and link, checks every item version and
+//! tombstone against its chain entry, decrypts and re-hashes every blob (unless
+//! quick), finds missing and orphaned blobs, checks every signed checkpoint against the
+//! chain, runs SQLCipher's page check, and reports clock anomalies.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::blobs;
+use crate::chain::{self, GENESIS_PREV};
+use crate::checkpoint::{self, Checkpoint};
+use crate::clock::format_ms;
+use crate::error::{Error, Result};
+use crate::keys::hex;
+use crate::store::{self, map_err};
+use crate::vault::Vault;
+
+/// What verify found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable code, e.g. `chain_hash`, `blob_damaged`.
+    pub code: &'static str,
+    /// One plain sentence.
+    pub message: String,
+    /// Chain sequence number concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// Blob concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+    /// Item concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+}
+
+/// The verification report (`cairn verify --json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// True when no problem was found (warnings do not count).
+    pub ok: bool,
+    /// True when blob contents were not decrypted.
+    pub quick: bool,
+    /// Chain entries checked.
+    pub entries: u64,
+    /// Hash of the last entry.
+    pub head: Option<String>,
+    /// Item versions checked.
+    pub versions: u64,
+    /// Blobs whose contents were decrypted and re-hashed.
+    pub blobs_checked: u64,
+    /// Plaintext bytes re-hashed.
+    pub bytes_checked: u64,
+    /// Signed checkpoints checked.
+    pub checkpoints: u64,
+    /// The newest valid checkpoint.
+    pub latest_checkpoint: Option<Checkpoint>,
+    /// The lowest chain sequence number named by a problem.
+    pub first_bad_seq: Option<u64>,
+    /// Problems: anything that means the vault is not intact.
+    pub problems: Vec<Finding>,
+    /// Warnings: worth knowing, but not damage (e.g. the clock went backwards).
+    pub warnings: Vec<Finding>,
+}
+
+/// Options for [`Vault::verify`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VerifyOptions {
+    /// Skip decrypting blob contents (still checks that each exists with the right length).
+    pub quick: bool,
+}
+
+struct Ctx {
+    problems: Vec<Finding>,
+    warnings: Vec<Finding>,
+}
+
+impl Ctx {
+    fn problem(&mut self, code: &'static str, message: String) -> &mut Finding {
+        self.problems.push(Finding {
+            code,
+            message,
+            seq: None,
+            blob: None,
+            item: None,
+        });
+        self.problems.last_mut().unwrap_or_else(|| unreachable!())
+    }
+    fn warn(&mut self, code: &'static str, message: String) -> &mut Finding {
+        self.warnings.push(Finding {
+            code,
+            message,
+            seq: None,
+            blob: None,
+            item: None,
+        });
+        self.warnings.last_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+struct EntryInfo {
+    kind: String,
+    item: String,
+    content: String,
+    record_sha: Option<String>,
+    hash: String,
+}
+
+fn sha_hex(b: &[u8]) -> String {
+    hex(&Sha256::digest(b))
+}
+
+impl Vault {
+    /// Checks the whole vault. `progress(done, total)` reports blob bytes re-hashed.
+    pub fn verify(&self, opts: VerifyOptions, progress: &dyn Fn(u64, u64)) -> Result<Report> {
+        let mut cx = Ctx {
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        };
+
+        for line in store::integrity_problems(&self.conn) {
+            cx.problem(
+                "database_page",
+                format!("The database failed its page check: {line}."),
+            );
+        }
+
+        // 1. The chain itself.
+        let mut entries: HashMap<u64, EntryInfo> = HashMap::new();
+        let mut expected = 1u64;
+        let mut prev_hash = GENESIS_PREV.to_string();
+        let mut prev_time: Option<i64> = None;
+        let mut head = None;
+        chain::for_each(&self.conn, |e| {
+            if e.seq != expected {
+                cx.problem("chain_gap", format!("Chain entry {expected} is missing."))
+                    .seq = Some(expected);
+                expected = e.seq;
+            }
+            if e.prev != prev_hash {
+                cx.problem(
+                    "chain_link",
+                    format!(
+                        "Chain entry {} does not point to the entry before it.",
+                        e.seq
+                    ),
+                )
+                .seq = Some(e.seq);
+            }
+            match e.compute_hash() {
+                Ok(h) if h == e.hash => {}
+                _ => {
+                    cx.problem(
+                        "chain_hash",
+                        format!("Chain entry {} was changed after it was written.", e.seq),
+                    )
+                    .seq = Some(e.seq);
+                }
+            }
+            if let Some(t) = prev_time {
+                if e.recorded_at < t {
+                    let noted = e.meta.contains_key("clock_went_back_ms");
+                    cx.warn(
+                        "clock_back",
+                        format!(
+                            "The clock went back {} ms before entry {} (recorded at {}){}.",
+                            t - e.recorded_at,
+                            e.seq,
+                            format_ms(e.recorded_at),
+                            if noted {
+                                "; this was noted when it was written"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .seq = Some(e.seq);
+                }
+            }
+            prev_time = Some(e.recorded_at);
+            prev_hash = e.hash.clone();
+            head = Some(e.hash.clone());
+            entries.insert(
+                e.seq,
+                EntryInfo {
+                    kind: e.kind.clone(),
+                    item: e.item.clone(),
+                    content: e.content_sha256.clone(),
+                    record_sha: e
+                        .meta
+                        .get("record_sha256")
+                        .and_then(|v| v.as_str())
+                        .map(String::from),
+                    hash: e.hash,
+                },
+            );
+            expected += 1;
+            Ok(())
+        })?;
+        let n_entries = entries.len() as u64;
+
+        // 2. The vault's first entry commits to its id and device key.
+        self.check_init(&mut cx, &entries)?;
+
+        // 3. Every version against its entry.
+        let mut used: BTreeSet<u64> = BTreeSet::new();
+        let mut n_versions = 0u64;
+        let mut blob_expect: HashMap<String, (String, String)> = HashMap::new(); // blob -> (sha, item)
+        {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT v.item_id, i.kind, v.version, v.seq, v.record, v.record_sha256, v.content_sha256,
+                            v.blob_id, v.thumb_blob_id, t.item_id IS NOT NULL
+                     FROM versions v JOIN items i ON i.id = v.item_id
+                     LEFT JOIN tombstones t ON t.item_id = v.item_id
+                     ORDER BY v.seq",
+                )
+                .map_err(map_err)?;
+            let mut rows = st.query([]).map_err(map_err)?;
+            while let Some(r) = rows.next().map_err(map_err)? {
+                n_versions += 1;
+                let item: String = r.get(0).map_err(map_err)?;
+                let kind: String = r.get(1).map_err(map_err)?;
+                let seq = r.get::<_, i64>(3).map_err(map_err)? as u64;
+                let record: Option<String> = r.get(4).map_err(map_err)?;
+                let rsha = hex(&r.get::<_, Vec<u8>>(5).map_err(map_err)?);
+                let csha = hex(&r.get::<_, Vec<u8>>(6).map_err(map_err)?);
+                let blob: Option<String> = r.get(7).map_err(map_err)?;
+                let thumb: Option<String> = r.get(8).map_err(map_err)?;
+                let redacted: bool = r.get(9).map_err(map_err)?;
+                used.insert(seq);
+                let Some(e) = entries.get(&seq) else {
+                    let f = cx.problem(
+                        "version_unrecorded",
+                        format!("A version of {item} has no chain entry {seq}."),
+                    );
+                    f.seq = Some(seq);
+                    f.item = Some(item);
+                    continue;
+                };
+                let bad = |cx: &mut Ctx, what: &str| {
+                    let f = cx.problem(
+                        "version_mismatch",
+                        format!("{item} does not match chain entry {seq}: {what}."),
+                    );
+                    f.seq = Some(seq);
+                    f.item = Some(item.clone());
+                };
+                if e.item != item || !e.kind.starts_with(&format!("{kind}.")) {
+                    bad(&mut cx, "the entry is about another item");
+                }
+                if e.content != csha {
+                    bad(&mut cx, "its content hash differs");
+                }
+                let is_file = kind == "file";
+                let expected_record_sha = if is_file {
+                    e.record_sha.clone()
+                } else {
+                    Some(e.content.clone())
+                };
+                if expected_record_sha.as_deref() != Some(rsha.as_str()) {
+                    bad(&mut cx, "its record hash differs");
+                }
+                match &record {
+                    Some(text) => {
+                        if sha_hex(text.as_bytes()) != rsha {
+                            bad(&mut cx, "its record was changed");
+                        }
+                        if is_file {
+                            let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+                            if v["sha256"].as_str() != Some(csha.as_str()) {
+                                bad(&mut cx, "its record names other content");
+                            }
+                            if let Some(b) = &blob {
+                                blob_expect.insert(b.clone(), (csha.clone(), item.clone()));
+                            }
+                            if let (Some(t), Some(ts)) = (&thumb, v["thumbnail"]["sha256"].as_str())
+                            {
+                                blob_expect.insert(t.clone(), (ts.to_string(), item.clone()));
+                            }
+                        }
+                    }
+                    None if !redacted => {
+                        let f = cx.problem(
+                            "content_missing",
+                            format!("The content of {item} (version at entry {seq}) is gone but it was never redacted."),
+                        );
+                        f.seq = Some(seq);
+                        f.item = Some(item.clone());
+                    }
+                    None => {}
+                }
+            }
+        }
+
+        // 4. Tombstones.
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT item_id, seq, record FROM tombstones")
+                .map_err(map_err)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            for (item, seq, text) in rows {
+                used.insert(seq);
+                let ok = entries.get(&seq).is_some_and(|e| {
+                    e.kind == "item.redact"
+                        && e.item == item
+                        && e.content == sha_hex(text.as_bytes())
+                });
+                if !ok {
+                    let f = cx.problem(
+                        "tombstone_mismatch",
+                        format!("The redaction record of {item} does not match chain entry {seq}."),
+                    );
+                    f.seq = Some(seq);
+                    f.item = Some(item);
+                }
+            }
+        }
+
+        // 5. Entries that lost their item rows.
+        for (seq, e) in &entries {
+            if *seq != 1 && !used.contains(seq) {
+                let f = cx.problem(
+                    "entry_orphaned",
+                    format!(
+                        "Chain entry {seq} ({}) has no matching record in the vault.",
+                        e.kind
+                    ),
+                );
+                f.seq = Some(*seq);
+                f.item = Some(e.item.clone());
+            }
+        }
+
+        // 6. Blobs.
+        let (blobs_checked, bytes_checked) =
+            self.check_blobs(&mut cx, &blob_expect, opts, progress)?;
+
+        // 7. Checkpoints.
+        let (n_cp, latest) = self.check_checkpoints(&mut cx, &entries)?;
+
+        // 8. Weak KDF settings.
+        if self.kdf.is_some_and(|k| k.insecure) {
+            cx.warn(
+                "kdf_insecure",
+                "This vault's passphrase uses the fast test setting (CAIRN_TEST_INSECURE_KDF); it is not safe for real evidence.".into(),
+            );
+        }
+
+        let first_bad_seq = cx.problems.iter().filter_map(|f| f.seq).min();
+        Ok(Report {
+            ok: cx.problems.is_empty(),
+            quick: opts.quick,
+            entries: n_entries,
+            head,
+            versions: n_versions,
+            blobs_checked,
+            bytes_checked,
+            checkpoints: n_cp,
+            latest_checkpoint: latest,
+            first_bad_seq,
+            problems: cx.problems,
+            warnings: cx.warnings,
+        })
+    }
+
+    fn check_init(&self, cx: &mut Ctx, entries: &HashMap<u64, EntryInfo>) -> Result<()> {
+        let init: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'init_record'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(map_err)?;
+        let first = entries.get(&1);
+        let ok = match (&init, first) {
+            (Some(text), Some(e)) => {
+                let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+                e.kind == "vault.init"
+                    && e.content == sha_hex(text.as_bytes())
+                    && v["vault_id"].as_str() == Some(self.vault_id.as_str())
+                    && v["device_public_key"].as_str()
+                        == Some(hex(self.device.verifying_key().as_bytes()).as_str())
+            }
+            _ => false,
+        };
+        if !ok {
+            cx.problem(
+                "init_mismatch",
+                "The vault's identity or device key does not match the first chain entry.".into(),
+            )
+            .seq = Some(1);
+        }
+        if let Some(text) = init {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let still_insecure = self.kdf.is_some_and(|k| k.insecure);
+            if v["kdf_insecure_for_tests"].as_bool() == Some(true) && !still_insecure {
+                cx.warn(
+                    "created_for_tests",
+                    "This vault was created with the insecure test setting CAIRN_TEST_INSECURE_KDF.".into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn check_blobs(
+        &self,
+        cx: &mut Ctx,
+        expect: &HashMap<String, (String, String)>,
+        opts: VerifyOptions,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<(u64, u64)> {
+        let rows: Vec<(String, i64, Option<Vec<u8>>, String)> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id, size, sha256, state FROM blobs ORDER BY id")
+                .map_err(map_err)?;
+            let r = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            r
+        };
+        let total: u64 = rows
+            .iter()
+            .filter(|r| r.3 == "stored")
+            .map(|r| r.1 as u64)
+            .sum();
+        let mut done = 0u64;
+        let mut checked = 0u64;
+        let known: BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.3 == "stored")
+            .map(|r| r.0.as_str())
+            .collect();
+        for (id, size, sha, state) in &rows {
+            if state != "stored" {
+                continue;
+            }
+            let item = expect.get(id).map(|(_, i)| i.clone());
+            let blob_problem = |cx: &mut Ctx, code: &'static str, message: String| {
+                let f = cx.problem(code, message);
+                f.blob = Some(id.clone());
+                f.item = item.clone();
+            };
+            let recorded = sha.as_deref().map(hex).unwrap_or_default();
+            match expect.get(id) {
+                Some((want, _)) if *want != recorded => blob_problem(
+                    cx,
+                    "blob_record",
+                    format!(
+                        "Stored file {id}'s recorded hash does not match its item's chain entry."
+                    ),
+                ),
+                None => blob_problem(
+                    cx,
+                    "blob_unreferenced",
+                    format!("Stored file {id} belongs to no item."),
+                ),
+                _ => {}
+            }
+            let reader = match self.open_blob(id) {
+                Ok(r) => r,
+                Err(Error::BlobMissing(_)) => {
+                    blob_problem(
+                        cx,
+                        "blob_missing",
+                        format!("Stored file {id} is missing from the vault folder."),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    blob_problem(cx, "blob_damaged", format!("{e}"));
+                    continue;
+                }
+            };
+            if opts.quick {
+                continue;
+            }
+            match reader.stream_to(&mut io::sink()) {
+                Ok(d) if hex(&d) == recorded => {}
+                Ok(_) => blob_problem(
+                    cx,
+                    "blob_hash",
+                    format!("Stored file {id} decrypts, but not to the content that was recorded."),
+                ),
+                Err(e) => blob_problem(cx, "blob_damaged", format!("{e}")),
+            }
+            checked += 1;
+            done += *size as u64;
+            progress(done, total);
+        }
+        for f in blobs::list_files(self.dir())? {
+            if !known.contains(f.as_str()) {
+                let p = cx.problem(
+                    "blob_orphaned",
+                    format!(
+                        "The vault folder holds a stored file {f} that the database does not know."
+                    ),
+                );
+                p.blob = Some(f);
+            }
+        }
+        Ok((checked, if opts.quick { 0 } else { done }))
+    }
+
+    fn check_checkpoints(
+        &self,
+        cx: &mut Ctx,
+        entries: &HashMap<u64, EntryInfo>,
+    ) -> Result<(u64, Option<Checkpoint>)> {
+        let notes: Vec<(i64, String)> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT size, note FROM checkpoints ORDER BY size")
+                .map_err(map_err)?;
+            let r = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            r
+        };
+        let public = self.device.verifying_key();
+        let mut latest = None;
+        for (size, note) in &notes {
+            match checkpoint::verify(note, &public) {
+                Ok(cp) => {
+                    let matches = cp.size == *size as u64
+                        && cp.origin == checkpoint::origin(&self.vault_id)
+                        && entries.get(&cp.size).is_some_and(|e| e.hash == cp.head);
+                    if matches {
+                        latest = Some(cp);
+                    } else {
+                        cx.problem(
+                            "checkpoint_mismatch",
+                            format!("The signed checkpoint at entry {size} does not match the chain: history before it was changed."),
+                        )
+                        .seq = Some(*size as u64);
+                    }
+                }
+                Err(why) => {
+                    cx.problem(
+                        "checkpoint_signature",
+                        format!("The checkpoint at entry {size} is not valid: {why}."),
+                    )
+                    .seq = Some(*size as u64);
+                }
+            }
+        }
+        Ok((notes.len() as u64, latest))
+    }
+}
