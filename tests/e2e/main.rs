@@ -1,1 +1,12 @@
+//! Black-box tests of the built `cairn` binary: every test runs the real executable
+//! (see `cairn_e2e::cairn_bin`) against a vault in a temporary folder.
+//!
+//! Build the binary first: `cargo build --workspace --bins` (the Makefile does).
 
+mod crash;
+mod extract;
+mod happy;
+mod redact;
+mod secrets;
+mod tamper;
+mod usage;

@@ -257,7 +257,25 @@ enum PersonCmd {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One sentence, like every other error: clap's first line, without its prefix.
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("cairn: {first}; see `cairn --help`.");
+            return ExitCode::from(2);
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -392,10 +410,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Err(Error::FolderNotEmpty(dir));
             }
             let pass = read_new_passphrase(cli.passphrase_file.as_deref())?;
+            let (_vault, code) = Vault::init(&dir, &pass, kdf_cost())?;
+            // Only once the vault exists, so a refused init prints just its error.
             if test_kdf() {
                 eprintln!("cairn: warning: {TEST_KDF_ENV}=1 — this vault uses a fast, insecure passphrase setting meant only for tests.");
             }
-            let (_vault, code) = Vault::init(&dir, &pass, kdf_cost())?;
             if *json {
                 print_json(
                     &serde_json::json!({"vault": dir, "recovery_code": code.display().as_str()}),
@@ -548,7 +567,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("New passphrase set. Your recovery code still works; keep it safe.");
         }
         Cmd::Verify { quick, json } => {
-            let vault = open(&cli)?;
+            let vault = match open(&cli) {
+                Ok(v) => v,
+                // Damage that stops the vault opening is what verify is for: report it as a finding.
+                Err(e @ (Error::DatabaseDamaged(_) | Error::KeysDamaged(_))) => {
+                    if *json {
+                        print_json(&serde_json::json!({
+                            "ok": false,
+                            "problems": [{"code": e.code(), "message": e.to_string()}],
+                        }));
+                    } else {
+                        println!("Problems found (1).\n  - {e}");
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e),
+            };
             let report = vault.verify(VerifyOptions { quick: *quick }, &|_, _| {})?;
             if *json {
                 print_json(&report);

@@ -105,6 +105,8 @@ pub(crate) fn store(
     cancel: &AtomicBool,
 ) -> Result<StoredBlob> {
     let tmp_dir = vault.join(TMP_DIR);
+    // A copied or restored vault may lack the empty tmp folder.
+    fsutil::create_private_dir(&tmp_dir)?;
     let tmp = tmp_dir.join(format!("{id}.part"));
     let result = store_inner(vault, id, key, src, &tmp, progress, cancel);
     if result.is_err() {

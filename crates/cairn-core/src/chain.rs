@@ -130,22 +130,23 @@ pub(crate) fn unhex32(s: &str) -> Result<[u8; 32]> {
     Ok(out)
 }
 
-/// Appends an entry inside the caller's transaction. A clock reading earlier than the
-/// previous entry's is kept as read and noted in `meta.clock_went_back_ms`.
+/// Appends an entry after `prev` (the current head) inside the caller's transaction.
+/// A clock reading earlier than the previous entry's is kept as read and noted in
+/// `meta.clock_went_back_ms`.
 pub(crate) fn append(
     conn: &Connection,
+    prev: Option<&Entry>,
     now_ms: i64,
     kind: &str,
     item: &str,
     content_sha256: &[u8; 32],
     mut meta: Map<String, Value>,
 ) -> Result<Entry> {
-    let prev = head(conn)?;
-    let (seq, prev_hash) = match &prev {
+    let (seq, prev_hash) = match prev {
         Some(p) => (p.seq + 1, p.hash.clone()),
         None => (1, GENESIS_PREV.to_string()),
     };
-    if let Some(p) = &prev {
+    if let Some(p) = prev {
         if now_ms < p.recorded_at {
             meta.insert("clock_went_back_ms".into(), json!(p.recorded_at - now_ms));
         }
@@ -162,20 +163,23 @@ pub(crate) fn append(
     };
     e.hash = e.compute_hash()?;
     let meta_text = to_canonical(&Value::Object(e.meta.clone()))?;
-    conn.execute(
+    let (prev_bytes, hash_bytes) = (unhex32(&e.prev)?, unhex32(&e.hash)?);
+    conn.prepare_cached(
         "INSERT INTO entries (seq, prev, recorded_at, kind, item, content_sha256, meta, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )
+    .and_then(|mut st| {
+        st.execute(params![
             seq as i64,
-            unhex32(&e.prev)?.to_vec(),
+            prev_bytes.to_vec(),
             now_ms,
             kind,
             item,
             content_sha256.to_vec(),
             meta_text,
-            unhex32(&e.hash)?.to_vec()
-        ],
-    )
+            hash_bytes.to_vec()
+        ])
+    })
     .map_err(map_err)?;
     Ok(e)
 }

@@ -415,6 +415,9 @@ impl Keys {
         );
         let tmp = dir.join("keys.tmp");
         let path = dir.join(KEYS_FILE);
+        // A crash during an earlier write can leave `keys.tmp`; it holds nothing we need
+        // (the vault lock is held), and must not block every later passphrase change.
+        let _ = fs::remove_file(&tmp);
         let mut f = fsutil::create_private(&tmp)?;
         f.write_all(content.as_bytes())
             .and_then(|_| f.sync_all())

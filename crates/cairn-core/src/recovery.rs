@@ -120,17 +120,24 @@ mod tests {
         assert_eq!(shown.len(), 6 * 5 + 5);
         let back = RecoveryCode::parse(&shown.to_lowercase().replace('-', " ")).unwrap();
         assert_eq!(*back.data, *code.data);
-        // Change one data character of group 3.
-        let mut chars: Vec<char> = shown.chars().collect();
-        let i = 12; // group 3 (chars 12..17), first data char
-        chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
-        let typo: String = chars.into_iter().collect();
-        match RecoveryCode::parse(&typo) {
-            Err(Error::RecoveryCodeTypo { group }) => assert_eq!(group, 3),
-            // 1 in 32 typos keeps a valid check character; then the key is simply wrong.
-            Ok(_) => {}
-            Err(e) => panic!("unexpected {e}"),
+        // Every other character in group 3's first place: the check character catches
+        // all but about 1 in 32 (those then fail as a wrong code when unlocking).
+        let chars: Vec<char> = shown.chars().collect();
+        let i = 12; // group 3 is characters 12..17
+        let mut caught = 0;
+        for &c in ALPHABET.iter().filter(|&&c| c as char != chars[i]) {
+            let mut typo = chars.clone();
+            typo[i] = c as char;
+            match RecoveryCode::parse(&typo.into_iter().collect::<String>()) {
+                Err(Error::RecoveryCodeTypo { group }) => {
+                    assert_eq!(group, 3);
+                    caught += 1;
+                }
+                Ok(other) => assert_ne!(*other.data, *code.data),
+                Err(e) => panic!("unexpected {e}"),
+            }
         }
+        assert!(caught >= 25, "only {caught} of 31 typos caught");
         assert!(matches!(
             RecoveryCode::parse("ABC"),
             Err(Error::RecoveryCodeFormat { .. })

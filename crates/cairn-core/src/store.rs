@@ -14,7 +14,10 @@ use crate::secret::SecretKey;
 pub const DB_FILE: &str = "vault.db";
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_item_index.sql"),
+];
 
 /// Highest schema version this build understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -41,6 +44,17 @@ pub(crate) fn map_err(e: rusqlite::Error) -> Error {
     Error::Database(e.to_string())
 }
 
+/// If `e` means damage, asks SQLCipher which page is bad and says so.
+pub(crate) fn locate_damage(conn: &Connection, e: Error) -> Error {
+    match e {
+        Error::DatabaseDamaged(_) => match integrity_problems(conn).into_iter().next() {
+            Some(line) => Error::DatabaseDamaged(format!("SQLCipher reports \"{line}\"")),
+            None => e,
+        },
+        e => e,
+    }
+}
+
 /// Opens (or creates) `vault.db` keyed with `key`, applies pragmas and migrations.
 pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     let path = dir.join(DB_FILE);
@@ -61,12 +75,14 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| Error::io("protect", &path, e))?;
     }
-    // SQLCipher logs to stderr by default; our errors say everything the user needs.
-    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")
         .map_err(map_err)?;
     let keysql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex(key.expose())));
     conn.execute_batch(&keysql).map_err(map_err)?;
+    // SQLCipher logs to stderr by default; our errors say everything the user needs.
+    // This must come after the key: keying first activates SQLCipher, which resets a
+    // level of NONE set earlier to its default (WARN, to stderr).
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     // SQLCipher only notices a wrong key (or a damaged first page) at the first read.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
@@ -89,7 +105,7 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
          PRAGMA busy_timeout = 5000;",
     )
     .map_err(map_err)?;
-    migrate(&conn, SCHEMA_VERSION)?;
+    migrate(&conn, SCHEMA_VERSION).map_err(|e| locate_damage(&conn, e))?;
     Ok(conn)
 }
 

@@ -398,7 +398,7 @@ impl Vault {
                 rusqlite::Error::QueryReturnedNoRows => {
                     Error::DatabaseDamaged("its vault identity is missing".into())
                 }
-                e => map_err(e),
+                e => store::locate_damage(&conn, map_err(e)),
             })?;
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
             seed.as_slice()
@@ -415,7 +415,9 @@ impl Vault {
             clock: system_clock(),
             _lock: lock,
         };
-        vault.sweep()?;
+        vault
+            .sweep()
+            .map_err(|e| store::locate_damage(&vault.conn, e))?;
         Ok(vault)
     }
 
@@ -506,9 +508,10 @@ impl Vault {
             clock: &self.clock,
             vault_id: &self.vault_id,
             device_public: public,
+            head: chain::head(&tx)?,
         };
         let out = f(&mut w)?;
-        if let Some(head) = chain::head(&tx)? {
+        if let Some(head) = w.head.take() {
             let note = checkpoint::sign(
                 &self.device,
                 &self.vault_id,
@@ -744,26 +747,16 @@ impl Vault {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT i.id, i.kind, v.version,
-                        coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'), ''),
-                        coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at')),
-                        e1.recorded_at, e2.recorded_at, t.item_id IS NOT NULL
-                 FROM items i
-                 JOIN versions v ON v.item_id = i.id
-                      AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
-                 JOIN entries e1 ON e1.seq = i.created_seq
-                 JOIN entries e2 ON e2.seq = v.seq
-                 LEFT JOIN tombstones t ON t.item_id = i.id
-                 WHERE i.kind != 'link'
-                 ORDER BY i.created_seq",
+                "SELECT item_id, kind, version, title, occurred, recorded_at, updated_at, redacted
+                 FROM item_index ORDER BY created_seq",
             )
             .map_err(map_err)?;
         let rows = st
             .query_map([], |r| {
-                let kind: String = r.get(1)?;
+                let kind = r.get_ref(1)?.as_str().ok().and_then(ItemKind::parse);
                 Ok(ItemSummary {
                     id: r.get(0)?,
-                    kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Incident),
+                    kind: kind.unwrap_or(ItemKind::Incident),
                     version: r.get::<_, i64>(2)? as u64,
                     title: r.get(3)?,
                     occurred: r.get(4)?,
@@ -972,6 +965,10 @@ impl Vault {
         let Some(t) = cur.thumb_blob_id else {
             return Ok(None);
         };
+        // Redaction destroyed the thumbnail with the photo (its key is gone).
+        if self.tombstone(&cur.id)?.is_some() {
+            return Err(Error::Redacted(cur.id));
+        }
         let mut out = Vec::new();
         self.open_blob(&t)?
             .read_to_end(&mut out)
@@ -1106,6 +1103,22 @@ pub(crate) fn blob_read_error(blob: &str, e: std::io::Error) -> Error {
     }
 }
 
+/// The title and "when it happened" of a record, as the list shows them.
+pub(crate) fn summary_of(record_text: &str) -> (String, Option<String>) {
+    let v: Value = serde_json::from_str(record_text).unwrap_or(Value::Null);
+    let title = v
+        .get("title")
+        .or_else(|| v.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let occurred = v
+        .pointer("/occurred/start")
+        .or_else(|| v.pointer("/exif/taken_at"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    (title.to_string(), occurred)
+}
+
 fn os_name(name: &OsStr) -> (String, Option<String>) {
     match name.to_str() {
         Some(s) => (s.to_string(), None),
@@ -1170,23 +1183,43 @@ pub struct Writer<'a> {
     clock: &'a Clock,
     vault_id: &'a str,
     device_public: [u8; 32],
+    /// The newest entry, kept here so each append needs no query.
+    head: Option<Entry>,
 }
 
 impl Writer<'_> {
     fn append(
-        &self,
+        &mut self,
         kind: &str,
         item: &str,
         content: &[u8; 32],
         meta: Map<String, Value>,
     ) -> Result<Entry> {
-        chain::append(self.conn, (self.clock)(), kind, item, content, meta)
+        let e = chain::append(
+            self.conn,
+            self.head.as_ref(),
+            (self.clock)(),
+            kind,
+            item,
+            content,
+            meta,
+        )?;
+        self.head = Some(e.clone());
+        Ok(e)
+    }
+
+    /// Runs one cached statement.
+    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.execute(p))
+            .map_err(map_err)
     }
 
     /// Inserts a version row and its chain entry.
     #[allow(clippy::too_many_arguments)]
     fn put_version(
-        &self,
+        &mut self,
         id: &str,
         kind: ItemKind,
         version: u64,
@@ -1216,20 +1249,19 @@ impl Writer<'_> {
         };
         let entry = self.append(&format!("{}.{verb}", kind.as_str()), id, &content_sha, meta)?;
         if version == 1 {
-            self.conn
-                .execute(
-                    "INSERT INTO items (id, kind, created_seq) VALUES (?1, ?2, ?3)",
-                    params![id, kind.as_str(), entry.seq as i64],
-                )
-                .map_err(map_err)?;
+            self.exec(
+                "INSERT INTO items (id, kind, created_seq) VALUES (?1, ?2, ?3)",
+                params![id, kind.as_str(), entry.seq as i64],
+            )?;
         }
-        self.conn
-            .execute(
-                "INSERT INTO versions (item_id, version, seq, record, record_sha256, content_sha256, blob_id, thumb_blob_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb],
-            )
-            .map_err(map_err)?;
+        self.exec(
+            "INSERT INTO versions (item_id, version, seq, record, record_sha256, content_sha256, blob_id, thumb_blob_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb],
+        )?;
+        if kind != ItemKind::Link {
+            self.index_version(id, kind, version, &entry, record_text)?;
+        }
         Ok(Added {
             id: id.to_string(),
             version,
@@ -1237,6 +1269,31 @@ impl Writer<'_> {
             recorded_at: format_ms(entry.recorded_at),
             content_sha256: entry.content_sha256,
         })
+    }
+
+    /// Keeps `item_index` (the list's summary of each item's latest version) in step.
+    fn index_version(
+        &self,
+        id: &str,
+        kind: ItemKind,
+        version: u64,
+        entry: &Entry,
+        record_text: &str,
+    ) -> Result<()> {
+        let (title, occurred) = summary_of(record_text);
+        if version == 1 {
+            self.exec(
+                "INSERT INTO item_index (created_seq, item_id, kind, recorded_at, version, updated_at, title, occurred)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?4, ?5, ?6)",
+                params![entry.seq as i64, id, kind.as_str(), entry.recorded_at, title, occurred],
+            )?;
+        } else {
+            self.exec(
+                "UPDATE item_index SET version = ?2, updated_at = ?3, title = ?4, occurred = ?5 WHERE item_id = ?1",
+                params![id, version as i64, entry.recorded_at, title, occurred],
+            )?;
+        }
+        Ok(())
     }
 
     fn fresh_id(&self, kind: ItemKind) -> Result<String> {
@@ -1413,6 +1470,9 @@ impl Writer<'_> {
             .map_err(map_err)?;
         self.conn
             .execute("UPDATE versions SET record = NULL WHERE item_id = ?1", [id])
+            .map_err(map_err)?;
+        self.conn
+            .execute("UPDATE item_index SET title = '', occurred = NULL, redacted = 1 WHERE item_id = ?1", [id])
             .map_err(map_err)?;
         for b in blob_ids {
             self.conn

@@ -110,6 +110,19 @@ struct EntryInfo {
     hash: String,
 }
 
+fn page_findings(pages: &[String]) -> Vec<Finding> {
+    pages
+        .iter()
+        .map(|line| Finding {
+            code: "database_page",
+            message: format!("The database failed its page check: {line}."),
+            seq: None,
+            blob: None,
+            item: None,
+        })
+        .collect()
+}
+
 fn sha_hex(b: &[u8]) -> String {
     hex(&Sha256::digest(b))
 }
@@ -117,17 +130,48 @@ fn sha_hex(b: &[u8]) -> String {
 impl Vault {
     /// Checks the whole vault. `progress(done, total)` reports blob bytes re-hashed.
     pub fn verify(&self, opts: VerifyOptions, progress: &dyn Fn(u64, u64)) -> Result<Report> {
+        let pages = store::integrity_problems(&self.conn);
+        match self.verify_all(opts, progress, &pages) {
+            // A damaged page can stop the checks below part way; the damage is still
+            // reported (the error message of a damaged database sends people here).
+            Err(e) if !pages.is_empty() => {
+                let mut problems = page_findings(&pages);
+                problems.push(Finding {
+                    code: "database_page",
+                    message: format!("The remaining checks could not be run: {e}"),
+                    seq: None,
+                    blob: None,
+                    item: None,
+                });
+                Ok(Report {
+                    ok: false,
+                    quick: opts.quick,
+                    entries: 0,
+                    head: None,
+                    versions: 0,
+                    blobs_checked: 0,
+                    bytes_checked: 0,
+                    checkpoints: 0,
+                    latest_checkpoint: None,
+                    first_bad_seq: None,
+                    problems,
+                    warnings: Vec::new(),
+                })
+            }
+            r => r,
+        }
+    }
+
+    fn verify_all(
+        &self,
+        opts: VerifyOptions,
+        progress: &dyn Fn(u64, u64),
+        pages: &[String],
+    ) -> Result<Report> {
         let mut cx = Ctx {
-            problems: Vec::new(),
+            problems: page_findings(pages),
             warnings: Vec::new(),
         };
-
-        for line in store::integrity_problems(&self.conn) {
-            cx.problem(
-                "database_page",
-                format!("The database failed its page check: {line}."),
-            );
-        }
 
         // 1. The chain itself.
         let mut entries: HashMap<u64, EntryInfo> = HashMap::new();
@@ -348,14 +392,17 @@ impl Vault {
             }
         }
 
-        // 6. Blobs.
+        // 6. The list's summary table against the versions it summarises.
+        self.check_index(&mut cx)?;
+
+        // 7. Blobs.
         let (blobs_checked, bytes_checked) =
             self.check_blobs(&mut cx, &blob_expect, opts, progress)?;
 
-        // 7. Checkpoints.
+        // 8. Checkpoints.
         let (n_cp, latest) = self.check_checkpoints(&mut cx, &entries)?;
 
-        // 8. Weak KDF settings.
+        // 9. Weak KDF settings.
         if self.kdf.is_some_and(|k| k.insecure) {
             cx.warn(
                 "kdf_insecure",
@@ -378,6 +425,58 @@ impl Vault {
             problems: cx.problems,
             warnings: cx.warnings,
         })
+    }
+
+    fn check_index(&self, cx: &mut Ctx) -> Result<()> {
+        type Row = (String, String, i64, i64, i64, String, Option<String>, bool);
+        let read = |sql: &str| -> Result<HashMap<String, Row>> {
+            let mut st = self.conn.prepare(sql).map_err(map_err)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, bool>(7)?,
+                    ))
+                })
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<Row>>>()
+                .map_err(map_err)?;
+            Ok(rows.into_iter().map(|r| (r.0.clone(), r)).collect())
+        };
+        let stored = read(
+            "SELECT item_id, kind, version, recorded_at, updated_at, title, occurred, redacted FROM item_index",
+        )?;
+        let derived = read(
+            "SELECT i.id, i.kind, v.version, e1.recorded_at, e2.recorded_at,
+                    coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'), ''),
+                    coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at')),
+                    t.item_id IS NOT NULL
+             FROM items i
+             JOIN versions v ON v.item_id = i.id
+                  AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
+             JOIN entries e1 ON e1.seq = i.created_seq
+             JOIN entries e2 ON e2.seq = v.seq
+             LEFT JOIN tombstones t ON t.item_id = i.id
+             WHERE i.kind != 'link'",
+        )?;
+        let mut ids: BTreeSet<&String> = stored.keys().collect();
+        ids.extend(derived.keys());
+        for id in ids {
+            if stored.get(id) != derived.get(id) {
+                cx.problem(
+                    "index_mismatch",
+                    format!("The list's summary of {id} does not match its recorded versions."),
+                )
+                .item = Some(id.clone());
+            }
+        }
+        Ok(())
     }
 
     fn check_init(&self, cx: &mut Ctx, entries: &HashMap<u64, EntryInfo>) -> Result<()> {

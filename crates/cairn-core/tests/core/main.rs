@@ -1,1 +1,17 @@
+//! Integration tests for `cairn-core`: round trips, tamper detection, keys and KDF
+//! limits, recovery, history and redaction, photos, the clock, checkpoints, the chain
+//! test vectors, concurrency and the schema version.
+//!
+//! Every vault here is made with `KdfCost::InsecureTestOnly` and opened with
+//! `allow_insecure_kdf`, except in the one test that checks calibration.
 
+mod common;
+
+mod chain;
+mod items;
+mod keys;
+mod roundtrip;
+mod tamper;
+
+// The first-schema fixture (tests/fixtures/vault-v1).
+mod fixture;

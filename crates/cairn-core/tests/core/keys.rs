@@ -1,0 +1,356 @@
+//! Passphrases, recovery codes, the keys file and its KDF limits, and the vault lock.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cairn_core::{Error, KdfCost, OpenOptions, Passphrase, Vault};
+use serde_json::Value;
+
+use crate::common::*;
+
+const PRODUCTION: OpenOptions = OpenOptions {
+    allow_insecure_kdf: false,
+};
+
+/// The JSON line of the keys file, parsed.
+fn keys_json(dir: &Path) -> Value {
+    let text = fs::read_to_string(dir.join("keys")).unwrap();
+    let line = text.lines().next().unwrap();
+    serde_json::from_str(line).unwrap()
+}
+
+/// Rewrites the keys file with `edit` applied to its JSON and a recomputed checksum.
+fn rewrite_keys(dir: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut v = keys_json(dir);
+    edit(&mut v);
+    let line = serde_json::to_string(&v).unwrap();
+    fs::write(
+        dir.join("keys"),
+        format!("{line}\nsha256:{}\n", sha_hex(line.as_bytes())),
+    )
+    .unwrap();
+}
+
+/// The passphrase slot's `kdf` object.
+fn pass_kdf(v: &mut Value) -> &mut Value {
+    let slots = v["slots"].as_array_mut().unwrap();
+    let slot = slots
+        .iter_mut()
+        .find(|s| s["kind"] == "passphrase")
+        .expect("a passphrase slot");
+    &mut slot["kdf"]
+}
+
+fn closed_vault() -> TestVault {
+    let mut tv = TestVault::new();
+    tv.v().add_incident(incident("kept", "safe")).unwrap();
+    tv.close();
+    tv
+}
+
+#[test]
+fn wrong_passphrase_is_refused_and_changes_nothing() {
+    let tv = closed_vault();
+    let before = hash_tree(&tv.dir);
+    for wrong in [
+        "correct horse battery stapler",
+        "Correct horse battery staple",
+        "",
+    ] {
+        match Vault::open(&tv.dir, &Passphrase::new(wrong), TEST_OPEN) {
+            Err(e @ Error::WrongPassphrase) => {
+                assert_eq!(e.code(), "wrong_passphrase");
+                assert!(e.is_wrong_secret());
+            }
+            other => panic!("{wrong:?}: expected WrongPassphrase, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        hash_tree(&tv.dir),
+        before,
+        "a failed open changed the vault folder"
+    );
+    open(&tv.dir).expect("the right passphrase still opens it");
+}
+
+#[test]
+fn wrong_recovery_code_is_refused_and_changes_nothing() {
+    let tv = closed_vault();
+    // A well-formed code with valid check characters: another vault's.
+    let other = TestVault::new();
+    assert_ne!(other.code, tv.code);
+    let before = hash_tree(&tv.dir);
+    match Vault::open_with_recovery(&tv.dir, &other.code, TEST_OPEN) {
+        Err(e @ Error::WrongRecoveryCode) => assert_eq!(e.code(), "wrong_recovery_code"),
+        other => panic!("expected WrongRecoveryCode, got {other:?}"),
+    }
+    assert_eq!(hash_tree(&tv.dir), before);
+}
+
+#[test]
+fn recovery_code_typos_and_bad_shapes_are_refused_and_change_nothing() {
+    let tv = closed_vault();
+    let before = hash_tree(&tv.dir);
+    let code: Vec<char> = tv.code.chars().collect();
+    assert_eq!(code.len(), 35, "{}", tv.code);
+    // Change one data character in each group in turn.
+    for group in 0..6 {
+        let i = group * 6 + 1;
+        let mut typo = code.clone();
+        typo[i] = if typo[i] == 'A' { 'B' } else { 'A' };
+        let typo: String = typo.into_iter().collect();
+        match Vault::open_with_recovery(&tv.dir, &typo, TEST_OPEN) {
+            Err(Error::RecoveryCodeTypo { group: g }) => assert_eq!(g, group + 1),
+            // 1 in 32 typos keeps a valid check character; the key is then simply wrong.
+            Err(Error::WrongRecoveryCode) => {}
+            other => panic!("typo in group {}: got {other:?}", group + 1),
+        }
+    }
+    for bad in ["", "ABC", &tv.code[..29], &format!("{}-AAAAA", tv.code)] {
+        match Vault::open_with_recovery(&tv.dir, bad, TEST_OPEN) {
+            Err(e @ Error::RecoveryCodeFormat { .. }) => {
+                assert_eq!(e.code(), "recovery_code_format")
+            }
+            other => panic!("{bad:?}: got {other:?}"),
+        }
+    }
+    assert_eq!(hash_tree(&tv.dir), before);
+    // The real code works typed loosely: lower case, spaces instead of dashes.
+    let loose = tv.code.to_lowercase().replace('-', " ");
+    Vault::open_with_recovery(&tv.dir, &loose, TEST_OPEN).expect("loosely typed code");
+}
+
+#[test]
+fn recovery_code_opens_and_survives_a_passphrase_change() {
+    let mut tv = TestVault::new();
+    let inc = tv.v().add_incident(incident("before", "change")).unwrap();
+    tv.close();
+    let mut v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).expect("recovery");
+    assert_eq!(v.show(&inc.id).unwrap().record.unwrap()["title"], "before");
+
+    match v.change_passphrase(&Passphrase::new("short"), KdfCost::InsecureTestOnly) {
+        Err(e @ Error::Invalid(_)) => assert_eq!(e.code(), "invalid_input"),
+        other => panic!("short passphrase accepted: {other:?}"),
+    }
+    let new = "a different long passphrase";
+    v.change_passphrase(&Passphrase::new(new), KdfCost::InsecureTestOnly)
+        .unwrap();
+    drop(v);
+    assert!(!tv.dir.join("keys.tmp").exists());
+
+    match open(&tv.dir) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("old passphrase: expected WrongPassphrase, got {other:?}"),
+    }
+    let v = Vault::open(&tv.dir, &Passphrase::new(new), TEST_OPEN).expect("new passphrase");
+    assert_eq!(v.show(&inc.id).unwrap().record.unwrap()["title"], "before");
+    assert_ok(&v);
+    drop(v);
+    let v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).expect("code after change");
+    assert_eq!(v.list().unwrap().len(), 1);
+}
+
+#[test]
+fn keys_file_byte_flips_are_damage_never_a_wrong_passphrase() {
+    let tv = closed_vault();
+    let path = tv.dir.join("keys");
+    let pristine = fs::read(&path).unwrap();
+    assert!(pristine.len() > 200);
+    for off in 0..pristine.len() {
+        let mut bytes = pristine.clone();
+        bytes[off] ^= 0xff;
+        fs::write(&path, &bytes).unwrap();
+        match open(&tv.dir) {
+            Err(e @ Error::KeysDamaged(_)) => assert_eq!(e.code(), "keys_damaged"),
+            other => panic!("flip at {off}: open gave {other:?}"),
+        }
+        match Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN) {
+            Err(Error::KeysDamaged(_)) => {}
+            other => panic!("flip at {off}: recovery open gave {other:?}"),
+        }
+    }
+    // Cut short, or gone.
+    for n in [0, 1, pristine.len() / 2, pristine.len() - 1] {
+        fs::write(&path, &pristine[..n]).unwrap();
+        match open(&tv.dir) {
+            Err(Error::KeysDamaged(_)) => {}
+            other => panic!("keys cut to {n} bytes: open gave {other:?}"),
+        }
+    }
+    fs::remove_file(&path).unwrap();
+    match open(&tv.dir) {
+        Err(e @ Error::NoVault(_)) => assert_eq!(e.code(), "no_vault"),
+        other => panic!("no keys file: open gave {other:?}"),
+    }
+    fs::write(&path, &pristine).unwrap();
+    open(&tv.dir).expect("restored keys file opens");
+}
+
+/// Opens with `opts` and expects a refusal before any KDF runs.
+fn expect_out_of_range(dir: &Path, opts: OpenOptions, what: &str) {
+    let start = Instant::now();
+    match Vault::open(dir, &Passphrase::new(PASS), opts) {
+        Err(e @ Error::KdfOutOfRange(_)) => assert_eq!(e.code(), "kdf_out_of_range"),
+        other => panic!("{what}: expected KdfOutOfRange, got {other:?}"),
+    }
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "{what}: refusal took {took:?}, so the KDF probably ran"
+    );
+}
+
+#[test]
+fn kdf_parameters_out_of_range_are_refused_before_running() {
+    let tv = closed_vault();
+    let pristine = fs::read(tv.dir.join("keys")).unwrap();
+
+    // The rewrite itself is harmless: unchanged parameters still open.
+    rewrite_keys(&tv.dir, |_| {});
+    open(&tv.dir).expect("re-serialised keys file opens");
+
+    // A test vault is refused without the explicit switch, for either secret.
+    expect_out_of_range(&tv.dir, PRODUCTION, "insecure test vault");
+    match Vault::open_with_recovery(&tv.dir, &tv.code, PRODUCTION) {
+        Err(Error::KdfOutOfRange(_)) => {}
+        other => panic!("recovery open of a test vault: {other:?}"),
+    }
+
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, OpenOptions, Edit)> = vec![
+        (
+            "m_kib 8",
+            PRODUCTION,
+            Box::new(|v| pass_kdf(v)["m_kib"] = 8.into()),
+        ),
+        (
+            "m_kib 7 (test mode)",
+            TEST_OPEN,
+            Box::new(|v| pass_kdf(v)["m_kib"] = 7.into()),
+        ),
+        (
+            "m_kib 1e9",
+            TEST_OPEN,
+            Box::new(|v| pass_kdf(v)["m_kib"] = 1_000_000_000u32.into()),
+        ),
+        (
+            "m_kib 1e9 (production)",
+            PRODUCTION,
+            Box::new(|v| {
+                pass_kdf(v)["m_kib"] = 1_000_000_000u32.into();
+                pass_kdf(v)["t"] = 3.into();
+            }),
+        ),
+        (
+            "t 1000",
+            TEST_OPEN,
+            Box::new(|v| pass_kdf(v)["t"] = 1000.into()),
+        ),
+        (
+            "t 1000 (production)",
+            PRODUCTION,
+            Box::new(|v| {
+                pass_kdf(v)["m_kib"] = 65536.into();
+                pass_kdf(v)["t"] = 1000.into();
+            }),
+        ),
+        ("t 0", TEST_OPEN, Box::new(|v| pass_kdf(v)["t"] = 0.into())),
+        ("p 0", TEST_OPEN, Box::new(|v| pass_kdf(v)["p"] = 0.into())),
+        (
+            "p 64",
+            TEST_OPEN,
+            Box::new(|v| pass_kdf(v)["p"] = 64.into()),
+        ),
+        (
+            "argon2 version 0x10",
+            TEST_OPEN,
+            Box::new(|v| pass_kdf(v)["version"] = 16.into()),
+        ),
+    ];
+    for (what, opts, edit) in cases {
+        fs::write(tv.dir.join("keys"), &pristine).unwrap();
+        rewrite_keys(&tv.dir, |v| edit(v));
+        expect_out_of_range(&tv.dir, opts, what);
+    }
+    fs::write(tv.dir.join("keys"), &pristine).unwrap();
+    open(&tv.dir).expect("restored");
+}
+
+#[test]
+fn calibrated_kdf_is_at_least_the_production_floor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("vault");
+    let (v, _code) =
+        Vault::init(&dir, &Passphrase::new(PASS), KdfCost::Calibrated).expect("calibrated init");
+    let summary = v.kdf().expect("a passphrase KDF");
+    assert!(!summary.insecure);
+    let r = assert_ok(&v);
+    assert!(
+        !r.warnings.iter().any(|w| w.code == "kdf_insecure"),
+        "{:#?}",
+        r.warnings
+    );
+    drop(v);
+    let mut json = keys_json(&dir);
+    let kdf = pass_kdf(&mut json).clone();
+    assert_eq!(kdf["alg"], "argon2id");
+    assert_eq!(kdf["version"], 0x13);
+    let m = kdf["m_kib"].as_u64().unwrap();
+    let t = kdf["t"].as_u64().unwrap();
+    assert!(m >= 64 * 1024, "m_kib {m}");
+    assert!(t >= 3, "t {t}");
+    assert!(m <= 256 * 1024, "m_kib {m} is above the calibration cap");
+    assert_eq!((summary.m_kib as u64, summary.t as u64), (m, t));
+    // It opens without the test switch.
+    Vault::open(&dir, &Passphrase::new(PASS), PRODUCTION).expect("production open");
+}
+
+#[test]
+fn a_vault_open_twice_is_busy() {
+    let mut tv = TestVault::new();
+    match open(&tv.dir) {
+        Err(e @ Error::Busy) => assert_eq!(e.code(), "vault_busy"),
+        other => panic!("second open: expected Busy, got {other:?}"),
+    }
+    match Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN) {
+        Err(Error::Busy) => {}
+        other => panic!("second recovery open: expected Busy, got {other:?}"),
+    }
+    // The first handle is unaffected, and once it closes the vault opens again.
+    tv.v().add_incident(incident("still", "works")).unwrap();
+    tv.reopen();
+    assert_eq!(tv.r().list().unwrap().len(), 1);
+}
+
+#[test]
+fn init_and_open_refuse_the_wrong_folder_or_a_short_passphrase() {
+    let tv = TestVault::new();
+    match Vault::init(&tv.dir, &Passphrase::new(PASS), KdfCost::InsecureTestOnly) {
+        Err(e @ Error::FolderNotEmpty(_)) => assert_eq!(e.code(), "folder_not_empty"),
+        other => panic!("init over a vault: {other:?}"),
+    }
+    let other = tv.scratch("other");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("holiday.jpg"), b"x").unwrap();
+    match Vault::init(&other, &Passphrase::new(PASS), KdfCost::InsecureTestOnly) {
+        Err(Error::FolderNotEmpty(_)) => {}
+        r => panic!("init in a folder with other files: {r:?}"),
+    }
+    assert_eq!(fs::read_dir(&other).unwrap().count(), 1);
+    match Vault::init(
+        &tv.scratch("new"),
+        &Passphrase::new("seven c"),
+        KdfCost::InsecureTestOnly,
+    ) {
+        Err(Error::Invalid(_)) => {}
+        r => panic!("short passphrase: {r:?}"),
+    }
+    assert!(!tv.scratch("new").exists());
+    match open(&other) {
+        Err(e @ Error::NoVault(_)) => assert_eq!(e.code(), "no_vault"),
+        r => panic!("open of a non-vault: {r:?}"),
+    }
+    assert!(!Vault::exists(&other));
+    assert!(Vault::exists(&tv.dir));
+}

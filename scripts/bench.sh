@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make bench: Cairn against reference tools on the same generated file, in one run.
+# Ratios are wall-clock time against the reference; peak RSS from /usr/bin/time -v.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE_MIB=${CAIRN_BENCH_MIB:-1024}
+N_ITEMS=${CAIRN_BENCH_ITEMS:-100000}
+OUT=${CAIRN_BENCH_DIR:-target/bench}
+cargo build --release -q -p cairn-cli
+cargo build --release -q -p cairn-core --example bench_list
+CAIRN=$PWD/target/release/cairn
+rm -rf "$OUT"; mkdir -p "$OUT"
+export CAIRN_TEST_INSECURE_KDF=1   # keep the ~1 s KDF out of the figures; it is reported apart
+echo "benchmark passphrase" > "$OUT/pw"
+head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$OUT/input.bin"
+cat "$OUT/input.bin" > /dev/null     # every tool reads from the page cache
+age-keygen -o "$OUT/age.key" 2>/dev/null
+RECIP=$(age-keygen -y "$OUT/age.key")
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v, records wall seconds and peak RSS.
+declare -A WALL RSS
+measure() {
+  local name=$1; shift
+  sync
+  /usr/bin/time -v -o "$OUT/$name.time" "$@" > "$OUT/$name.out"
+  WALL[$name]=$(python3 - "$OUT/$name.time" <<'PY'
+import sys
+for l in open(sys.argv[1]):
+    if "Elapsed (wall clock)" in l:
+        t = l.rsplit(" ", 1)[1].strip().split(":")
+        s = 0.0
+        for p in t: s = s * 60 + float(p)
+        print(f"{s:.3f}")
+PY
+)
+  RSS[$name]=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$OUT/$name.time")
+}
+
+measure cp        sh -c "cp '$OUT/input.bin' '$OUT/copy.bin' && sync -f '$OUT/copy.bin'"
+rm -f "$OUT/copy.bin"
+measure sha256sum sha256sum "$OUT/input.bin"
+measure age       sh -c "age -r '$RECIP' -o '$OUT/input.age' '$OUT/input.bin' && sync -f '$OUT/input.age'"
+rm -f "$OUT/input.age"
+"$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" init > /dev/null 2>&1
+measure cairn_add "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" file add "$OUT/input.bin"
+measure cairn_verify "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" verify
+measure cairn_verify_quick "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" verify --quick
+
+want=$(sha256sum < "$OUT/input.bin" | cut -d' ' -f1)
+grep -q "$want" "$OUT/cairn_add.out" || { echo "bench: cairn reported a different SHA-256" >&2; exit 1; }
+
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+echo
+echo "== ${SIZE_MIB} MiB file (page-cached input; every writer ends with fsync) =="
+printf "%-20s %9s %10s\n" tool "wall s" "peak RSS"
+for n in cp sha256sum age cairn_add cairn_verify cairn_verify_quick; do
+  printf "%-20s %9s %7s KiB\n" "$n" "${WALL[$n]}" "${RSS[$n]}"
+done
+echo
+echo "import  cairn file add / age -r : $(ratio "${WALL[cairn_add]}" "${WALL[age]}")x   (target <= 1.0)"
+echo "import  cairn file add / cp     : $(ratio "${WALL[cairn_add]}" "${WALL[cp]}")x"
+echo "import  peak RSS                : $(( ${RSS[cairn_add]} / 1024 )) MiB   (target <= 32)"
+echo "verify  cairn verify / sha256sum: $(ratio "${WALL[cairn_verify]}" "${WALL[sha256sum]}")x   (target <= 0.5)"
+echo
+echo "== open + list with ${N_ITEMS} items (after the KDF) =="
+./target/release/examples/bench_list "$OUT/list-vault" "$N_ITEMS"
+measure cairn_list sh -c "'$CAIRN' --vault '$OUT/list-vault' --passphrase-file '$OUT/pw' list --json > /dev/null"
+echo "cairn list --json, whole process (open, list, print ${N_ITEMS} items): ${WALL[cairn_list]} s, peak RSS ${RSS[cairn_list]} KiB"
+echo
+unset CAIRN_TEST_INSECURE_KDF
+echo "== passphrase KDF as calibrated on this machine =="
+rm -rf "$OUT/kdf-vault"
+/usr/bin/time -f "init (calibration + one KDF + setup): %e s, peak RSS %M KiB" \
+  "$CAIRN" --vault "$OUT/kdf-vault" --passphrase-file "$OUT/pw" init > /dev/null
+/usr/bin/time -f "unlock + list (one KDF): %e s, peak RSS %M KiB" \
+  "$CAIRN" --vault "$OUT/kdf-vault" --passphrase-file "$OUT/pw" list > /dev/null
+python3 -c "import json;d=json.loads(open('$OUT/kdf-vault/keys').readline());print('calibrated Argon2id:', d['slots'][0]['kdf'])"
+rm -rf "$OUT"
