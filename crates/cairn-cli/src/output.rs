@@ -66,7 +66,8 @@ pub fn print_list(items: &[ItemSummary]) {
     }
     for i in items {
         let when = i.occurred.clone().unwrap_or_else(|| {
-            format!("recorded {}", &i.recorded_at[..10.min(i.recorded_at.len())])
+            let recorded = i.recorded_at.to_string();
+            format!("recorded {}", &recorded[..10.min(recorded.len())])
         });
         let title = if i.redacted {
             "[redacted]".to_string()

@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = args.get(2).ok_or("usage: bench_list DIR N")?.parse()?;
     let pass = Passphrase::new("benchmark passphrase");
     let fill = Instant::now();
-    {
+    if !Vault::exists(&dir) {
         let (mut vault, _code) = Vault::init(&dir, &pass, KdfCost::InsecureTestOnly)?;
         for batch in 0..n.div_ceil(10_000) {
             vault.write(|w| {

@@ -34,13 +34,40 @@ pub fn format_ms(ms: i64) -> String {
     if !(0..=9999).contains(&year) {
         return format!("{ms} ms");
     }
-    let (h, m, s, milli) = (
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000,
-    );
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    for (at, width, value) in [
+        (0, 4, year),
+        (5, 2, month),
+        (8, 2, day),
+        (11, 2, rem / 3_600_000),
+        (14, 2, rem / 60_000 % 60),
+        (17, 2, rem / 1000 % 60),
+        (20, 3, rem % 1000),
+    ] {
+        let mut v = value;
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    out.iter().map(|&b| b as char).collect()
+}
+
+/// A moment in UTC milliseconds. It serialises (and displays) as RFC 3339 text, so
+/// listing many items does not format times nobody looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Millis(pub i64);
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_ms(self.0))
+    }
+}
+
+impl serde::Serialize for Millis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_ms(self.0))
+    }
 }
 
 /// Parses an RFC 3339 time, keeping the offset it was written with.

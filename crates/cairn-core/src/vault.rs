@@ -18,7 +18,7 @@ use crate::blobs::{self, BlobReader};
 use crate::canonical::{canonical_of, to_canonical};
 use crate::chain::{self, Entry};
 use crate::checkpoint;
-use crate::clock::{format_ms, system_clock, Clock};
+use crate::clock::{format_ms, system_clock, Clock, Millis};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::items::{changed_fields, FileRecord, Incident, ItemKind, Link, Person, Thumbnail};
@@ -118,9 +118,9 @@ pub struct ItemSummary {
     /// When it happened (incidents) or was taken (photos), as recorded.
     pub occurred: Option<String>,
     /// When the item was first recorded.
-    pub recorded_at: String,
+    pub recorded_at: Millis,
     /// When its latest version was recorded.
-    pub updated_at: String,
+    pub updated_at: Millis,
     /// Latest version number.
     pub version: u64,
     /// True once redacted.
@@ -760,13 +760,24 @@ impl Vault {
                     version: r.get::<_, i64>(2)? as u64,
                     title: r.get(3)?,
                     occurred: r.get(4)?,
-                    recorded_at: format_ms(r.get(5)?),
-                    updated_at: format_ms(r.get(6)?),
+                    recorded_at: Millis(r.get(5)?),
+                    updated_at: Millis(r.get(6)?),
                     redacted: r.get(7)?,
                 })
             })
             .map_err(map_err)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(map_err)
+        // Every item has its own creating entry, so the chain length bounds the count.
+        let bound: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM entries", [], |r| {
+                r.get(0)
+            })
+            .map_err(map_err)?;
+        let mut out = Vec::with_capacity(bound.clamp(0, 1 << 22) as usize);
+        for row in rows {
+            out.push(row.map_err(map_err)?);
+        }
+        Ok(out)
     }
 
     /// Everything about one item.
