@@ -1,7 +1,7 @@
 # Cairn. `make run` starts it; `make test` runs every test. Both install what is missing.
 CARGO ?= cargo
 
-.PHONY: run test bench soak fuzz setup lint
+.PHONY: run test bench soak setup lint
 
 setup:
 	@scripts/setup.sh

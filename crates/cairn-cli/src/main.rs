@@ -465,15 +465,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let (Some(name), Some(role)) = (f.name.clone(), f.role.clone()) else {
                 return Err(Error::Invalid("A person needs --name and --role.".into()));
             };
-            let base = Person {
-                name,
-                role: Role::parse(&role)?,
-                collar_number: String::new(),
-                force: String::new(),
-                organisation: String::new(),
-                relationship: String::new(),
-                notes: String::new(),
-            };
+            let base = Person::new(name, Role::parse(&role)?);
             let added = vault.add_person(apply_person(base, f)?)?;
             out.added("Recorded person", &added, *json);
         }

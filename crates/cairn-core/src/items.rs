@@ -398,6 +398,19 @@ pub struct Person {
 }
 
 impl Person {
+    /// A person with a name and a role and nothing else yet.
+    pub fn new(name: impl Into<String>, role: Role) -> Person {
+        Person {
+            name: name.into(),
+            role,
+            collar_number: String::new(),
+            force: String::new(),
+            organisation: String::new(),
+            relationship: String::new(),
+            notes: String::new(),
+        }
+    }
+
     /// Validates.
     pub fn normalised(mut self) -> Result<Person> {
         self.name = self.name.trim().to_string();

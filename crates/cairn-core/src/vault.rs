@@ -644,25 +644,7 @@ impl Vault {
             let _ = reader.rewind();
             exif = media::exif(&mut reader);
             let _ = reader.rewind();
-            if let Some((jpeg, w, h)) = media::thumbnail(&mut reader) {
-                let thumb_id = self.begin_blob()?;
-                let tkey = SecretKey::random()?;
-                let never = AtomicBool::new(false);
-                match blobs::store(
-                    &self.dir,
-                    &thumb_id,
-                    &tkey,
-                    &mut Cursor::new(&jpeg),
-                    &|_| {},
-                    &never,
-                ) {
-                    Ok(s) => thumb = Some((thumb_id, tkey, s, w, h)),
-                    Err(e) => {
-                        self.abandon_blob(&thumb_id);
-                        return Err(e);
-                    }
-                }
-            }
+            thumb = self.store_thumbnail(&mut reader)?;
         }
         let (name_text, name_bytes_hex) = os_name(name);
         let record = FileRecord {
@@ -679,31 +661,26 @@ impl Vault {
             },
             description: String::new(),
             exif,
-            thumbnail: thumb.as_ref().map(|(_, _, s, w, h)| Thumbnail {
-                sha256: hex(&s.sha256),
-                width: *w,
-                height: *h,
+            thumbnail: thumb.as_ref().map(|t| Thumbnail {
+                sha256: hex(&t.blob.sha256),
+                width: t.width,
+                height: t.height,
             }),
         };
-        let thumb_row = thumb
-            .as_ref()
-            .map(|(id, k, s, _, _)| (id.clone(), k.clone(), s.size, s.sha256));
         let result = self.write(|w| {
             w.finish_blob(blob_id, key, stored.size, &stored.sha256)?;
-            if let Some((tid, tkey, tsize, tsha)) = &thumb_row {
-                w.finish_blob(tid, tkey, *tsize, tsha)?;
+            if let Some(t) = &thumb {
+                w.finish_blob(&t.id, &t.key, t.blob.size, &t.blob.sha256)?;
             }
             let added =
-                w.add_file_record(&record, blob_id, thumb_row.as_ref().map(|t| t.0.as_str()))?;
+                w.add_file_record(&record, blob_id, thumb.as_ref().map(|t| t.id.as_str()))?;
             if let Some(target) = &link_to {
                 w.link(target, &added.id)?;
             }
             Ok(added)
         });
-        if result.is_err() {
-            if let Some((tid, ..)) = &thumb {
-                self.abandon_blob(tid);
-            }
+        if let (Err(_), Some(t)) = (&result, &thumb) {
+            self.abandon_blob(&t.id);
         }
         let added = result?;
         Ok(AddedFile {
@@ -715,6 +692,40 @@ impl Vault {
             seq: added.seq,
             recorded_at: added.recorded_at,
         })
+    }
+
+    /// Makes a photo's thumbnail and stores it as a pending blob; `None` if the image
+    /// cannot be decoded (the original is kept all the same).
+    fn store_thumbnail(
+        &self,
+        reader: impl std::io::BufRead + std::io::Seek,
+    ) -> Result<Option<StoredThumb>> {
+        let Some((jpeg, width, height)) = media::thumbnail(reader) else {
+            return Ok(None);
+        };
+        let id = self.begin_blob()?;
+        let key = SecretKey::random()?;
+        let never = AtomicBool::new(false);
+        match blobs::store(
+            &self.dir,
+            &id,
+            &key,
+            &mut Cursor::new(&jpeg),
+            &|_| {},
+            &never,
+        ) {
+            Ok(blob) => Ok(Some(StoredThumb {
+                id,
+                key,
+                blob,
+                width,
+                height,
+            })),
+            Err(e) => {
+                self.abandon_blob(&id);
+                Err(e)
+            }
+        }
     }
 
     /// Records a blob as pending (committed at once, so a crash leaves a trace to sweep).
@@ -1144,6 +1155,15 @@ fn os_name(name: &OsStr) -> (String, Option<String>) {
             (name.to_string_lossy().into_owned(), raw)
         }
     }
+}
+
+/// A thumbnail written but not yet committed.
+struct StoredThumb {
+    id: String,
+    key: SecretKey,
+    blob: blobs::StoredBlob,
+    width: u32,
+    height: u32,
 }
 
 /// The latest version row of an item.

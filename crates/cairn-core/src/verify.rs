@@ -453,17 +453,7 @@ impl Vault {
             "SELECT item_id, kind, version, recorded_at, updated_at, title, occurred, redacted FROM item_index",
         )?;
         let derived = read(
-            "SELECT i.id, i.kind, v.version, e1.recorded_at, e2.recorded_at,
-                    coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'), ''),
-                    coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at')),
-                    t.item_id IS NOT NULL
-             FROM items i
-             JOIN versions v ON v.item_id = i.id
-                  AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
-             JOIN entries e1 ON e1.seq = i.created_seq
-             JOIN entries e2 ON e2.seq = v.seq
-             LEFT JOIN tombstones t ON t.item_id = i.id
-             WHERE i.kind != 'link'",
+            "SELECT item_id, kind, version, recorded_at, updated_at, title, occurred, redacted FROM item_index_derived",
         )?;
         let mut ids: BTreeSet<&String> = stored.keys().collect();
         ids.extend(derived.keys());

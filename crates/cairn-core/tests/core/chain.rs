@@ -135,15 +135,7 @@ fn chain_grows_by_one_entry_per_change_and_never_rewrites() {
 
     let per = tv
         .v()
-        .add_person(cairn_core::Person {
-            name: "p".into(),
-            role: cairn_core::Role::Other,
-            collar_number: String::new(),
-            force: String::new(),
-            organisation: String::new(),
-            relationship: String::new(),
-            notes: String::new(),
-        })
+        .add_person(cairn_core::Person::new("p", cairn_core::Role::Other))
         .unwrap();
     step(tv.r(), &mut seen, 3, &["person.create"]);
 

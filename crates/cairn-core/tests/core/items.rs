@@ -322,15 +322,10 @@ fn no_plaintext_reaches_the_vault_folder() {
     let mut tv = TestVault::new();
     let inc = tv.v().add_incident(incident("t", MARKERS[0])).unwrap();
     tv.v()
-        .add_person(cairn_core::Person {
-            name: MARKERS[1].into(),
-            role: cairn_core::Role::Harming,
-            collar_number: String::new(),
-            force: String::new(),
-            organisation: String::new(),
-            relationship: String::new(),
-            notes: String::new(),
-        })
+        .add_person(cairn_core::Person::new(
+            MARKERS[1],
+            cairn_core::Role::Harming,
+        ))
         .unwrap();
     let content = MARKERS[2].repeat(1000);
     add_bytes(tv.v(), &format!("{}.txt", MARKERS[3]), content.as_bytes());
@@ -368,15 +363,7 @@ fn links_connect_items_and_unlinking_is_recorded() {
     let v = tv.v();
     let inc = v.add_incident(incident("i", "b")).unwrap();
     let per = v
-        .add_person(cairn_core::Person {
-            name: "W".into(),
-            role: cairn_core::Role::Witness,
-            collar_number: String::new(),
-            force: String::new(),
-            organisation: String::new(),
-            relationship: String::new(),
-            notes: String::new(),
-        })
+        .add_person(cairn_core::Person::new("W", cairn_core::Role::Witness))
         .unwrap();
     let link = v.link(&inc.id, &per.id).unwrap();
     assert!(link.id.starts_with("lnk-"));

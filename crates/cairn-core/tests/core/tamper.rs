@@ -120,16 +120,8 @@ fn six_entries() -> TestVault {
     let v = tv.v();
     let a = v.add_incident(incident("A", "first")).unwrap();
     v.add_incident(incident("B", "second")).unwrap();
-    v.add_person(cairn_core::Person {
-        name: "P".into(),
-        role: cairn_core::Role::Witness,
-        collar_number: String::new(),
-        force: String::new(),
-        organisation: String::new(),
-        relationship: String::new(),
-        notes: String::new(),
-    })
-    .unwrap();
+    v.add_person(cairn_core::Person::new("P", cairn_core::Role::Witness))
+        .unwrap();
     v.add_incident(incident("C", "third")).unwrap();
     v.edit_incident(&a.id, incident("A", "first, edited"))
         .unwrap();
