@@ -54,6 +54,18 @@ struct Figures {
     full_verifies: u64,
 }
 
+/// Trials per vault (the 50th of each ends with a full verify, as every 10th does).
+const EPOCH: u64 = 50;
+
+fn file_count(cli: &Cli) -> u64 {
+    cli.json(["list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "file")
+        .count() as u64
+}
+
 #[test]
 fn crash_kill9_file_add() {
     let trials: u64 = std::env::var("CAIRN_CRASH_TRIALS")
@@ -61,7 +73,11 @@ fn crash_kill9_file_add() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(50);
     let started = Instant::now();
-    let (cli, _) = Cli::with_vault();
+    // Inputs live apart from the vault, which is replaced every EPOCH trials so each
+    // trial's checks (a full verify re-reads every stored file) stay bounded.
+    let inputs_dir = Cli::new();
+    let (mut cli, _) = Cli::with_vault();
+    let mut files_in_retired_vaults = 0u64;
 
     let mut rng = XorShift::new(0xC0FFEE);
     let inputs: Vec<Input> = SIZES
@@ -69,7 +85,7 @@ fn crash_kill9_file_add() {
         .enumerate()
         .map(|(i, &size)| {
             let bytes = rng.bytes(size);
-            let path = cli.write_file(format!("in/input-{i:02}.bin"), &bytes);
+            let path = inputs_dir.write_file(format!("in/input-{i:02}.bin"), &bytes);
             Input {
                 path,
                 size,
@@ -88,6 +104,11 @@ fn crash_kill9_file_add() {
     let mut fig = Figures::default();
 
     for trial in 0..trials {
+        if trial > 0 && trial % EPOCH == 0 {
+            files_in_retired_vaults += file_count(&cli);
+            cli = Cli::with_vault().0;
+            committed.clear();
+        }
         let mut rng = XorShift::new(trial);
         let mut order: Vec<&Input> = inputs.iter().collect();
         rng.shuffle(&mut order);
@@ -264,13 +285,7 @@ fn crash_kill9_file_add() {
         }
     }
 
-    let files_in_vault = cli
-        .json(["list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["kind"] == "file")
-        .count() as u64;
+    let files_in_vault = files_in_retired_vaults + file_count(&cli);
     eprintln!(
         "crash_kill9_file_add: {} trials in {:.1}s; {} files reported committed ({} more committed but killed before printing); \
          {} kills landed ({} mid-command, {} mid-blob-write), {} runs finished before the kill; {} full verifies",

@@ -2,6 +2,15 @@
 //! this file only parses arguments, reads secrets and prints results.
 #![forbid(unsafe_code)]
 
+/// Prints a line to standard output, ignoring a closed pipe (`cairn list | head`):
+/// `println!` would panic there. The exit status still tells the truth.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod input;
 mod output;
 
@@ -515,7 +524,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Extract { id, out: path } => {
             let vault = open(&cli)?;
             let x = vault.extract(id, path)?;
-            println!(
+            say!(
                 "Wrote {} bytes to {}; SHA-256 {} matches the record.",
                 x.size,
                 path.display(),
@@ -525,7 +534,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Redact { id, reason } => {
             let mut vault = open(&cli)?;
             let added = vault.redact(id, reason)?;
-            println!(
+            say!(
                 "Redacted {}: its content is gone for good. A tombstone with its hashes, the time and your reason is chain entry {}.",
                 added.id, added.seq
             );
@@ -536,7 +545,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut vault = open(&cli)?;
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
             vault.change_passphrase(&new, kdf_cost())?;
-            println!("Passphrase changed. Your recovery code still works.");
+            say!("Passphrase changed. Your recovery code still works.");
         }
         Cmd::Recover {
             recovery_code_file,
@@ -556,7 +565,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             )?;
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
             vault.change_passphrase(&new, kdf_cost())?;
-            println!("New passphrase set. Your recovery code still works; keep it safe.");
+            say!("New passphrase set. Your recovery code still works; keep it safe.");
         }
         Cmd::Verify { quick, json } => {
             let vault = match open(&cli) {
@@ -569,7 +578,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             "problems": [{"code": e.code(), "message": e.to_string()}],
                         }));
                     } else {
-                        println!("Problems found (1).\n  - {e}");
+                        say!("Problems found (1).\n  - {e}");
                     }
                     return Ok(ExitCode::from(1));
                 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Prints any value as pretty JSON.
 pub fn print_json<T: Serialize>(v: &T) {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => say!("{s}"),
         Err(e) => eprintln!("cairn: could not print JSON ({e})."),
     }
 }
@@ -28,9 +28,12 @@ impl Out {
         if json {
             print_json(a);
         } else {
-            println!(
+            say!(
                 "{what} {} (version {}, chain entry {}, recorded {}).",
-                a.id, a.version, a.seq, a.recorded_at
+                a.id,
+                a.version,
+                a.seq,
+                a.recorded_at
             );
         }
     }
@@ -39,29 +42,29 @@ impl Out {
         if json {
             // One line per file, printed as soon as it is committed.
             match serde_json::to_string(f) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => say!("{s}"),
                 Err(e) => eprintln!("cairn: could not print JSON ({e})."),
             }
         } else {
-            println!("{}  {}  {}", f.id, f.sha256, f.name);
+            say!("{}  {}  {}", f.id, f.sha256, f.name);
         }
     }
 }
 
 pub fn print_init(dir: &Path, code: &str) {
-    println!("Your vault is ready in {}.", dir.display());
-    println!();
-    println!("Your recovery code (shown only this once):");
-    println!();
-    println!("    {code}");
-    println!();
-    println!("Write it on paper now. Keep it away from home, or with someone you trust.");
-    println!("If you forget your passphrase, this code lets you set a new one.");
+    say!("Your vault is ready in {}.", dir.display());
+    say!();
+    say!("Your recovery code (shown only this once):");
+    say!();
+    say!("    {code}");
+    say!();
+    say!("Write it on paper now. Keep it away from home, or with someone you trust.");
+    say!("If you forget your passphrase, this code lets you set a new one.");
 }
 
 pub fn print_list(items: &[ItemSummary]) {
     if items.is_empty() {
-        println!("The vault is empty.");
+        say!("The vault is empty.");
         return;
     }
     for i in items {
@@ -74,7 +77,7 @@ pub fn print_list(items: &[ItemSummary]) {
         } else {
             i.title.clone()
         };
-        println!(
+        say!(
             "{:<16} {:<9} {:<26} {}",
             i.id,
             format!("{:?}", i.kind).to_lowercase(),
@@ -89,64 +92,77 @@ fn print_record(v: &Value, indent: &str) {
         for (k, val) in map {
             match val {
                 Value::String(s) if s.contains('\n') => {
-                    println!("{indent}{k}:");
+                    say!("{indent}{k}:");
                     for line in s.lines() {
-                        println!("{indent}    {line}");
+                        say!("{indent}    {line}");
                     }
                 }
-                Value::String(s) => println!("{indent}{k}: {s}"),
+                Value::String(s) => say!("{indent}{k}: {s}"),
                 Value::Object(_) => {
-                    println!("{indent}{k}:");
+                    say!("{indent}{k}:");
                     print_record(val, &format!("{indent}    "));
                 }
-                other => println!("{indent}{k}: {other}"),
+                other => say!("{indent}{k}: {other}"),
             }
         }
     }
 }
 
 pub fn print_detail(d: &ItemDetail) {
-    println!("{} ({:?}, version {})", d.id, d.kind, d.version);
+    say!("{} ({:?}, version {})", d.id, d.kind, d.version);
     match &d.record {
         Some(r) => print_record(r, "  "),
-        None => println!("  [redacted: the content no longer exists]"),
+        None => say!("  [redacted: the content no longer exists]"),
     }
     if let Some(t) = &d.redaction {
-        println!(
+        say!(
             "  redacted at {} (chain entry {}), reason: {}",
-            t.recorded_at, t.seq, t.reason
+            t.recorded_at,
+            t.seq,
+            t.reason
         );
     }
     for l in &d.links {
-        println!(
+        say!(
             "  linked to {} ({:?}) {}",
-            l.other, l.other_kind, l.other_title
+            l.other,
+            l.other_kind,
+            l.other_title
         );
     }
-    println!(
+    say!(
         "  recorded {} (entry {}), last changed {} (entry {})",
-        d.recorded_at, d.created_seq, d.updated_at, d.current_seq
+        d.recorded_at,
+        d.created_seq,
+        d.updated_at,
+        d.current_seq
     );
-    println!("  content SHA-256 {}", d.content_sha256);
+    say!("  content SHA-256 {}", d.content_sha256);
 }
 
 pub fn print_history(h: &History) {
-    println!("{} ({:?}): {} version(s)", h.id, h.kind, h.versions.len());
+    say!("{} ({:?}): {} version(s)", h.id, h.kind, h.versions.len());
     for v in &h.versions {
         let changed = if v.version == 1 {
             "created".to_string()
         } else {
             format!("changed: {}", v.changed.join(", "))
         };
-        println!(
+        say!(
             "  v{} at {} (entry {}, {}) — {}",
-            v.version, v.recorded_at, v.seq, v.entry_kind, changed
+            v.version,
+            v.recorded_at,
+            v.seq,
+            v.entry_kind,
+            changed
         );
     }
     if let Some(t) = &h.redaction {
-        println!(
+        say!(
             "  redacted at {} (entry {}): {}",
-            t.recorded_at, t.seq, t.reason
+            t.recorded_at,
+            t.seq,
+            t.reason
         );
     }
 }
@@ -158,9 +174,9 @@ pub fn print_chain(entries: &[Entry], json: bool) {
             if let Some(m) = h.as_object_mut() {
                 m.insert("hash".into(), Value::String(e.hash.clone()));
             }
-            println!("{h}");
+            say!("{h}");
         } else {
-            println!(
+            say!(
                 "{:>6} {} {:<16} {} {}",
                 e.seq,
                 cairn_core::clock::format_ms(e.recorded_at),
@@ -174,7 +190,7 @@ pub fn print_chain(entries: &[Entry], json: bool) {
 
 pub fn print_report(r: &Report) {
     if r.ok {
-        println!(
+        say!(
             "Intact: {} chain entries link up and match their hashes; {} item versions match the chain; {}.",
             r.entries,
             r.versions,
@@ -185,24 +201,26 @@ pub fn print_report(r: &Report) {
             }
         );
     } else {
-        println!("Problems found ({}).", r.problems.len());
+        say!("Problems found ({}).", r.problems.len());
         if let Some(s) = r.first_bad_seq {
-            println!("The first bad chain entry is {s}.");
+            say!("The first bad chain entry is {s}.");
         }
         for p in &r.problems {
-            println!("  - {}", p.message);
+            say!("  - {}", p.message);
         }
     }
     if let Some(cp) = &r.latest_checkpoint {
-        println!(
+        say!(
             "Latest signed checkpoint: {} entries, head {}, signed {}.",
-            cp.size, cp.head, cp.time
+            cp.size,
+            cp.head,
+            cp.time
         );
     }
     for w in &r.warnings {
-        println!("Note: {}", w.message);
+        say!("Note: {}", w.message);
     }
-    println!(
+    say!(
         "This shows the vault matches its own record. Whoever holds the keys could rebuild that record; \
          a checkpoint kept somewhere else (with your solicitor, in an email) is what shows the history before it was not rewritten."
     );

@@ -91,6 +91,9 @@ pub enum Error {
         /// The OS error.
         source: io::Error,
     },
+    /// The database file could not be read or written (an I/O failure beneath SQLite).
+    #[error("The vault database could not be read or written ({0}); check that the disk is connected and not read-only.")]
+    DatabaseIo(String),
     /// An unexpected database error (a bug or an environment problem).
     #[error("The vault database reported an error ({0}).")]
     Database(String),
@@ -139,6 +142,7 @@ impl Error {
             Error::NewerFormat { .. } => "newer_format",
             Error::DiskFull => "disk_full",
             Error::Io { .. } => "io",
+            Error::DatabaseIo(_) => "database_io",
             Error::Database(_) => "database",
             Error::Cancelled => "cancelled",
         }

@@ -37,11 +37,26 @@ pub(crate) fn map_err(e: rusqlite::Error) -> Error {
                 )
             }
             ErrorCode::DiskFull => return Error::DiskFull,
+            ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => {
+                return Error::DatabaseIo(e.to_string())
+            }
+            ErrorCode::ReadOnly => return Error::DatabaseIo("the disk is read-only".into()),
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy,
             _ => {}
         }
     }
     Error::Database(e.to_string())
+}
+
+/// SQLite reports a full disk as a plain I/O error when it cannot grow its shared-memory
+/// or log file; if the vault's disk has (almost) no space left, say that instead.
+pub(crate) fn refine_io(dir: &Path, e: Error) -> Error {
+    match e {
+        Error::DatabaseIo(_) if fs4::available_space(dir).is_ok_and(|free| free < 1 << 20) => {
+            Error::DiskFull
+        }
+        e => e,
+    }
 }
 
 /// If `e` means damage, asks SQLCipher which page is bad and says so.

@@ -363,24 +363,22 @@ impl Vault {
 
     /// Opens the vault in `dir` with the passphrase.
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
-        Self::open_with(dir, opts, |keys| {
+        Self::open_with(dir, |keys| {
             keys.unlock_passphrase(pass, opts.allow_insecure_kdf)
         })
+        .map_err(|e| store::refine_io(dir, e))
     }
 
     /// Opens the vault in `dir` with the recovery code.
     pub fn open_with_recovery(dir: &Path, code: &str, opts: OpenOptions) -> Result<Vault> {
         let code = RecoveryCode::parse(code)?;
-        Self::open_with(dir, opts, |keys| {
+        Self::open_with(dir, |keys| {
             keys.unlock_recovery(&code, opts.allow_insecure_kdf)
         })
+        .map_err(|e| store::refine_io(dir, e))
     }
 
-    fn open_with(
-        dir: &Path,
-        _opts: OpenOptions,
-        unlock: impl FnOnce(&Keys) -> Result<SecretKey>,
-    ) -> Result<Vault> {
+    fn open_with(dir: &Path, unlock: impl FnOnce(&Keys) -> Result<SecretKey>) -> Result<Vault> {
         if !Self::exists(dir) {
             return Err(Error::NoVault(dir.to_path_buf()));
         }
@@ -498,6 +496,11 @@ impl Vault {
     /// Runs `f` in one immediate transaction, then signs a checkpoint of the new head
     /// and commits. Everything `f` appends lands together or not at all.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_inner(f)
+            .map_err(|e| store::refine_io(&self.dir, e))
+    }
+
+    fn write_inner<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -736,7 +739,7 @@ impl Vault {
                 "INSERT INTO blobs (id, state) VALUES (?1, 'pending')",
                 [&id],
             )
-            .map_err(map_err)?;
+            .map_err(|e| store::refine_io(&self.dir, map_err(e)))?;
         Ok(id)
     }
 

@@ -1,0 +1,138 @@
+//! Hostile surroundings: a full disk and a closed output pipe. Each gets one sentence
+//! and the right exit code, and the vault loses nothing and keeps no half-written file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cairn_e2e::{assert_cairn_error, assert_exit, assert_no_panic, tmp_blob_files, Cli, XorShift};
+
+/// A tmpfs mounted for the test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Mounts a tmpfs of `size` on `dir`. Needs root, which CI and the project's machines
+/// have; elsewhere the test says it was skipped rather than pretend it ran.
+fn small_disk(dir: &Path, size: &str) -> Option<Mount> {
+    fs::create_dir_all(dir).unwrap();
+    if !is_root() {
+        eprintln!("SKIPPED: mounting a small tmpfs needs root");
+        return None;
+    }
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "running as root but could not mount a tmpfs on {}",
+        dir.display()
+    );
+    Some(Mount(dir.to_path_buf()))
+}
+
+fn fill(dir: &Path) -> PathBuf {
+    let filler = dir.join("filler");
+    let mut f = fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    while f.write_all(&chunk).is_ok() {}
+    let _ = f.write_all(&chunk[..1]);
+    filler
+}
+
+#[test]
+fn full_disk_is_one_sentence_and_loses_nothing() {
+    let cli = Cli::new();
+    let Some(_mount) = small_disk(&cli.vault, "2m") else {
+        return;
+    };
+    cli.init();
+    let mut rng = XorShift::new(7);
+    let small = cli.write_file("small.bin", &rng.bytes(300_000));
+    let big = cli.write_file("big.bin", &rng.bytes(4_000_000));
+    let kept = cli.json_lines(["file", "add", "--json", small.to_str().unwrap()]);
+    let kept_id = kept[0]["id"].as_str().unwrap().to_string();
+
+    // A file larger than the free space.
+    let line = assert_cairn_error(
+        &cli.run(["file", "add", big.to_str().unwrap()]),
+        2,
+        "file add on a full disk",
+    );
+    assert!(line.contains("disk is full"), "{line}");
+    assert_eq!(
+        tmp_blob_files(&cli.vault),
+        0,
+        "no half-written blob is left"
+    );
+    assert_exit(&cli.run(["verify"]), 0, "verify after a refused add");
+
+    // A disk with no space at all: even a small note cannot be saved.
+    let filler = fill(&cli.vault);
+    let line = assert_cairn_error(
+        &cli.run(["note", "add", "--title", "when full"]),
+        2,
+        "note add on a full disk",
+    );
+    assert!(line.contains("disk is full"), "{line}");
+
+    // Space again: everything that was committed is there and intact.
+    fs::remove_file(filler).unwrap();
+    assert_exit(&cli.run(["verify"]), 0, "verify after freeing space");
+    let list = cli.json(["list", "--json"]);
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [kept_id.as_str()],
+        "only the file that was reported is in the vault"
+    );
+    cli.ok(["note", "add", "--title", "after freeing space"]);
+}
+
+#[test]
+fn closed_output_pipe_is_not_a_panic() {
+    let (cli, _) = Cli::with_vault();
+    cli.ok(["note", "add", "--title", "one"]);
+    for args in [
+        vec!["list"],
+        vec!["verify"],
+        vec!["chain", "--json"],
+        vec!["show", "--help"],
+    ] {
+        // The read end is closed before cairn starts, so its first write fails (EPIPE).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = cli
+            .command_with_pass(&cli.pass_file)
+            .args(&args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_no_panic(&out, &format!("{args:?} into a closed pipe"));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            cairn_e2e::describe(&out)
+        );
+    }
+}
