@@ -39,6 +39,8 @@ const VERSION: u8 = 1;
 /// Chunks per batch handed between the threads.
 const BATCH_CHUNKS: usize = 16;
 const BATCH: usize = CHUNK * BATCH_CHUNKS;
+/// Start writing to disk after this many new bytes (see `store_inner`).
+const FLUSH_EVERY: usize = 32 << 20;
 /// Batches in flight between the threads (bounds memory).
 const IN_FLIGHT: usize = 3;
 
@@ -135,6 +137,10 @@ fn store_inner(
     header[28..47].copy_from_slice(&prefix);
 
     let file = fsutil::create_private(tmp)?;
+    // A second handle lets a helper thread push written data to disk while encryption
+    // goes on, so the final fsync has little left to do (the kernel would otherwise
+    // hold it all in memory until then on a machine with plenty of RAM).
+    let flusher = file.try_clone().map_err(|e| Error::io("open", tmp, e))?;
     let mut out = BufWriter::with_capacity(BATCH + BATCH_CHUNKS * TAG, file);
     out.write_all(&header)
         .map_err(|e| Error::io("write to", tmp, e))?;
@@ -147,6 +153,14 @@ fn store_inner(
     let mut chunk_index: u64 = 0;
 
     let digest = std::thread::scope(|s| -> Result<[u8; 32]> {
+        let (flush_tx, flush_rx) = mpsc::sync_channel::<()>(1);
+        s.spawn(move || {
+            for () in flush_rx.iter() {
+                // Best effort: the final sync_all below is what guarantees durability.
+                let _ = flusher.sync_data();
+            }
+        });
+        let mut unflushed = 0usize;
         let reader = s.spawn(move || -> [u8; 32] {
             let mut hasher = Sha256::new();
             loop {
@@ -209,6 +223,12 @@ fn store_inner(
                     chunk_index += 1;
                 }
                 size += len as u64;
+                unflushed += len;
+                if unflushed >= FLUSH_EVERY {
+                    // If a flush is still running, skip this one rather than wait.
+                    let _ = flush_tx.try_send(());
+                    unflushed = 0;
+                }
                 progress(size);
                 Ok(())
             };
@@ -232,6 +252,8 @@ fn store_inner(
             write_batch(&mut last, true, &mut out)
         })();
         drop(full_rx);
+        // Lets the flusher thread finish (the scope waits for it).
+        drop(flush_tx);
         let digest = reader
             .join()
             .map_err(|_| Error::Invalid("The file reader stopped unexpectedly.".into()))?;
