@@ -160,7 +160,7 @@ fn argon2_key(pass: &Passphrase, salt: &[u8], m_kib: u32, t: u32, p: u32) -> Res
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
     argon
-        .hash_password_into(pass.expose().as_bytes(), salt, &mut out[..])
+        .hash_password_into(&pass.kdf_bytes(), salt, &mut out[..])
         .map_err(|e| Error::KdfOutOfRange(e.to_string()))?;
     Ok(SecretKey::from_bytes(&out[..]).unwrap_or_else(|| unreachable!()))
 }

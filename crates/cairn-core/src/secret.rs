@@ -61,9 +61,22 @@ impl Passphrase {
     pub fn new(s: impl Into<String>) -> Self {
         Passphrase(Zeroizing::new(s.into()))
     }
-    /// The passphrase text.
+    /// The passphrase text, exactly as given.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The bytes the KDF sees: UTF-8 in Unicode normalisation form C, so "é" typed as
+    /// one character or as "e" plus an accent (as some keyboards and systems produce)
+    /// unlocks the same vault.
+    pub(crate) fn kdf_bytes(&self) -> Zeroizing<Vec<u8>> {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = Zeroizing::new(Vec::with_capacity(self.0.len()));
+        let mut buf = [0u8; 4];
+        for c in self.0.nfc() {
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+        out
     }
 }
 

@@ -354,3 +354,26 @@ fn init_and_open_refuse_the_wrong_folder_or_a_short_passphrase() {
     assert!(!Vault::exists(&other));
     assert!(Vault::exists(&tv.dir));
 }
+
+#[test]
+fn passphrase_is_unicode_normalised() {
+    // "é" as one code point (NFC) and as "e" + combining acute (NFD) open the same vault.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let composed = cairn_core::Passphrase::new("caf\u{e9} au lait");
+    let decomposed = cairn_core::Passphrase::new("cafe\u{301} au lait");
+    let (vault, _) =
+        cairn_core::Vault::init(&dir, &composed, cairn_core::KdfCost::InsecureTestOnly).unwrap();
+    drop(vault);
+    let opts = cairn_core::OpenOptions {
+        allow_insecure_kdf: true,
+    };
+    cairn_core::Vault::open(&dir, &decomposed, opts).expect("NFD form opens an NFC vault");
+    let other = cairn_core::Passphrase::new("cafe au lait");
+    assert_eq!(
+        cairn_core::Vault::open(&dir, &other, opts)
+            .unwrap_err()
+            .code(),
+        "wrong_passphrase"
+    );
+}
