@@ -535,7 +535,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut vault = open(&cli)?;
             let added = vault.redact(id, reason)?;
             say!(
-                "Redacted {}: its content is gone for good. A tombstone with its hashes, the time and your reason is chain entry {}.",
+                "Redacted {}: its content was deleted and its stored files overwritten. A tombstone with its hashes, the time and your reason is chain entry {}.",
                 added.id, added.seq
             );
         }

@@ -26,7 +26,7 @@ use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
 use crate::media;
 use crate::recovery::RecoveryCode;
 use crate::secret::{random_array, Passphrase, SecretKey};
-use crate::store::{self, map_err, DB_FILE};
+use crate::store::{self, map_err};
 
 /// Lock file that keeps two processes from opening one vault.
 const LOCK_FILE: &str = "vault.lock";
@@ -284,14 +284,9 @@ impl Vault {
             let rd = fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
             // A crash during an earlier init can leave our own files but no `keys`
             // (the commit point); those hold nothing readable and are replaced.
-            let ours = [
-                DB_FILE,
-                "vault.db-wal",
-                "vault.db-shm",
-                LOCK_FILE,
-                "blobs",
-                "keys.tmp",
-            ];
+            // A database without `keys` may still hold evidence (a lost key file can
+            // turn up in a backup), so init never replaces one.
+            let ours = [LOCK_FILE, "blobs", "keys.tmp"];
             for e in rd.flatten() {
                 if !ours.iter().any(|o| OsStr::new(o) == e.file_name()) {
                     return Err(Error::FolderNotEmpty(dir.to_path_buf()));
@@ -300,9 +295,7 @@ impl Vault {
         }
         fsutil::create_private_dir(dir)?;
         let lock = open_lock(dir)?;
-        for f in [DB_FILE, "vault.db-wal", "vault.db-shm", "keys.tmp"] {
-            let _ = fs::remove_file(dir.join(f));
-        }
+        let _ = fs::remove_file(dir.join("keys.tmp"));
         fsutil::create_private_dir(&dir.join(blobs::TMP_DIR))?;
 
         let master = SecretKey::random()?;
@@ -427,7 +420,15 @@ impl Vault {
         let stale: Vec<(String, String)> = {
             let mut st = self
                 .conn
-                .prepare("SELECT id, state FROM blobs WHERE state IN ('pending', 'destroyed')")
+                .prepare(
+                    // A blob that a live (unredacted) version still needs is never
+                    // destroyed here, whatever its row says: verify reports it instead.
+                    "SELECT id, state FROM blobs WHERE state IN ('pending', 'destroyed')
+                     AND id NOT IN (SELECT blob_id FROM versions
+                                    WHERE record IS NOT NULL AND blob_id IS NOT NULL)
+                     AND id NOT IN (SELECT thumb_blob_id FROM versions
+                                    WHERE record IS NOT NULL AND thumb_blob_id IS NOT NULL)",
+                )
                 .map_err(map_err)?;
             let rows = st
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

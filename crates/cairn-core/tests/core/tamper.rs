@@ -555,3 +555,123 @@ fn database_byte_flips_never_pass_silently() {
     tv.reopen();
     assert_ok(tv.v());
 }
+
+// Tampering by someone holding the key, below the triggers, that leaves the chain (and
+// any checkpoint) untouched: each must still be found by verify.
+
+#[test]
+fn blob_marked_destroyed_without_redaction_is_found_and_not_swept() {
+    let mut tv = TestVault::new();
+    let f = add_bytes(tv.v(), "kept.bin", &text_bytes(1000, 3));
+    tv.r()
+        .raw_connection_for_tests()
+        .execute(
+            "UPDATE blobs SET state = 'destroyed' WHERE id IN (SELECT blob_id FROM versions)",
+            [],
+        )
+        .unwrap();
+    tv.reopen(); // the sweep at open must not destroy a blob a live version needs
+    assert_eq!(blob_files(&tv.dir).len(), 1, "the file was swept away");
+    let r = verify(tv.r());
+    assert!(!r.ok);
+    assert!(
+        problem_codes(&r).contains(&"blob_missing"),
+        "{:?}",
+        r.problems
+    );
+    assert!(r
+        .problems
+        .iter()
+        .any(|p| p.item.as_deref() == Some(f.id.as_str())));
+}
+
+#[test]
+fn swapped_version_numbers_are_found() {
+    let mut tv = TestVault::new();
+    let a = tv
+        .v()
+        .add_incident(incident("A", "what I wrote first"))
+        .unwrap();
+    tv.v()
+        .edit_incident(&a.id, incident("A", "an edit"))
+        .unwrap();
+    let c = tv.r().raw_connection_for_tests();
+    c.execute_batch("DROP TRIGGER versions_only_redact;")
+        .unwrap();
+    c.execute(
+        "UPDATE versions SET version = version + 10 WHERE item_id = ?1",
+        [&a.id],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE versions SET version = 3 - (version - 10) WHERE item_id = ?1",
+        [&a.id],
+    )
+    .unwrap();
+    let r = verify(tv.r());
+    assert!(
+        problem_codes(&r).contains(&"version_mismatch"),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn moved_first_recorded_entry_is_found() {
+    let mut tv = TestVault::new();
+    let a = tv.v().add_incident(incident("A", "first")).unwrap();
+    let b = tv.v().add_incident(incident("B", "later")).unwrap();
+    let c = tv.r().raw_connection_for_tests();
+    c.execute_batch("DROP TRIGGER items_no_update;").unwrap();
+    c.execute(
+        "UPDATE items SET created_seq = ?2 WHERE id = ?1",
+        rusqlite::params![a.id, b.seq as i64],
+    )
+    .unwrap();
+    let r = verify(tv.r());
+    assert!(
+        problem_codes(&r).contains(&"item_mismatch"),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn index_check_does_not_trust_a_replaced_view() {
+    let mut tv = TestVault::new();
+    let a = tv.v().add_incident(incident("Real title", "x")).unwrap();
+    let c = tv.r().raw_connection_for_tests();
+    c.execute_batch(
+        "DROP VIEW item_index_derived;
+         CREATE VIEW item_index_derived AS SELECT * FROM item_index;",
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE item_index SET title = 'Forged' WHERE item_id = ?1",
+        [&a.id],
+    )
+    .unwrap();
+    let r = verify(tv.r());
+    assert!(
+        problem_codes(&r).contains(&"index_mismatch"),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn init_never_replaces_a_database_without_keys() {
+    let mut tv = TestVault::new();
+    tv.v().add_incident(incident("A", "evidence")).unwrap();
+    tv.close();
+    fs::remove_file(tv.dir.join("keys")).unwrap();
+    let before = fs::read(tv.dir.join("vault.db")).unwrap();
+    let err = Vault::init(
+        &tv.dir,
+        &cairn_core::Passphrase::new("another passphrase"),
+        cairn_core::KdfCost::InsecureTestOnly,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "folder_not_empty");
+    assert_eq!(fs::read(tv.dir.join("vault.db")).unwrap(), before);
+}
