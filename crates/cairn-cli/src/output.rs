@@ -182,7 +182,7 @@ pub fn print_chain(entries: &[Entry], json: bool) {
                 cairn_core::clock::format_ms(e.recorded_at),
                 e.kind,
                 e.item,
-                &e.hash[..16]
+                e.hash.get(..16).unwrap_or(&e.hash)
             );
         }
     }

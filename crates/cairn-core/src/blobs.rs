@@ -78,9 +78,13 @@ fn id_bytes(id: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// The final path of blob `id`.
-pub(crate) fn path(vault: &Path, id: &str) -> PathBuf {
-    vault.join(BLOB_DIR).join(&id[..2]).join(id)
+/// The final path of blob `id`. Ids come from the database, which a damaged or
+/// tampered vault may fill with anything, so they are checked before use in a path.
+pub(crate) fn path(vault: &Path, id: &str) -> Result<PathBuf> {
+    if id_bytes(id).is_none() {
+        return Err(damaged(id, "its id is not valid"));
+    }
+    Ok(vault.join(BLOB_DIR).join(&id[..2]).join(id))
 }
 
 fn nonce(prefix: &[u8], i: u32, last: bool) -> XNonce {
@@ -265,9 +269,13 @@ fn store_inner(
         .map_err(|e| Error::io("write to", tmp, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io("flush", tmp, e))?;
     drop(file);
-    let final_path = path(vault, id);
+    let final_path = path(vault, id)?;
     let parent = final_path.parent().unwrap_or(vault).to_path_buf();
-    fsutil::create_private_dir(&parent)?;
+    if !parent.is_dir() {
+        fsutil::create_private_dir(&parent)?;
+        // The new subfolder's own entry must be durable too, or a power cut could lose it.
+        fsutil::sync_dir(&vault.join(BLOB_DIR))?;
+    }
     fs::rename(tmp, &final_path).map_err(|e| Error::io("move into place", &final_path, e))?;
     fsutil::sync_dir(&parent)?;
     Ok(StoredBlob {
@@ -314,7 +322,7 @@ impl BlobReader {
         key: &SecretKey,
         expected_size: u64,
     ) -> Result<Self> {
-        let p = path(vault, id);
+        let p = path(vault, id)?;
         let mut file = match File::open(&p) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -493,7 +501,7 @@ impl Seek for BlobReader {
 /// file systems old sectors may survive; they stay encrypted under a key that the
 /// database no longer holds once the row is deleted.)
 pub(crate) fn destroy(vault: &Path, id: &str) -> Result<()> {
-    let p = path(vault, id);
+    let p = path(vault, id)?;
     match OpenOptions::new().write(true).open(&p) {
         Ok(mut f) => {
             let len = f.metadata().map_err(|e| Error::io("read", &p, e))?.len();

@@ -7,7 +7,6 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::keys::hex;
 use crate::secret::SecretKey;
 
 /// Name of the database file inside the vault folder.
@@ -92,7 +91,15 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
     }
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")
         .map_err(map_err)?;
-    let keysql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex(key.expose())));
+    // Built in place in one zeroizing buffer (no intermediate copies of the key text).
+    let mut keysql = Zeroizing::new(String::with_capacity(80));
+    keysql.push_str("PRAGMA key = \"x'");
+    for b in key.expose() {
+        const H: &[u8; 16] = b"0123456789abcdef";
+        keysql.push(H[(b >> 4) as usize] as char);
+        keysql.push(H[(b & 15) as usize] as char);
+    }
+    keysql.push_str("'\";");
     conn.execute_batch(&keysql).map_err(map_err)?;
     // SQLCipher logs to stderr by default; our errors say everything the user needs.
     // This must come after the key: keying first activates SQLCipher, which resets a

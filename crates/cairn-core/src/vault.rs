@@ -438,7 +438,7 @@ impl Vault {
             rows
         };
         for (id, state) in stale {
-            if blobs::path(&self.dir, &id).exists() {
+            if blobs::path(&self.dir, &id)?.exists() {
                 blobs::destroy(&self.dir, &id)?;
             }
             if state == "pending" {
@@ -646,7 +646,12 @@ impl Vault {
         if media_type.starts_with("image/") {
             use std::io::Seek;
             let _ = reader.rewind();
-            exif = media::exif(&mut reader);
+            // Photo parsers run on untrusted bytes; a bug in one must not stop the
+            // original being kept, so a panic there means "no EXIF" / "no thumbnail".
+            exif =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| media::exif(&mut reader)))
+                    .ok()
+                    .flatten();
             let _ = reader.rewind();
             thumb = self.store_thumbnail(&mut reader)?;
         }
@@ -704,7 +709,9 @@ impl Vault {
         &self,
         reader: impl std::io::BufRead + std::io::Seek,
     ) -> Result<Option<StoredThumb>> {
-        let Some((jpeg, width, height)) = media::thumbnail(reader) else {
+        let made =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| media::thumbnail(reader)));
+        let Some((jpeg, width, height)) = made.ok().flatten() else {
             return Ok(None);
         };
         let id = self.begin_blob()?;

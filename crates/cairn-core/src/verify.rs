@@ -228,7 +228,7 @@ impl Vault {
                         "clock_back",
                         format!(
                             "The clock went back {} ms before entry {} (recorded at {}){}.",
-                            t - e.recorded_at,
+                            t.saturating_sub(e.recorded_at),
                             e.seq,
                             format_ms(e.recorded_at),
                             if noted {
@@ -610,8 +610,7 @@ impl Vault {
         let total: u64 = rows
             .iter()
             .filter(|r| r.3 == "stored")
-            .map(|r| r.1 as u64)
-            .sum();
+            .fold(0u64, |acc, r| acc.saturating_add(r.1.max(0) as u64));
         let mut done = 0u64;
         let mut checked = 0u64;
         let known: BTreeSet<&str> = rows
@@ -673,7 +672,7 @@ impl Vault {
                 Err(e) => blob_problem(cx, "blob_damaged", format!("{e}")),
             }
             checked += 1;
-            done += *size as u64;
+            done = done.saturating_add((*size).max(0) as u64);
             progress(done, total);
         }
         for (id, (_, item)) in expect {

@@ -675,3 +675,27 @@ fn init_never_replaces_a_database_without_keys() {
     assert_eq!(err.code(), "folder_not_empty");
     assert_eq!(fs::read(tv.dir.join("vault.db")).unwrap(), before);
 }
+
+#[test]
+fn hostile_blob_ids_in_the_database_are_damage_not_a_path() {
+    let mut tv = TestVault::new();
+    add_bytes(tv.v(), "a.bin", &text_bytes(500, 9));
+    let c = tv.r().raw_connection_for_tests();
+    c.execute_batch("PRAGMA foreign_keys = OFF; DROP TRIGGER versions_only_redact;")
+        .unwrap();
+    for bad in ["x", "../../../../etc/passwd", "/etc/passwd", "é"] {
+        c.execute("UPDATE blobs SET id = ?1", [bad]).unwrap();
+        c.execute(
+            "UPDATE versions SET blob_id = ?1 WHERE blob_id IS NOT NULL",
+            [bad],
+        )
+        .unwrap();
+        let r = verify(tv.r());
+        assert!(!r.ok, "{bad}");
+        assert!(
+            problem_codes(&r).contains(&"blob_damaged"),
+            "{bad}: {:?}",
+            r.problems
+        );
+    }
+}
