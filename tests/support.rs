@@ -130,6 +130,25 @@ impl Cli {
         c
     }
 
+    /// Runs `cairn extract ID --out DEST`.
+    pub fn extract(&self, id: impl AsRef<str>, dest: &Path) -> Output {
+        self.run(Self::extract_args(id.as_ref(), dest))
+    }
+
+    /// `cairn extract ID --out DEST`, asserting success.
+    pub fn extract_ok(&self, id: impl AsRef<str>, dest: &Path) -> Output {
+        self.ok(Self::extract_args(id.as_ref(), dest))
+    }
+
+    fn extract_args<'a>(id: &'a str, dest: &'a Path) -> [&'a OsStr; 4] {
+        [
+            OsStr::new("extract"),
+            OsStr::new(id),
+            OsStr::new("--out"),
+            dest.as_os_str(),
+        ]
+    }
+
     /// Runs `cairn --vault V --passphrase-file P ARGS...`.
     pub fn run<I, S>(&self, args: I) -> Output
     where

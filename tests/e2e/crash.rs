@@ -273,12 +273,7 @@ fn crash_kill9_file_add() {
             .min_by_key(|(_, n)| by_name[n].size)
         {
             let dest = cli.scratch().join(format!("extract-{trial}.bin"));
-            cli.ok([
-                "extract".as_ref(),
-                id.as_ref(),
-                "--out".as_ref(),
-                dest.as_os_str(),
-            ]);
+            cli.extract_ok(id, &dest);
             let want = std::fs::read(&by_name[name].path).unwrap();
             assert!(std::fs::read(&dest).unwrap() == want, "trial {trial}: {id}");
             std::fs::remove_file(&dest).unwrap();

@@ -41,12 +41,7 @@ fn extract_is_byte_exact() {
         let out_dir = cli.scratch().join(format!("out-{i}"));
         fs::create_dir(&out_dir).unwrap();
         let out_path = out_dir.join(name);
-        let out = cli.ok([
-            "extract".as_ref(),
-            id.as_ref(),
-            "--out".as_ref(),
-            out_path.as_os_str(),
-        ]);
+        let out = cli.extract_ok(id, &out_path);
         let msg = String::from_utf8_lossy(&out.stdout);
         assert!(
             msg.contains(&format!("Wrote {} bytes", bytes.len())),
@@ -74,32 +69,20 @@ fn extract_is_byte_exact() {
     // Extracting onto an existing file: exit 2, the file untouched.
     let existing = cli.write_file("existing.bin", b"do not touch me");
     let id = lines[4]["id"].as_str().unwrap();
-    let out = cli.run([
-        "extract".as_ref(),
-        id.as_ref(),
-        "--out".as_ref(),
-        existing.as_os_str(),
-    ]);
+    let out = cli.extract(id, &existing);
     let line = assert_cairn_error(&out, 2, "extract onto an existing file");
     assert!(line.contains("already exists"), "{line}");
     assert_eq!(fs::read(&existing).unwrap(), b"do not touch me");
 
     // Extracting something that is not a file, or does not exist: exit 2.
     let note = cli.json(["note", "add", "--title", "t", "--json"]);
-    let out = cli.run([
-        "extract".as_ref(),
-        note["id"].as_str().unwrap().as_ref(),
-        "--out".as_ref(),
-        cli.scratch().join("note.out").as_os_str(),
-    ]);
+    let out = cli.extract(
+        note["id"].as_str().unwrap(),
+        &cli.scratch().join("note.out"),
+    );
     assert_cairn_error(&out, 2, "extract a note");
     assert!(!cli.scratch().join("note.out").exists());
-    let out = cli.run([
-        "extract".as_ref(),
-        "fil-0000000000".as_ref(),
-        "--out".as_ref(),
-        cli.scratch().join("none.out").as_os_str(),
-    ]);
+    let out = cli.extract("fil-0000000000", &cli.scratch().join("none.out"));
     assert_cairn_error(&out, 2, "extract an unknown id");
     assert!(!cli.scratch().join("none.out").exists());
 }

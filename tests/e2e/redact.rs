@@ -50,12 +50,7 @@ fn redact_a_file() {
     assert_eq!(item["title"], "");
 
     let dest = cli.scratch().join("out.bin");
-    let out = cli.run([
-        "extract".as_ref(),
-        gone_id.as_ref(),
-        "--out".as_ref(),
-        dest.as_os_str(),
-    ]);
+    let out = cli.extract(&gone_id, &dest);
     let line = assert_cairn_error(&out, 2, "extract a redacted file");
     assert!(line.contains("redacted"), "{line}");
     assert!(!dest.exists());
@@ -78,12 +73,7 @@ fn redact_a_file() {
     // The other file is intact.
     let keep_id = lines[0]["id"].as_str().unwrap();
     let dest = cli.scratch().join("keep.out");
-    cli.ok([
-        "extract".as_ref(),
-        keep_id.as_ref(),
-        "--out".as_ref(),
-        dest.as_os_str(),
-    ]);
+    cli.extract_ok(keep_id, &dest);
     assert_eq!(std::fs::read(&dest).unwrap(), keep);
 }
 

@@ -65,12 +65,7 @@ fn flipped_byte_in_blob_content() {
 
     // Extract refuses damaged bytes and leaves no partial output.
     let dest = cli.scratch().join("out.bin");
-    let out = cli.run([
-        "extract".as_ref(),
-        item.as_ref(),
-        "--out".as_ref(),
-        dest.as_os_str(),
-    ]);
+    let out = cli.extract(&item, &dest);
     let line = assert_cairn_error(&out, 2, "extract of a damaged blob");
     assert!(line.contains("damaged"), "{line}");
     assert!(!dest.exists(), "extract left a partial file");
@@ -116,12 +111,7 @@ fn deleted_blob_is_missing() {
     assert_eq!(found[0]["code"], "blob_missing", "{report}");
     assert_eq!(found[0]["item"], item.as_str());
     let dest = cli.scratch().join("out.bin");
-    let out = cli.run([
-        "extract".as_ref(),
-        item.as_ref(),
-        "--out".as_ref(),
-        dest.as_os_str(),
-    ]);
+    let out = cli.extract(&item, &dest);
     let line = assert_cairn_error(&out, 2, "extract of a missing blob");
     assert!(line.contains("missing"), "{line}");
 }

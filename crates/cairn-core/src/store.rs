@@ -127,12 +127,12 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
          PRAGMA busy_timeout = 5000;",
     )
     .map_err(map_err)?;
-    migrate(&conn, SCHEMA_VERSION).map_err(|e| locate_damage(&conn, e))?;
+    migrate(&conn).map_err(|e| locate_damage(&conn, e))?;
     Ok(conn)
 }
 
-/// Applies migrations up to `target` (tests use a lower target to make old vaults).
-pub(crate) fn migrate(conn: &Connection, target: i64) -> Result<()> {
+/// Applies every migration the vault has not had yet.
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(map_err)?;
@@ -142,7 +142,7 @@ pub(crate) fn migrate(conn: &Connection, target: i64) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for v in current..target {
+    for v in current..SCHEMA_VERSION {
         let sql = MIGRATIONS[v as usize];
         let batch = format!(
             "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {};\nCOMMIT;",

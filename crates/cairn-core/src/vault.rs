@@ -322,11 +322,12 @@ impl Vault {
             "kdf_insecure_for_tests": cost == KdfCost::InsecureTestOnly,
         });
         let init_text = to_canonical(&init_record)?;
+        let public = vault.device.verifying_key().to_bytes();
         vault.write(|w| {
             w.conn
                 .execute(
                     "INSERT INTO device_key (id, secret, public) VALUES (1, ?1, ?2)",
-                    params![&seed[..], &w.device_public[..]],
+                    params![&seed[..], &public[..]],
                 )
                 .map_err(map_err)?;
             for (k, v) in [
@@ -506,12 +507,10 @@ impl Vault {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map_err)?;
-        let public = self.device.verifying_key().to_bytes();
         let mut w = Writer {
             conn: &tx,
             clock: &self.clock,
             vault_id: &self.vault_id,
-            device_public: public,
             head: chain::head(&tx)?,
         };
         let out = f(&mut w)?;
@@ -1224,7 +1223,6 @@ pub struct Writer<'a> {
     conn: &'a Connection,
     clock: &'a Clock,
     vault_id: &'a str,
-    device_public: [u8; 32],
     /// The newest entry, kept here so each append needs no query.
     head: Option<Entry>,
 }
