@@ -25,6 +25,7 @@ use crate::clock::format_ms;
 use crate::keys::hex;
 
 /// A parsed, signature-checked checkpoint.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checkpoint {
     /// `cairn/vault/<id>`.

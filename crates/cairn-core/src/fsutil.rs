@@ -42,3 +42,21 @@ pub(crate) fn sync_dir(path: &Path) -> Result<()> {
     let _ = path;
     Ok(())
 }
+
+/// Replaces `path` atomically with `bytes`: a private temporary file beside it, fsync,
+/// rename, fsync of the folder. A leftover temporary file from a crash is replaced.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let _ = fs::remove_file(&tmp);
+    let mut f = create_private(&tmp)?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io("write", &tmp, e))?;
+    drop(f);
+    fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))?;
+    sync_dir(dir)
+}

@@ -14,6 +14,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// What kind of item.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
@@ -59,6 +60,7 @@ impl ItemKind {
 }
 
 /// Incident categories (a fixed list, from what courts and agencies use).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -154,6 +156,7 @@ impl Category {
 }
 
 /// When an incident happened: a moment or date, optionally approximate, optionally a range.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurred {
     /// RFC 3339 date-time with its offset, or a date `YYYY-MM-DD`.
@@ -214,6 +217,7 @@ pub fn sort_key(s: &str) -> String {
 }
 
 /// An agency she told or that was involved.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyContact {
     /// e.g. "Police", "GP", "Hospital", "IDVA", "MARAC", "Social services".
@@ -236,6 +240,7 @@ pub struct AgencyContact {
 }
 
 /// Fields for abuse by a police officer or police staff.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoliceFields {
     /// He used his status, or threatened that she would not be believed.
@@ -262,6 +267,7 @@ impl PoliceFields {
 }
 
 /// An incident entry (USERS.md, "An incident entry").
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incident {
     /// A short title.
@@ -339,6 +345,7 @@ impl Incident {
 }
 
 /// A person's role.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -374,6 +381,7 @@ impl Role {
 }
 
 /// Someone involved.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Name as she knows them.
@@ -422,6 +430,7 @@ impl Person {
 }
 
 /// Photo metadata read from EXIF.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exif {
     /// When the photo was taken, as the camera recorded it (offset if it gave one).
@@ -445,6 +454,7 @@ pub struct Exif {
 }
 
 /// A stored thumbnail.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thumbnail {
     /// SHA-256 of the JPEG, hex.
@@ -456,6 +466,7 @@ pub struct Thumbnail {
 }
 
 /// An original file.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRecord {
     /// Original file name (lossy UTF-8 if it was not valid UTF-8).

@@ -8,7 +8,6 @@
 //! parameters are range-checked when the file is read, before any KDF runs.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -100,6 +99,7 @@ struct KeysJson {
 }
 
 /// The Argon2id cost of a vault's passphrase slot, as reported by `verify`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct KdfSummary {
     /// Memory in KiB.
@@ -413,18 +413,9 @@ impl Keys {
             "{json_line}\nsha256:{}\n",
             hex(&Sha256::digest(json_line.as_bytes()))
         );
-        let tmp = dir.join("keys.tmp");
-        let path = dir.join(KEYS_FILE);
         // A crash during an earlier write can leave `keys.tmp`; it holds nothing we need
         // (the vault lock is held), and must not block every later passphrase change.
-        let _ = fs::remove_file(&tmp);
-        let mut f = fsutil::create_private(&tmp)?;
-        f.write_all(content.as_bytes())
-            .and_then(|_| f.sync_all())
-            .map_err(|e| Error::io("write", &tmp, e))?;
-        drop(f);
-        fs::rename(&tmp, &path).map_err(|e| Error::io("replace", &path, e))?;
-        fsutil::sync_dir(dir)
+        fsutil::write_atomic(&dir.join(KEYS_FILE), content.as_bytes())
     }
 }
 

@@ -26,7 +26,10 @@ pub mod keys;
 mod media;
 pub mod recovery;
 pub mod secret;
+pub mod settings;
 pub mod store;
+pub mod strength;
+mod timeline;
 mod vault;
 pub mod verify;
 
@@ -38,6 +41,9 @@ pub use items::{
 pub use keys::{KdfCost, KdfSummary};
 pub use recovery::RecoveryCode;
 pub use secret::Passphrase;
+pub use settings::Settings;
+pub use strength::{retry_delay, strength, Strength};
+pub use timeline::TimelineItem;
 pub use vault::{
     AddFile, Added, AddedFile, Extracted, History, ItemDetail, ItemSummary, LinkView, OpenOptions,
     Tombstone, Vault, VersionView, Writer, MIN_PASSPHRASE_CHARS,

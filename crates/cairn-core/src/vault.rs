@@ -61,6 +61,7 @@ impl std::fmt::Debug for Vault {
 }
 
 /// The result of a change: the item and the chain entry that records it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Added {
     /// Item id.
@@ -76,6 +77,7 @@ pub struct Added {
 }
 
 /// The result of adding a file.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AddedFile {
     /// Item id.
@@ -128,6 +130,7 @@ pub struct ItemSummary {
 }
 
 /// A redaction tombstone.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Tombstone {
     /// Why it was redacted.
@@ -141,6 +144,7 @@ pub struct Tombstone {
 }
 
 /// A link seen from one of its ends.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
     /// The link item's id.
@@ -452,6 +456,17 @@ impl Vault {
             }
         }
         Ok(())
+    }
+
+    /// Checks that `pass` is this vault's current passphrase (before a change made
+    /// from an unlocked window, so whoever finds it unlocked cannot change it).
+    pub fn check_passphrase(&self, pass: &Passphrase, opts: OpenOptions) -> Result<()> {
+        let key = Keys::read(&self.dir)?.unlock_passphrase(pass, opts.allow_insecure_kdf)?;
+        if key.expose() == self.master.expose() {
+            Ok(())
+        } else {
+            Err(Error::WrongPassphrase)
+        }
     }
 
     /// Replaces the passphrase (one keyslot is rewritten; the data are untouched).

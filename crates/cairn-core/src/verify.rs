@@ -36,6 +36,7 @@ const DERIVED_INDEX_SQL: &str = "
     WHERE i.kind != 'link'";
 
 /// What verify found.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable code, e.g. `chain_hash`, `blob_damaged`.
@@ -54,6 +55,7 @@ pub struct Finding {
 }
 
 /// The verification report (`cairn verify --json` prints it).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// True when no problem was found (warnings do not count).

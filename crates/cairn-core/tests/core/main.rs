@@ -12,6 +12,7 @@ mod items;
 mod keys;
 mod roundtrip;
 mod tamper;
+mod timeline;
 
 // The first-schema fixture (tests/fixtures/vault-v1).
 mod fixture;

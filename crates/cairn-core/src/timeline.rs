@@ -1,0 +1,241 @@
+//! The timeline: every item's current state in one pass, with what the desktop app
+//! filters on (categories, tags, linked people, media type), and a plain text search.
+//!
+//! Search here is a scan of the current records inside the encrypted database; it is
+//! meant for thousands of items and is replaced by a full-text index when messages
+//! arrive in their hundreds of thousands.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock::format_ms;
+use crate::error::Result;
+use crate::items::{sort_key, Category, ItemKind, Role};
+use crate::store::map_err;
+use crate::vault::Vault;
+
+/// One row of the timeline.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    /// Item id.
+    pub id: String,
+    /// Kind (never `link`).
+    pub kind: ItemKind,
+    /// Title, name or file name (empty once redacted).
+    pub title: String,
+    /// When it happened (incidents) or was taken (photos), as recorded.
+    pub occurred: Option<String>,
+    /// End of the time range, if one was given.
+    pub occurred_end: Option<String>,
+    /// She marked the time as approximate.
+    pub approximate: bool,
+    /// The day used for grouping: `occurred` if known, else the recorded day (UTC),
+    /// as `YYYY-MM-DD`.
+    pub day: String,
+    /// A sortable UTC form of when it happened, or of when it was recorded.
+    pub sort_key: String,
+    /// When it was first recorded (RFC 3339 UTC).
+    pub recorded_at: String,
+    /// When its latest version was recorded.
+    pub updated_at: String,
+    /// Latest version number.
+    pub version: u64,
+    /// True once redacted.
+    pub redacted: bool,
+    /// Incident categories.
+    pub categories: Vec<Category>,
+    /// Incident tags.
+    pub tags: Vec<String>,
+    /// Where (incidents).
+    pub location: String,
+    /// A person's role.
+    pub role: Option<Role>,
+    /// A file's media type.
+    pub media_type: Option<String>,
+    /// A file has a stored thumbnail.
+    pub has_thumbnail: bool,
+    /// Ids of the items linked to this one.
+    pub linked: Vec<String>,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Vault {
+    /// Every item except links, with what the timeline shows and filters on, in the
+    /// order they were recorded.
+    pub fn timeline(&self) -> Result<Vec<TimelineItem>> {
+        let links = self.active_links()?;
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT ii.item_id, ii.kind, ii.version, ii.title, ii.occurred, ii.recorded_at,
+                        ii.updated_at, ii.redacted, v.record
+                 FROM item_index ii
+                 JOIN versions v ON v.item_id = ii.item_id AND v.version = ii.version
+                 ORDER BY ii.created_seq",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, bool>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            })
+            .map_err(map_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, version, title, occurred, rec_at, upd_at, redacted, record) =
+                row.map_err(map_err)?;
+            let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Incident);
+            let rec: Value = record
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or(Value::Null);
+            let recorded_at = format_ms(rec_at);
+            let key = match &occurred {
+                Some(o) => sort_key(o),
+                None => recorded_at.clone(),
+            };
+            let day = match &occurred {
+                // A date keeps its own day; a time keeps the day she wrote (its offset).
+                Some(o) => o.get(..10).unwrap_or(o).to_string(),
+                None => recorded_at.get(..10).unwrap_or_default().to_string(),
+            };
+            let occ = rec.get("occurred");
+            out.push(TimelineItem {
+                linked: links.get(&id).cloned().unwrap_or_default(),
+                id,
+                kind,
+                title,
+                occurred,
+                occurred_end: occ
+                    .and_then(|o| o.get("end"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                approximate: occ
+                    .and_then(|o| o.get("approximate"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                day,
+                sort_key: key,
+                recorded_at,
+                updated_at: format_ms(upd_at),
+                version: version as u64,
+                redacted,
+                categories: rec
+                    .get("categories")
+                    .and_then(|c| serde_json::from_value(c.clone()).ok())
+                    .unwrap_or_default(),
+                tags: rec
+                    .get("tags")
+                    .and_then(|c| serde_json::from_value(c.clone()).ok())
+                    .unwrap_or_default(),
+                location: text(&rec, "location"),
+                role: rec
+                    .get("role")
+                    .and_then(|c| serde_json::from_value(c.clone()).ok()),
+                media_type: rec
+                    .get("media_type")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                has_thumbnail: rec.get("thumbnail").is_some_and(|t| !t.is_null()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Active links, as item id → ids of the items at the other ends.
+    fn active_links(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(v.record, '$.from'), json_extract(v.record, '$.to')
+                 FROM items i JOIN versions v ON v.item_id = i.id
+                 WHERE i.kind = 'link'
+                   AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
+                   AND json_extract(v.record, '$.active') = 1
+                 ORDER BY v.seq",
+            )
+            .map_err(map_err)?;
+        let pairs = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(map_err)?;
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for p in pairs {
+            let (a, b) = p.map_err(map_err)?;
+            out.entry(a.clone()).or_default().push(b.clone());
+            out.entry(b).or_default().push(a);
+        }
+        Ok(out)
+    }
+
+    /// Ids of the items whose current record contains every word of `query`, ignoring
+    /// case, in the order they were recorded. Redacted items never match.
+    pub fn search(&self, query: &str) -> Result<Vec<String>> {
+        let words: Vec<String> = query
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT ii.item_id, v.record FROM item_index ii
+                 JOIN versions v ON v.item_id = ii.item_id AND v.version = ii.version
+                 WHERE v.record IS NOT NULL ORDER BY ii.created_seq",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(map_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, record) = row.map_err(map_err)?;
+            // Search what she wrote, not JSON escapes or field names.
+            let Ok(v) = serde_json::from_str::<Value>(&record) else {
+                continue;
+            };
+            let mut hay = String::new();
+            collect_text(&v, &mut hay);
+            let hay = hay.to_lowercase();
+            if words.iter().all(|w| hay.contains(w.as_str())) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn collect_text(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_text(x, out)),
+        Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "sha256" | "name_bytes_hex" | "thumbnail"))
+            .for_each(|(_, x)| collect_text(x, out)),
+        _ => {}
+    }
+}

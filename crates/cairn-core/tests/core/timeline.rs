@@ -1,0 +1,122 @@
+//! The timeline rows the app filters on, the plain search, settings beside the vault,
+//! passphrase strength and the check of the current passphrase.
+
+use cairn_core::{Category, Incident, ItemKind, Occurred, Passphrase, Person, Role, Settings};
+
+use crate::common::{TestVault, PASS, TEST_OPEN};
+
+fn incident(title: &str) -> Incident {
+    Incident {
+        title: title.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn timeline_rows_carry_what_the_filters_need() {
+    let mut t = TestVault::new();
+    let mut a = incident("Followed home");
+    a.occurred = Some(Occurred {
+        start: "2026-10-02T23:30:00-01:00".into(),
+        end: Some("2026-10-03T00:10:00-01:00".into()),
+        approximate: true,
+    });
+    a.categories = vec![Category::Stalking];
+    a.tags = vec!["car".into()];
+    a.location = "Bus stop".into();
+    let a = t.v().add_incident(a).unwrap().id;
+    let p = t
+        .v()
+        .add_person(Person::new("PC Jones", Role::Officer))
+        .unwrap()
+        .id;
+    t.v().link(&a, &p).unwrap();
+    let b = t.v().add_incident(incident("No date given")).unwrap().id;
+
+    let rows = t.r().timeline().unwrap();
+    assert_eq!(rows.len(), 3);
+    let ra = rows.iter().find(|r| r.id == a).unwrap();
+    assert_eq!(ra.kind, ItemKind::Incident);
+    // The day is the one she wrote, not the UTC day.
+    assert_eq!(ra.day, "2026-10-02");
+    assert_eq!(ra.sort_key, "2026-10-03T00:30:00Z");
+    assert_eq!(
+        ra.occurred_end.as_deref(),
+        Some("2026-10-03T00:10:00-01:00")
+    );
+    assert!(ra.approximate);
+    assert_eq!(ra.categories, vec![Category::Stalking]);
+    assert_eq!(ra.tags, vec!["car".to_string()]);
+    assert_eq!(ra.location, "Bus stop");
+    assert_eq!(ra.linked, vec![p.clone()]);
+    let rp = rows.iter().find(|r| r.id == p).unwrap();
+    assert_eq!(rp.role, Some(Role::Officer));
+    assert_eq!(rp.linked, vec![a.clone()]);
+    // Without a date, the day it was recorded.
+    let rb = rows.iter().find(|r| r.id == b).unwrap();
+    assert_eq!(rb.day, &rb.recorded_at[..10]);
+    assert!(rb.occurred.is_none());
+
+    t.v().redact(&b, "Duplicate").unwrap();
+    let rows = t.r().timeline().unwrap();
+    let rb = rows.iter().find(|r| r.id == b).unwrap();
+    assert!(rb.redacted && rb.title.is_empty());
+}
+
+#[test]
+fn search_matches_every_word_in_what_she_wrote_only() {
+    let mut t = TestVault::new();
+    let mut a = incident("Phone taken");
+    a.words_said = "Nobody will BELIEVE you, I'm police".into();
+    let a = t.v().add_incident(a).unwrap().id;
+    let b = t
+        .v()
+        .add_incident(incident("Believe in the morning"))
+        .unwrap()
+        .id;
+    assert_eq!(t.r().search("believe").unwrap(), vec![a.clone(), b.clone()]);
+    assert_eq!(
+        t.r().search("  believe   POLICE ").unwrap(),
+        vec![a.clone()]
+    );
+    // Field names and hashes are not her words.
+    assert!(t.r().search("words_said").unwrap().is_empty());
+    assert!(t.r().search("").unwrap().is_empty());
+    t.v().redact(&a, "Wrong vault").unwrap();
+    assert_eq!(t.r().search("believe").unwrap(), vec![b]);
+}
+
+#[test]
+fn settings_live_beside_the_vault_and_bad_ones_fall_back() {
+    let t = TestVault::new();
+    assert_eq!(Settings::load(&t.dir), Settings::default());
+    let s = Settings {
+        auto_lock_minutes: 15,
+    };
+    s.save(&t.dir).unwrap();
+    assert_eq!(Settings::load(&t.dir).auto_lock_minutes, 15);
+    let bad = Settings {
+        auto_lock_minutes: 0,
+    };
+    assert_eq!(bad.save(&t.dir).unwrap_err().code(), "invalid_input");
+    std::fs::write(t.dir.join("settings.json"), b"{not json").unwrap();
+    assert_eq!(Settings::load(&t.dir), Settings::default());
+    // The vault still verifies with a settings file beside it.
+    crate::common::assert_ok(t.r());
+}
+
+#[test]
+fn strength_and_current_passphrase_check() {
+    assert!(!cairn_core::strength("", &[]).acceptable);
+    assert!(!cairn_core::strength("cairn cairn", &[]).acceptable);
+    assert!(cairn_core::strength("lantern orchard velvet gravel", &[]).acceptable);
+    let t = TestVault::new();
+    t.r()
+        .check_passphrase(&Passphrase::new(PASS), TEST_OPEN)
+        .unwrap();
+    let e = t
+        .r()
+        .check_passphrase(&Passphrase::new("not the one"), TEST_OPEN)
+        .unwrap_err();
+    assert_eq!(e.code(), "wrong_passphrase");
+}

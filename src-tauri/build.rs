@@ -1,0 +1,34 @@
+//! Declares the app's commands so that each needs a permission (granted to the main
+//! window in `capabilities/main.json`).
+
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "choose_vault_dir",
+    "passphrase_strength",
+    "create_vault",
+    "unlock",
+    "recover",
+    "lock",
+    "timeline",
+    "search",
+    "item",
+    "history",
+    "save_incident",
+    "save_person",
+    "link_items",
+    "unlink_items",
+    "add_files",
+    "cancel_job",
+    "redact",
+    "verify",
+    "change_passphrase",
+    "save_settings",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

@@ -1,0 +1,407 @@
+//! The commands the UI may call. Each is a short mapping onto the core API; slow work
+//! runs on a blocking thread so the window stays responsive.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use cairn_core::{
+    AddFile, Added, AddedFile, Incident, Passphrase, Person, Report, Settings, Strength,
+    TimelineItem, Vault, VerifyOptions,
+};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::{AppError, CmdResult};
+use crate::state::{guard, AppState, Shared};
+use crate::views::{AppStatus, Created, HistoryView, ItemView, Progress};
+
+/// Runs `f` on a blocking thread with the app state.
+async fn blocking<T: Send + 'static>(
+    state: State<'_, Shared>,
+    f: impl FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
+) -> CmdResult<T> {
+    let st = Arc::clone(&state);
+    tauri::async_runtime::spawn_blocking(move || f(&st))
+        .await
+        .map_err(|_| {
+            AppError::new(
+                "internal",
+                "Something went wrong inside Cairn; nothing was changed.",
+            )
+        })?
+}
+
+fn status_of(st: &AppState) -> AppStatus {
+    let dir = st.dir();
+    AppStatus {
+        vault_exists: Vault::exists(&dir),
+        settings: Settings::load(&dir),
+        vault_dir: dir.display().to_string(),
+        default_dir: Vault::default_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
+        unlocked: guard(&st.vault).is_some(),
+        retry_after_ms: st.wait_remaining().as_millis().min(u32::MAX as u128) as u32,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+/// Where the vault is, whether it exists and is unlocked.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(state: State<'_, Shared>) -> CmdResult<AppStatus> {
+    Ok(status_of(&state))
+}
+
+/// Uses the vault in another folder (a USB stick, say). Only while locked. Nothing
+/// remembers the choice outside that folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_vault_dir(state: State<'_, Shared>, dir: String) -> CmdResult<AppStatus> {
+    let st = &*state;
+    if guard(&st.vault).is_some() {
+        return Err(AppError::new(
+            "unlocked",
+            "Lock Cairn before choosing another folder.",
+        ));
+    }
+    let dir = PathBuf::from(dir.trim());
+    if !dir.is_absolute() {
+        return Err(AppError::new(
+            "invalid_input",
+            "Choose a folder with the folder picker.",
+        ));
+    }
+    *guard(&st.dir) = dir;
+    Ok(status_of(st))
+}
+
+/// How strong a proposed passphrase is.
+#[tauri::command]
+#[specta::specta]
+pub async fn passphrase_strength(passphrase: String) -> Strength {
+    let p = Passphrase::new(passphrase);
+    cairn_core::strength(p.expose(), &[])
+}
+
+/// Creates a vault in the chosen folder and unlocks it; returns the recovery code.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_vault(state: State<'_, Shared>, passphrase: String) -> CmdResult<Created> {
+    let pass = Passphrase::new(passphrase);
+    blocking(state, move |st| {
+        if !cairn_core::strength(pass.expose(), &[]).acceptable {
+            return Err(AppError::new(
+                "weak_passphrase",
+                "That passphrase would be easy to guess; choose a longer one.",
+            ));
+        }
+        let dir = st.dir();
+        let (vault, code) = Vault::init(&dir, &pass, st.kdf)?;
+        let shown = code.display().to_string();
+        *guard(&st.vault) = Some(vault);
+        Ok(Created {
+            recovery_code: shown,
+            status: status_of(st),
+        })
+    })
+    .await
+}
+
+fn finish_unlock(st: &AppState, opened: cairn_core::Result<Vault>) -> CmdResult<AppStatus> {
+    let delay = st.record_attempt(&opened);
+    match opened {
+        Ok(v) => {
+            *guard(&st.vault) = Some(v);
+            Ok(status_of(st))
+        }
+        Err(e) => {
+            let mut err = AppError::from(e);
+            err.retry_after_ms = delay.filter(|d| *d > 0);
+            Err(err)
+        }
+    }
+}
+
+/// Unlocks with the passphrase. Wrong attempts make the next one wait longer.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock(state: State<'_, Shared>, passphrase: String) -> CmdResult<AppStatus> {
+    let pass = Passphrase::new(passphrase);
+    blocking(state, move |st| {
+        st.check_not_too_soon()?;
+        if guard(&st.vault).is_some() {
+            return Ok(status_of(st));
+        }
+        let opened = Vault::open(&st.dir(), &pass, st.open);
+        finish_unlock(st, opened)
+    })
+    .await
+}
+
+/// Unlocks with the recovery code and sets a new passphrase.
+#[tauri::command]
+#[specta::specta]
+pub async fn recover(
+    state: State<'_, Shared>,
+    code: String,
+    new_passphrase: String,
+) -> CmdResult<AppStatus> {
+    let code = zeroize::Zeroizing::new(code);
+    let pass = Passphrase::new(new_passphrase);
+    blocking(state, move |st| {
+        st.check_not_too_soon()?;
+        if !cairn_core::strength(pass.expose(), &[]).acceptable {
+            return Err(AppError::new(
+                "weak_passphrase",
+                "That new passphrase would be easy to guess; choose a longer one.",
+            ));
+        }
+        let opened = Vault::open_with_recovery(&st.dir(), &code, st.open).and_then(|mut v| {
+            v.change_passphrase(&pass, st.kdf)?;
+            Ok(v)
+        });
+        finish_unlock(st, opened)
+    })
+    .await
+}
+
+/// Locks now: running jobs stop and every key is dropped.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock(state: State<'_, Shared>) -> CmdResult<AppStatus> {
+    blocking(state, |st| {
+        st.lock();
+        Ok(status_of(st))
+    })
+    .await
+}
+
+/// Every item for the timeline.
+#[tauri::command]
+#[specta::specta]
+pub async fn timeline(state: State<'_, Shared>) -> CmdResult<Vec<TimelineItem>> {
+    blocking(state, |st| st.with_vault(|v| Ok(v.timeline()?))).await
+}
+
+/// Ids of the items containing every word of `query`.
+#[tauri::command]
+#[specta::specta]
+pub async fn search(state: State<'_, Shared>, query: String) -> CmdResult<Vec<String>> {
+    blocking(state, move |st| st.with_vault(|v| Ok(v.search(&query)?))).await
+}
+
+/// One item with its links and integrity details.
+#[tauri::command]
+#[specta::specta]
+pub async fn item(state: State<'_, Shared>, id: String) -> CmdResult<ItemView> {
+    blocking(state, move |st| {
+        st.with_vault(|v| {
+            let d = v.show(&id)?;
+            Ok(ItemView::new(v, d)?)
+        })
+    })
+    .await
+}
+
+/// Every version of an item and what changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn history(state: State<'_, Shared>, id: String) -> CmdResult<HistoryView> {
+    blocking(state, move |st| {
+        st.with_vault(|v| Ok(v.history(&id)?.into()))
+    })
+    .await
+}
+
+/// Adds an incident, or a new version of one.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_incident(
+    state: State<'_, Shared>,
+    id: Option<String>,
+    incident: Incident,
+) -> CmdResult<Added> {
+    blocking(state, move |st| {
+        st.with_vault(|v| {
+            Ok(match id {
+                Some(id) => v.edit_incident(&id, incident)?,
+                None => v.add_incident(incident)?,
+            })
+        })
+    })
+    .await
+}
+
+/// Adds a person, or a new version of one.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_person(
+    state: State<'_, Shared>,
+    id: Option<String>,
+    person: Person,
+) -> CmdResult<Added> {
+    blocking(state, move |st| {
+        st.with_vault(|v| {
+            Ok(match id {
+                Some(id) => v.edit_person(&id, person)?,
+                None => v.add_person(person)?,
+            })
+        })
+    })
+    .await
+}
+
+/// Links two items.
+#[tauri::command]
+#[specta::specta]
+pub async fn link_items(state: State<'_, Shared>, a: String, b: String) -> CmdResult<Added> {
+    blocking(state, move |st| st.with_vault(|v| Ok(v.link(&a, &b)?))).await
+}
+
+/// Removes a link (the removal is recorded).
+#[tauri::command]
+#[specta::specta]
+pub async fn unlink_items(state: State<'_, Shared>, link: String) -> CmdResult<Added> {
+    blocking(state, move |st| st.with_vault(|v| Ok(v.unlink(&link)?))).await
+}
+
+/// Adds files (paths from the file dialog or a drop), optionally linked to an
+/// incident. Reports bytes stored; `cancel_job(job)` stops it, keeping the files
+/// already added. Returns the files added.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_files(
+    state: State<'_, Shared>,
+    paths: Vec<String>,
+    link_to: Option<String>,
+    acquired: String,
+    job: String,
+    progress: Channel<Progress>,
+) -> CmdResult<Vec<AddedFile>> {
+    blocking(state, move |st| {
+        let cancel = st.start_job(&job);
+        let count = paths.len() as u32;
+        let mut added = Vec::new();
+        let result = (|| {
+            for (i, p) in paths.iter().enumerate() {
+                let path = PathBuf::from(p);
+                let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let last = AtomicU64::new(0);
+                let report = |done: u64| {
+                    // A few hundred messages per file at most: every 1 MiB, and the end.
+                    let prev = last.load(Ordering::Relaxed);
+                    if done == total || done >= prev + (1 << 20) {
+                        last.store(done, Ordering::Relaxed);
+                        let _ = progress.send(Progress {
+                            index: i as u32,
+                            count,
+                            done,
+                            total,
+                        });
+                    }
+                };
+                let opts = AddFile {
+                    acquired: acquired.clone(),
+                    link_to: link_to.clone(),
+                    progress: &report,
+                    cancel: &cancel,
+                };
+                let f = st.with_vault(|v| Ok(v.add_file(&path, &opts)?))?;
+                added.push(f);
+            }
+            Ok(())
+        })();
+        st.end_job(&job);
+        result.map(|()| added)
+    })
+    .await
+}
+
+/// Stops a running job.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_job(state: State<'_, Shared>, job: String) -> CmdResult<()> {
+    state.cancel_job(&job);
+    Ok(())
+}
+
+/// Redacts an item: its content is destroyed and a tombstone with the reason stays.
+#[tauri::command]
+#[specta::specta]
+pub async fn redact(state: State<'_, Shared>, id: String, reason: String) -> CmdResult<Added> {
+    blocking(state, move |st| {
+        st.with_vault(|v| Ok(v.redact(&id, &reason)?))
+    })
+    .await
+}
+
+/// Checks the whole vault; reports bytes checked.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify(
+    state: State<'_, Shared>,
+    quick: bool,
+    progress: Channel<Progress>,
+) -> CmdResult<Report> {
+    blocking(state, move |st| {
+        st.with_vault(|v| {
+            let last = AtomicU64::new(0);
+            let report = |done: u64, total: u64| {
+                if done == total || done >= last.load(Ordering::Relaxed) + (4 << 20) {
+                    last.store(done, Ordering::Relaxed);
+                    let _ = progress.send(Progress {
+                        index: 0,
+                        count: 1,
+                        done,
+                        total,
+                    });
+                }
+            };
+            Ok(v.verify(VerifyOptions { quick }, &report)?)
+        })
+    })
+    .await
+}
+
+/// Changes the passphrase after checking the current one.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_passphrase(
+    state: State<'_, Shared>,
+    current: String,
+    new_passphrase: String,
+) -> CmdResult<()> {
+    let current = Passphrase::new(current);
+    let new = Passphrase::new(new_passphrase);
+    blocking(state, move |st| {
+        if !cairn_core::strength(new.expose(), &[]).acceptable {
+            return Err(AppError::new(
+                "weak_passphrase",
+                "That new passphrase would be easy to guess; choose a longer one.",
+            ));
+        }
+        st.with_vault(|v| {
+            // Someone who finds the window unlocked must not be able to change it.
+            v.check_passphrase(&current, st.open)?;
+            v.change_passphrase(&new, st.kdf)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Saves the settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(state: State<'_, Shared>, settings: Settings) -> CmdResult<AppStatus> {
+    blocking(state, move |st| {
+        if guard(&st.vault).is_none() {
+            return Err(AppError::locked());
+        }
+        settings.save(&st.dir())?;
+        Ok(status_of(st))
+    })
+    .await
+}

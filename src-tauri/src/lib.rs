@@ -1,0 +1,146 @@
+//! The Cairn desktop app: a thin Tauri shell over `cairn-core`. Every rule lives in
+//! the core; this crate maps commands onto it, holds the unlocked vault, serves media
+//! through the `cairn-media:` scheme and builds the locked-down window.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod commands;
+pub mod error;
+pub mod media;
+pub mod state;
+pub mod views;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+pub use error::{AppError, CmdResult};
+pub use state::AppState;
+
+/// Environment switch, set only by the end-to-end tests, that lets WebDriver automate
+/// the window (an incognito webview cannot be automated).
+pub const WEBDRIVER_ENV: &str = "CAIRN_WEBDRIVER";
+/// Environment switch for tests: new passphrases use a fast, insecure KDF cost.
+pub const TEST_KDF_ENV: &str = "CAIRN_TEST_INSECURE_KDF";
+
+/// The command list and the generator of the UI's TypeScript bindings.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::*;
+    tauri_specta::Builder::<R>::new()
+        .commands(tauri_specta::collect_commands![
+            app_status,
+            choose_vault_dir,
+            passphrase_strength,
+            create_vault,
+            unlock,
+            recover,
+            lock,
+            timeline,
+            search,
+            item,
+            history,
+            save_incident,
+            save_person,
+            link_items,
+            unlink_items,
+            add_files,
+            cancel_job,
+            redact,
+            verify,
+            change_passphrase,
+            save_settings,
+        ])
+        .typ::<cairn_core::Category>()
+        .constant(
+            "CATEGORIES",
+            cairn_core::Category::ALL
+                .iter()
+                .map(|c| (c.id(), c.label()))
+                .collect::<Vec<_>>(),
+        )
+        .constant("MIN_PASSPHRASE_CHARS", cairn_core::MIN_PASSPHRASE_CHARS)
+        .constant("MEDIA_SCHEME", media::SCHEME)
+        .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type: fields left out when empty are optional.
+        .disable_serde_phases()
+}
+
+/// The TypeScript bindings as they should be in `ui/src/lib/bindings.ts`.
+pub fn bindings_typescript() -> Result<String, String> {
+    let dir = std::env::temp_dir().join(format!("cairn-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("bindings.ts");
+    let header = "// Generated from the Rust command layer by `make bindings`; do not edit.\n";
+    specta_builder::<tauri::Wry>()
+        .export(
+            specta_typescript::Typescript::default().header(header),
+            &path,
+        )
+        .map_err(|e| e.to_string())?;
+    let s = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(s)
+}
+
+/// Adds Cairn's state, commands and media scheme to a Tauri builder (the real one or
+/// the test suite's mock one).
+pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    let specta = specta_builder::<R>();
+    builder
+        .manage(std::sync::Arc::new(state))
+        .invoke_handler(specta.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, req, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let resp = media::serve(&app.state::<state::Shared>(), &req);
+                responder.respond(resp);
+            });
+        })
+}
+
+/// The vault folder: `CAIRN_VAULT`, else the platform's data folder.
+pub fn vault_dir_from_env() -> Option<PathBuf> {
+    std::env::var_os("CAIRN_VAULT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(cairn_core::Vault::default_dir)
+}
+
+fn env_is_1(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v == "1")
+}
+
+/// Starts the app.
+pub fn run() {
+    let Some(dir) = vault_dir_from_env() else {
+        eprintln!("cairn-desktop: no vault folder; set CAIRN_VAULT to a folder.");
+        std::process::exit(2);
+    };
+    let state = AppState::new(dir, env_is_1(TEST_KDF_ENV));
+    let app = setup_builder(tauri::Builder::default(), state)
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            // Incognito keeps the webview's storage in memory; only the end-to-end
+            // tests switch it off, because WebDriver cannot drive an incognito view.
+            let automated = env_is_1(WEBDRIVER_ENV);
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("Cairn")
+                .inner_size(1100.0, 760.0)
+                .min_inner_size(800.0, 600.0)
+                .incognito(!automated)
+                .build()?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                handle.state::<state::Shared>().lock();
+            }
+        }),
+        Err(e) => {
+            eprintln!("cairn-desktop: the window could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! What the app holds while it runs: the vault folder, the unlocked vault (or nothing),
+//! the count of failed unlocks, and the cancel switches of running jobs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use cairn_core::{KdfCost, OpenOptions, Vault};
+
+use crate::error::{AppError, CmdResult};
+
+/// Failed unlock attempts since the last success.
+#[derive(Debug, Default)]
+pub struct Failures {
+    /// Wrong passphrases or recovery codes in a row.
+    pub count: u32,
+    /// No attempt is tried before this moment.
+    pub not_before: Option<Instant>,
+}
+
+/// The state as Tauri manages it: shared with the blocking threads commands run on.
+pub type Shared = Arc<AppState>;
+
+/// The app's state, managed by Tauri.
+pub struct AppState {
+    /// The vault folder in use.
+    pub dir: Mutex<PathBuf>,
+    /// The unlocked vault; `None` when locked. Dropping it wipes every key.
+    pub vault: Mutex<Option<Vault>>,
+    /// Failed unlocks.
+    pub failures: Mutex<Failures>,
+    /// Cancel switches of running jobs, by the id the UI gave.
+    pub jobs: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Argon2id cost for new passphrases.
+    pub kdf: KdfCost,
+    /// How to treat a test-KDF vault when opening.
+    pub open: OpenOptions,
+}
+
+/// A poisoned lock only means another command panicked; the data behind it is still
+/// the vault, so keep going rather than lock her out.
+pub fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl AppState {
+    /// State for the vault in `dir`. `insecure_test_kdf` is only for the test suites.
+    pub fn new(dir: PathBuf, insecure_test_kdf: bool) -> AppState {
+        AppState {
+            dir: Mutex::new(dir),
+            vault: Mutex::new(None),
+            failures: Mutex::new(Failures::default()),
+            jobs: Mutex::new(HashMap::new()),
+            kdf: if insecure_test_kdf {
+                KdfCost::InsecureTestOnly
+            } else {
+                KdfCost::Calibrated
+            },
+            open: OpenOptions {
+                allow_insecure_kdf: insecure_test_kdf,
+            },
+        }
+    }
+
+    /// The vault folder in use.
+    pub fn dir(&self) -> PathBuf {
+        guard(&self.dir).clone()
+    }
+
+    /// Runs `f` on the unlocked vault.
+    pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> CmdResult<T>) -> CmdResult<T> {
+        let mut g = guard(&self.vault);
+        match g.as_mut() {
+            Some(v) => f(v),
+            None => Err(AppError::locked()),
+        }
+    }
+
+    /// Locks: cancels running jobs, then drops the vault (closing the database and
+    /// wiping its keys).
+    pub fn lock(&self) {
+        for flag in guard(&self.jobs).values() {
+            flag.store(true, Ordering::SeqCst);
+        }
+        let v = guard(&self.vault).take();
+        drop(v);
+    }
+
+    /// How long until another unlock may be tried.
+    pub fn wait_remaining(&self) -> Duration {
+        let f = guard(&self.failures);
+        f.not_before
+            .map(|t| t.saturating_duration_since(Instant::now()))
+            .unwrap_or_default()
+    }
+
+    /// Refuses an unlock tried too soon after failures.
+    pub fn check_not_too_soon(&self) -> CmdResult<()> {
+        let wait = self.wait_remaining();
+        if wait.is_zero() {
+            return Ok(());
+        }
+        let secs = wait.as_secs() + 1;
+        let mut e = AppError::new(
+            "too_soon",
+            format!("Please wait {secs} seconds before trying again."),
+        );
+        e.retry_after_ms = Some(wait.as_millis().min(u32::MAX as u128) as u32);
+        Err(e)
+    }
+
+    /// Records the outcome of an unlock attempt; a wrong secret sets the next delay.
+    pub fn record_attempt(&self, result: &cairn_core::Result<Vault>) -> Option<u32> {
+        let mut f = guard(&self.failures);
+        match result {
+            Ok(_) => {
+                *f = Failures::default();
+                None
+            }
+            Err(e) if e.is_wrong_secret() => {
+                f.count = f.count.saturating_add(1);
+                let delay = cairn_core::retry_delay(f.count);
+                f.not_before = Some(Instant::now() + delay);
+                Some(delay.as_millis().min(u32::MAX as u128) as u32)
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Registers a job's cancel switch.
+    pub fn start_job(&self, id: &str) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        guard(&self.jobs).insert(id.to_string(), flag.clone());
+        flag
+    }
+
+    /// Forgets a finished job.
+    pub fn end_job(&self, id: &str) {
+        guard(&self.jobs).remove(id);
+    }
+
+    /// Asks a job to stop.
+    pub fn cancel_job(&self, id: &str) {
+        if let Some(f) = guard(&self.jobs).get(id) {
+            f.store(true, Ordering::SeqCst);
+        }
+    }
+}
