@@ -1,26 +1,52 @@
-# Cairn. `make run` starts it; `make test` runs every test. Both install what is missing.
+# Cairn. `make run` starts the desktop app; `make test` runs every test. Both install
+# what is missing first (scripts/setup.sh).
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: run test bench soak setup lint
+.PHONY: run test bench soak setup setup-run lint ui ui-test bindings e2e-desktop
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh test
 
-run: setup
-	$(CARGO) build --release -p cairn-cli
-	./target/release/cairn --help
+setup-run:
+	@scripts/setup.sh run
 
-lint: setup
+# The interface, built into ui/dist (the desktop binary embeds it).
+ui:
+	$(NPM) --prefix ui run build
+
+ui-test:
+	$(NPM) --prefix ui test
+
+run: setup-run ui
+	$(CARGO) build --release -p cairn-desktop -p cairn-cli
+	./target/release/cairn-desktop
+
+# Rewrites ui/src/lib/bindings.ts from the Rust commands (a test fails when they drift).
+bindings:
+	CAIRN_WRITE_BINDINGS=1 $(CARGO) test -p cairn-desktop --test desktop bindings
+
+lint: setup ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# Everything: Rust suites (core, command layer on Tauri's mock runtime, the CLI
+# black-box tests, the real window over WebDriver under Xvfb), the UI's unit tests,
+# and the chain test vectors with the independent Python verifier.
 test: lint
 	$(CARGO) build --workspace --bins
-	$(CARGO) test --workspace
+	CAIRN_DESKTOP_E2E=1 $(CARGO) test --workspace
+	$(NPM) --prefix ui test
 	python3 docs/chain_verify.py --vectors docs/chain-vectors.jsonl
+
+# Only the real-window test (after `make ui` and a build).
+e2e-desktop: setup ui
+	$(CARGO) build -p cairn-desktop
+	CAIRN_DESKTOP_E2E=1 $(CARGO) test -p cairn-e2e --test e2e desktop -- --nocapture
 
 bench:
 	@scripts/setup.sh bench
+	$(NPM) --prefix ui run build
 	scripts/bench.sh
 
 soak: setup

@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build and test Cairn.
-# Idempotent and quiet when everything is present. Usage: scripts/setup.sh [test|bench]
+# Idempotent and quiet when everything is present. Usage: scripts/setup.sh [run|test|bench]
 set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-test}"
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in build-essential pkg-config perl make python3 ca-certificates; do pkg "$p" || need+=("$p"); done
-if [ "${1:-}" = bench ]; then
-  for p in age time coreutils; do pkg "$p" || need+=("$p"); done
+# Build: C toolchain for SQLCipher/OpenSSL; WebKitGTK and friends for the Tauri window.
+for p in build-essential pkg-config perl make python3 ca-certificates curl file \
+         libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+         libxdo-dev librsvg2-dev; do
+  pkg "$p" || need+=("$p")
+done
+have node || need+=(nodejs)
+have npm || need+=(npm)
+if [ "$mode" = test ]; then
+  # The real-window tests: WebKit's WebDriver, a virtual X server, xdotool for the
+  # native file dialog, fonts so screenshots show text.
+  for p in webkit2gtk-driver xvfb xauth xdotool fonts-dejavu-core dbus; do pkg "$p" || need+=("$p"); done
+fi
+if [ "$mode" = bench ]; then
+  for p in age time coreutils xvfb xauth; do pkg "$p" || need+=("$p"); done
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
@@ -19,4 +33,17 @@ if ! have cargo; then
   echo "Cairn needs Rust (cargo); install it with rustup (https://rustup.rs) and run this again." >&2
   exit 1
 fi
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Cairn's interface needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+if [ "$mode" = test ] && ! have tauri-driver; then
+  echo "Installing tauri-driver (WebDriver for the desktop app)"
+  cargo install tauri-driver --version 2.1.0 --locked --quiet
+fi
+# The interface's npm packages, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+fi

@@ -428,3 +428,819 @@ impl XorShift {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The desktop app in a real window (tests/e2e/desktop.rs): a small W3C WebDriver client,
+// the processes the test starts (Xvfb, tauri-driver), and the plaintext leak scanner.
+// ---------------------------------------------------------------------------------------
+
+/// A small synchronous W3C WebDriver client (just the endpoints the desktop test uses),
+/// over `ureq` and `serde_json`. Every call returns `Err(message)` instead of panicking,
+/// so the test can save a screenshot before it fails.
+pub mod webdriver {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use base64::Engine as _;
+    use serde_json::{json, Value};
+
+    /// The W3C key of an element reference in JSON.
+    pub const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+    /// See [`Session::save_screenshot`].
+    const REPAINT_NUDGE: &str = "let d = document.getElementById('cairn-e2e-tick');
+if (!d) {
+  d = document.createElement('div');
+  d.id = 'cairn-e2e-tick';
+  document.documentElement.appendChild(d);
+}
+const s = d.style;
+s.position = 'fixed'; s.right = '0'; s.bottom = '0'; s.width = '1px'; s.height = '1px';
+s.pointerEvents = 'none'; s.zIndex = '2147483647';
+clearInterval(window.__cairnE2eTick);
+let n = 0;
+window.__cairnE2eTick = setInterval(() => {
+  n++;
+  s.backgroundColor = 'rgba(0, 0, 0, ' + (n % 2 ? 0.01 : 0.02) + ')';
+}, 30);
+setTimeout(() => { clearInterval(window.__cairnE2eTick); d.remove(); }, 3000);
+return true;";
+
+    /// Results of WebDriver calls: the error is a message for a test failure.
+    pub type WdResult<T> = Result<T, String>;
+
+    /// A WebDriver server (tauri-driver) at `http://127.0.0.1:PORT`.
+    #[derive(Clone)]
+    pub struct WebDriver {
+        agent: ureq::Agent,
+        base: String,
+    }
+
+    /// An element reference.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Element(pub String);
+
+    impl Element {
+        /// The element as a script argument.
+        pub fn json(&self) -> Value {
+            json!({ ELEMENT_KEY: self.0 })
+        }
+    }
+
+    /// An open session.
+    pub struct Session {
+        wd: WebDriver,
+        id: String,
+    }
+
+    fn one_line(s: &str, max: usize) -> String {
+        let line = s.lines().next().unwrap_or("").trim();
+        if line.chars().count() > max {
+            format!("{}…", line.chars().take(max).collect::<String>())
+        } else {
+            line.to_string()
+        }
+    }
+
+    impl WebDriver {
+        /// A client for the server at `base` (`http://127.0.0.1:4444`); no proxy.
+        pub fn new(base: impl Into<String>) -> WebDriver {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .timeout_global(Some(Duration::from_secs(60)))
+                .build()
+                .into();
+            WebDriver {
+                agent,
+                base: base.into(),
+            }
+        }
+
+        /// Sends one command; returns the response's `value`, or the WebDriver error.
+        /// Error messages never contain the request body (typed text stays private).
+        pub fn request(&self, method: &str, path: &str, body: Option<Value>) -> WdResult<Value> {
+            let url = format!("{}{}", self.base, path);
+            let resp = match method {
+                "GET" => self.agent.get(&url).call(),
+                "DELETE" => self.agent.delete(&url).call(),
+                "POST" => self
+                    .agent
+                    .post(&url)
+                    .send_json(body.unwrap_or_else(|| json!({}))),
+                other => return Err(format!("unsupported method {other}")),
+            }
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+            let status = resp.status().as_u16();
+            let v: Value = resp
+                .into_body()
+                .with_config()
+                .limit(256 << 20)
+                .read_json()
+                .map_err(|e| format!("{method} {path}: HTTP {status}, body is not JSON: {e}"))?;
+            let value = v.get("value").cloned().unwrap_or(Value::Null);
+            if let Some(err) = value.get("error").and_then(Value::as_str) {
+                let msg = value.get("message").and_then(Value::as_str).unwrap_or("");
+                return Err(format!(
+                    "{method} {path}: HTTP {status} {err}: {}",
+                    one_line(msg, 300)
+                ));
+            }
+            if status >= 400 {
+                return Err(format!(
+                    "{method} {path}: HTTP {status}: {}",
+                    one_line(&v.to_string(), 300)
+                ));
+            }
+            Ok(value)
+        }
+
+        /// `GET /status` answers (the server is up).
+        pub fn is_up(&self) -> bool {
+            self.request("GET", "/status", None).is_ok()
+        }
+
+        /// `POST /session` with `{"capabilities":{"alwaysMatch": always_match}}`.
+        pub fn new_session(&self, always_match: Value) -> WdResult<Session> {
+            let v = self.request(
+                "POST",
+                "/session",
+                Some(json!({ "capabilities": { "alwaysMatch": always_match } })),
+            )?;
+            let id = v["sessionId"]
+                .as_str()
+                .ok_or_else(|| format!("new session: no sessionId in {v}"))?
+                .to_string();
+            Ok(Session {
+                wd: self.clone(),
+                id,
+            })
+        }
+    }
+
+    /// Polls `f` every 100 ms until it returns `Ok(Some(_))` or `timeout` passes.
+    /// `Err` from `f` counts as "not yet" (its message is kept for the timeout error).
+    pub fn wait_until<T>(
+        what: &str,
+        timeout: Duration,
+        mut f: impl FnMut() -> WdResult<Option<T>>,
+    ) -> WdResult<T> {
+        let start = Instant::now();
+        let mut last_err = None;
+        loop {
+            match f() {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                Err(e) => last_err = Some(e),
+            }
+            if start.elapsed() > timeout {
+                return Err(match last_err {
+                    Some(e) => format!(
+                        "timed out after {:.0} s waiting for {what} (last error: {e})",
+                        timeout.as_secs_f64()
+                    ),
+                    None => format!(
+                        "timed out after {:.0} s waiting for {what}",
+                        timeout.as_secs_f64()
+                    ),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    impl Session {
+        /// The session id.
+        pub fn id(&self) -> &str {
+            &self.id
+        }
+
+        fn cmd(&self, method: &str, rest: &str, body: Option<Value>) -> WdResult<Value> {
+            self.wd
+                .request(method, &format!("/session/{}{rest}", self.id), body)
+        }
+
+        fn element_of(v: &Value) -> WdResult<Element> {
+            v[ELEMENT_KEY]
+                .as_str()
+                .map(|s| Element(s.to_string()))
+                .ok_or_else(|| format!("not an element reference: {v}"))
+        }
+
+        /// The first element matching a CSS selector, or `None`.
+        pub fn find(&self, css: &str) -> WdResult<Option<Element>> {
+            match self.cmd(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            ) {
+                Ok(v) => Ok(Some(Self::element_of(&v)?)),
+                Err(e) if e.contains("no such element") => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+
+        /// Every element matching a CSS selector.
+        pub fn find_all(&self, css: &str) -> WdResult<Vec<Element>> {
+            let v = self.cmd(
+                "POST",
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )?;
+            v.as_array()
+                .ok_or_else(|| format!("find_all: not a list: {v}"))?
+                .iter()
+                .map(Self::element_of)
+                .collect()
+        }
+
+        /// Every matching element that is displayed.
+        pub fn find_displayed(&self, css: &str) -> WdResult<Vec<Element>> {
+            let mut out = Vec::new();
+            for e in self.find_all(css)? {
+                if self.displayed(&e)? {
+                    out.push(e);
+                }
+            }
+            Ok(out)
+        }
+
+        /// Waits for a displayed element matching `css`.
+        pub fn wait_for(&self, css: &str, timeout: Duration) -> WdResult<Element> {
+            wait_until(&format!("{css} to be displayed"), timeout, || {
+                Ok(self.find_displayed(css)?.into_iter().next())
+            })
+        }
+
+        /// Waits until nothing matching `css` is displayed.
+        pub fn wait_gone(&self, css: &str, timeout: Duration) -> WdResult<()> {
+            wait_until(&format!("{css} to go away"), timeout, || {
+                Ok(self.find_displayed(css)?.is_empty().then_some(()))
+            })
+        }
+
+        /// Scrolls the element to the middle of its scroll container (so a sticky
+        /// header or footer does not cover it).
+        pub fn scroll_to_center(&self, e: &Element) -> WdResult<()> {
+            self.execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true;",
+                vec![e.json()],
+            )
+            .map(|_| ())
+        }
+
+        /// Clicks an element.
+        pub fn click(&self, e: &Element) -> WdResult<()> {
+            self.cmd("POST", &format!("/element/{}/click", e.0), None)
+                .map(|_| ())
+        }
+
+        /// Clears an input.
+        pub fn clear(&self, e: &Element) -> WdResult<()> {
+            self.cmd("POST", &format!("/element/{}/clear", e.0), None)
+                .map(|_| ())
+        }
+
+        /// Types text into an element.
+        pub fn send_keys(&self, e: &Element, text: &str) -> WdResult<()> {
+            self.cmd(
+                "POST",
+                &format!("/element/{}/value", e.0),
+                Some(json!({ "text": text })),
+            )
+            .map(|_| ())
+        }
+
+        /// The element's rendered text.
+        pub fn text(&self, e: &Element) -> WdResult<String> {
+            let v = self.cmd("GET", &format!("/element/{}/text", e.0), None)?;
+            Ok(v.as_str().unwrap_or_default().to_string())
+        }
+
+        /// An attribute, or `None` when absent.
+        pub fn attribute(&self, e: &Element, name: &str) -> WdResult<Option<String>> {
+            let v = self.cmd("GET", &format!("/element/{}/attribute/{name}", e.0), None)?;
+            Ok(v.as_str().map(str::to_string))
+        }
+
+        /// A DOM property (`value`, `naturalWidth`, …).
+        pub fn property(&self, e: &Element, name: &str) -> WdResult<Value> {
+            self.cmd("GET", &format!("/element/{}/property/{name}", e.0), None)
+        }
+
+        /// Whether the element is displayed.
+        pub fn displayed(&self, e: &Element) -> WdResult<bool> {
+            let v = self.cmd("GET", &format!("/element/{}/displayed", e.0), None)?;
+            Ok(v.as_bool().unwrap_or(false))
+        }
+
+        /// Whether the element is enabled.
+        pub fn enabled(&self, e: &Element) -> WdResult<bool> {
+            let v = self.cmd("GET", &format!("/element/{}/enabled", e.0), None)?;
+            Ok(v.as_bool().unwrap_or(false))
+        }
+
+        /// Runs a synchronous script (`return …;`) with arguments.
+        pub fn execute(&self, script: &str, args: Vec<Value>) -> WdResult<Value> {
+            self.cmd(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": script, "args": args })),
+            )
+        }
+
+        /// A PNG screenshot of the window's page.
+        pub fn screenshot(&self) -> WdResult<Vec<u8>> {
+            let v = self.cmd("GET", "/screenshot", None)?;
+            let b64 = v.as_str().ok_or("screenshot: not a string")?;
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| format!("screenshot: bad base64: {e}"))
+        }
+
+        /// Saves a PNG screenshot to `path`.
+        ///
+        /// WebKitWebDriver takes a screenshot at the page's next rendering update, and
+        /// with compositing off (as under Xvfb) a page where nothing changes (no caret
+        /// blinking, no animation) may never have one, so the command hangs. A script
+        /// first adds a 1-pixel, almost transparent element in the bottom-right corner
+        /// and repaints it every 30 ms for 3 s (then removes it). Style changes that
+        /// paint nothing (a custom property, an invisible outline) were not enough.
+        pub fn save_screenshot(&self, path: &Path) -> WdResult<()> {
+            self.execute(REPAINT_NUDGE, Vec::new())?;
+            let png = self.screenshot()?;
+            if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+                return Err("screenshot: not a PNG".into());
+            }
+            std::fs::write(path, png).map_err(|e| format!("write {}: {e}", path.display()))
+        }
+
+        /// The page's title.
+        pub fn title(&self) -> WdResult<String> {
+            Ok(self
+                .cmd("GET", "/title", None)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string())
+        }
+
+        /// Ends the session (tauri-driver closes the app).
+        pub fn delete(&self) -> WdResult<()> {
+            self.cmd("DELETE", "", None).map(|_| ())
+        }
+    }
+}
+
+/// Processes the desktop test starts, and the tools it drives them with.
+pub mod desktop {
+    use std::fs::{self, File};
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
+    use std::os::unix::process::CommandExt;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    /// `name` found on `PATH` (or as given when it is a path).
+    pub fn find_program(name: &str) -> Option<PathBuf> {
+        if name.contains('/') {
+            let p = PathBuf::from(name);
+            return p.is_file().then_some(p);
+        }
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    }
+
+    /// A TCP port that was free a moment ago.
+    pub fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("bind a free local port")
+    }
+
+    fn signal_group(sig: &str, pgid: u32) -> bool {
+        Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg("--")
+            .arg(format!("-{pgid}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Whether any live (not zombie) process is in process group `pgid` (from /proc).
+    fn group_alive(pgid: u32) -> bool {
+        let Ok(rd) = fs::read_dir("/proc") else {
+            return signal_group("0", pgid);
+        };
+        rd.flatten().any(|e| {
+            let Ok(stat) = fs::read_to_string(e.path().join("stat")) else {
+                return false;
+            };
+            // "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses.
+            let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+                return false;
+            };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            f.len() > 2 && f[0] != "Z" && f[0] != "X" && f[2] == pgid.to_string()
+        })
+    }
+
+    struct Spawned {
+        name: String,
+        child: Child,
+    }
+
+    /// The processes a test started, each the leader of its own process group (so what
+    /// it starts in turn, WebKitWebDriver and the app, goes with it). Dropping this
+    /// (also while a panic unwinds) stops them all, by process group id, newest first.
+    #[derive(Default)]
+    pub struct Processes {
+        list: Vec<Spawned>,
+    }
+
+    impl Processes {
+        /// No processes yet.
+        pub fn new() -> Processes {
+            Processes::default()
+        }
+
+        /// Spawns `cmd` as the leader of a new process group.
+        pub fn spawn(&mut self, name: &str, cmd: &mut Command) -> Result<&mut Child, String> {
+            cmd.process_group(0);
+            let child = cmd
+                .spawn()
+                .map_err(|e| format!("could not start {name}: {e}"))?;
+            self.list.push(Spawned {
+                name: name.to_string(),
+                child,
+            });
+            Ok(&mut self.list.last_mut().expect("just pushed").child)
+        }
+
+        /// `Some(status)` if the named process has exited.
+        pub fn exited(&mut self, name: &str) -> Option<std::process::ExitStatus> {
+            let s = self.list.iter_mut().find(|s| s.name == name)?;
+            s.child.try_wait().ok().flatten()
+        }
+
+        /// Stops every process (TERM to its group, then KILL after 5 s), newest first.
+        pub fn stop_all(&mut self) {
+            while let Some(mut s) = self.list.pop() {
+                let pgid = s.child.id();
+                signal_group("TERM", pgid);
+                let deadline = Instant::now() + Duration::from_secs(5);
+                // The leader first, then anything else left in its group.
+                while Instant::now() < deadline {
+                    if matches!(s.child.try_wait(), Ok(Some(_))) && !group_alive(pgid) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                if group_alive(pgid) {
+                    signal_group("KILL", pgid);
+                }
+                let _ = s.child.kill();
+                let _ = s.child.wait();
+            }
+        }
+    }
+
+    impl Drop for Processes {
+        fn drop(&mut self) {
+            self.stop_all();
+        }
+    }
+
+    /// Starts `Xvfb` on a display it picks itself (`-displayfd`); returns `":N"`.
+    pub fn start_xvfb(procs: &mut Processes, xvfb: &Path, log: &Path) -> Result<String, String> {
+        let log = File::create(log).map_err(|e| format!("create {}: {e}", log.display()))?;
+        let child = procs.spawn(
+            "Xvfb",
+            Command::new(xvfb)
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x900x24",
+                    "-nolisten",
+                    "tcp",
+                    "-noreset",
+                ])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(log),
+        )?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| "Xvfb did not report its display within 30 s".to_string())?;
+        let n: u32 = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("Xvfb did not start (it printed {line:?}); see xvfb.log"))?;
+        Ok(format!(":{n}"))
+    }
+
+    /// Runs `xdotool ARGS` on `display`; returns its stdout.
+    pub fn xdotool(display: &str, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", display)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("run xdotool: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "xdotool {}: {:?}: {}",
+                args.first().unwrap_or(&""),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The ids of the visible top-level windows on `display` (empty if none).
+    pub fn visible_windows(display: &str) -> Result<Vec<String>, String> {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", ""])
+            .env("DISPLAY", display)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("run xdotool: {e}"))?;
+        // Exit 1 with no output means "no window matched".
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// A window's title.
+    pub fn window_name(display: &str, id: &str) -> String {
+        xdotool(display, &["getwindowname", id])
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Saves a PNG of the whole X screen with ImageMagick's `import`, if installed
+    /// (it sees native dialogs, which WebDriver screenshots do not).
+    pub fn screen_capture(display: &str, path: &Path) -> Result<(), String> {
+        let import = find_program("import").ok_or("ImageMagick `import` is not installed")?;
+        let out = Command::new(import)
+            .args(["-window", "root"])
+            .arg(path)
+            .env("DISPLAY", display)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("run import: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "import: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(())
+    }
+
+    /// `n` random bytes from the operating system.
+    pub fn random_bytes(n: usize) -> Vec<u8> {
+        let mut b = vec![0u8; n];
+        getrandom::fill(&mut b).expect("operating system randomness");
+        b
+    }
+
+    /// A PNG of random noise: its bytes exist nowhere else.
+    pub fn noise_png(width: u32, height: u32) -> Vec<u8> {
+        let pixels = random_bytes((width * height * 3) as usize);
+        let img = image::RgbImage::from_raw(width, height, pixels).expect("pixel buffer size");
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("encode PNG");
+        out.into_inner()
+    }
+
+    /// Removes `dir`'s files whose names end in `.png` or `.log` (old test output).
+    pub fn clear_output_dir(dir: &Path) {
+        let _ = fs::create_dir_all(dir);
+        if let Ok(rd) = fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "png" || x == "log") {
+                    let _ = fs::remove_file(p);
+                }
+            }
+        }
+    }
+}
+
+/// Finds plaintext that must not be on disk: byte strings ("needles") searched for in
+/// every regular file under some folders, without following symbolic links.
+pub mod leak {
+    use std::fs::{self, File};
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+    use std::time::SystemTime;
+
+    use memchr::memmem::Finder;
+
+    /// Something to look for, with a description for the failure message.
+    pub struct Needle {
+        /// What it is ("the incident's marker text").
+        pub what: String,
+        /// The bytes.
+        pub bytes: Vec<u8>,
+    }
+
+    impl Needle {
+        /// A needle.
+        pub fn new(what: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Needle {
+            Needle {
+                what: what.into(),
+                bytes: bytes.into(),
+            }
+        }
+
+        /// `text` as UTF-16LE (how WebKit stores strings in its databases).
+        pub fn utf16le(what: impl Into<String>, text: &str) -> Needle {
+            let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            Needle::new(what, bytes)
+        }
+    }
+
+    /// One needle found in one file.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Hit {
+        /// The file.
+        pub path: PathBuf,
+        /// The needle's description.
+        pub what: String,
+        /// Where in the file (first occurrence).
+        pub offset: u64,
+    }
+
+    impl Hit {
+        /// "WHAT found in plaintext in PATH (at byte N)".
+        pub fn describe(&self) -> String {
+            format!(
+                "{} found in plaintext in {} (at byte {})",
+                self.what,
+                self.path.display(),
+                self.offset
+            )
+        }
+    }
+
+    /// Counts, to show the scan really looked.
+    #[derive(Debug, Default, Clone)]
+    pub struct Stats {
+        /// Regular files read.
+        pub files: u64,
+        /// Bytes read.
+        pub bytes: u64,
+        /// Files or folders that could not be read.
+        pub unreadable: u64,
+    }
+
+    /// Searches files for every needle at once.
+    pub struct Scanner {
+        needles: Vec<(String, Finder<'static>)>,
+        max_len: usize,
+        skip: Vec<PathBuf>,
+        /// Everything found so far.
+        pub hits: Vec<Hit>,
+        /// Counts so far.
+        pub stats: Stats,
+    }
+
+    const CHUNK: usize = 1 << 20;
+
+    impl Scanner {
+        /// A scanner for `needles` (each non-empty) that never enters the paths in `skip`.
+        pub fn new(needles: &[Needle], skip: Vec<PathBuf>) -> Scanner {
+            assert!(needles.iter().all(|n| !n.bytes.is_empty()), "empty needle");
+            Scanner {
+                max_len: needles.iter().map(|n| n.bytes.len()).max().unwrap_or(1),
+                needles: needles
+                    .iter()
+                    .map(|n| (n.what.clone(), Finder::new(&n.bytes).into_owned()))
+                    .collect(),
+                skip,
+                hits: Vec::new(),
+                stats: Stats::default(),
+            }
+        }
+
+        /// Scans every regular file under `root` (or `root` itself if it is a file);
+        /// with `modified_since`, only files modified at or after that time.
+        pub fn scan_tree(&mut self, root: &Path, modified_since: Option<SystemTime>) {
+            let mut stack = vec![root.to_path_buf()];
+            while let Some(p) = stack.pop() {
+                if self.skip.iter().any(|s| s == &p) {
+                    continue;
+                }
+                let Ok(md) = fs::symlink_metadata(&p) else {
+                    continue; // gone meanwhile
+                };
+                if md.is_dir() {
+                    match fs::read_dir(&p) {
+                        Ok(rd) => stack.extend(rd.flatten().map(|e| e.path())),
+                        Err(_) => self.stats.unreadable += 1,
+                    }
+                } else if md.is_file() {
+                    if let Some(since) = modified_since {
+                        if md.modified().is_ok_and(|m| m < since) {
+                            continue;
+                        }
+                    }
+                    self.scan_file(&p);
+                }
+                // Symbolic links, sockets, FIFOs and devices are not followed or read.
+            }
+        }
+
+        /// Scans one file.
+        pub fn scan_file(&mut self, path: &Path) {
+            let Ok(mut f) = File::open(path) else {
+                self.stats.unreadable += 1;
+                return;
+            };
+            self.stats.files += 1;
+            let keep = self.max_len - 1;
+            let mut found = vec![false; self.needles.len()];
+            let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + keep);
+            let mut buf_start: u64 = 0; // file offset of buf[0]
+            let mut chunk = vec![0u8; CHUNK];
+            loop {
+                let n = match f.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => {
+                        self.stats.unreadable += 1;
+                        break;
+                    }
+                };
+                self.stats.bytes += n as u64;
+                buf.extend_from_slice(&chunk[..n]);
+                for (i, (what, finder)) in self.needles.iter().enumerate() {
+                    if found[i] {
+                        continue;
+                    }
+                    if let Some(pos) = finder.find(&buf) {
+                        found[i] = true;
+                        self.hits.push(Hit {
+                            path: path.to_path_buf(),
+                            what: what.clone(),
+                            offset: buf_start + pos as u64,
+                        });
+                    }
+                }
+                if found.iter().all(|&x| x) {
+                    break;
+                }
+                // Keep the last `keep` bytes so a needle across two reads is still seen.
+                if buf.len() > keep {
+                    let drop = buf.len() - keep;
+                    buf.drain(..drop);
+                    buf_start += drop as u64;
+                }
+            }
+        }
+
+        /// The hits as one message line each.
+        pub fn report(&self) -> String {
+            self.hits
+                .iter()
+                .map(|h| format!("  {}", h.describe()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+
+    /// `roots` without duplicates and without any folder that lies inside another
+    /// (compared after resolving symbolic links); missing ones dropped.
+    pub fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
+        let canon: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
+        let mut out: Vec<PathBuf> = Vec::new();
+        for r in &canon {
+            let inside_other = canon.iter().any(|o| o != r && r.starts_with(o));
+            if !inside_other && !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        out
+    }
+}

@@ -120,6 +120,14 @@ pub fn run() {
     let app = setup_builder(tauri::Builder::default(), state)
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            // GTK's file dialog would list every chosen file in the desktop's "recent
+            // files" (~/.local/share/recently-used.xbel): evidence names, and a sign
+            // that Cairn is used. Switch that off for this process.
+            #[cfg(target_os = "linux")]
+            if let Some(s) = gtk::Settings::default() {
+                use gtk::prelude::*;
+                s.set_gtk_recent_files_enabled(false);
+            }
             // Incognito keeps the webview's storage in memory; only the end-to-end
             // tests switch it off, because WebDriver cannot drive an incognito view.
             let automated = env_is_1(WEBDRIVER_ENV);

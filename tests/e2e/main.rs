@@ -4,6 +4,7 @@
 //! Build the binary first: `cargo build --workspace --bins` (the Makefile does).
 
 mod crash;
+mod desktop;
 mod diskfull;
 mod extract;
 mod happy;

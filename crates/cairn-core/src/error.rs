@@ -100,6 +100,9 @@ pub enum Error {
     /// The operation was cancelled by the user; nothing was committed.
     #[error("Cancelled; nothing was saved.")]
     Cancelled,
+    /// An edit that changes nothing (no version is recorded).
+    #[error("Nothing changed, so no new version was recorded.")]
+    Unchanged,
 }
 
 fn io_reason(e: &io::Error) -> String {
@@ -145,6 +148,7 @@ impl Error {
             Error::DatabaseIo(_) => "database_io",
             Error::Database(_) => "database",
             Error::Cancelled => "cancelled",
+            Error::Unchanged => "unchanged",
         }
     }
 

@@ -45,6 +45,8 @@ pub struct TimelineItem {
     pub version: u64,
     /// True once redacted.
     pub redacted: bool,
+    /// When it was redacted.
+    pub redacted_at: Option<String>,
     /// Incident categories.
     pub categories: Vec<Category>,
     /// Incident tags.
@@ -77,9 +79,11 @@ impl Vault {
             .conn
             .prepare_cached(
                 "SELECT ii.item_id, ii.kind, ii.version, ii.title, ii.occurred, ii.recorded_at,
-                        ii.updated_at, ii.redacted, v.record
+                        ii.updated_at, ii.redacted, v.record, te.recorded_at
                  FROM item_index ii
                  JOIN versions v ON v.item_id = ii.item_id AND v.version = ii.version
+                 LEFT JOIN tombstones t ON t.item_id = ii.item_id
+                 LEFT JOIN entries te ON te.seq = t.seq
                  ORDER BY ii.created_seq",
             )
             .map_err(map_err)?;
@@ -95,12 +99,13 @@ impl Vault {
                     r.get::<_, i64>(6)?,
                     r.get::<_, bool>(7)?,
                     r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<i64>>(9)?,
                 ))
             })
             .map_err(map_err)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, version, title, occurred, rec_at, upd_at, redacted, record) =
+            let (id, kind, version, title, occurred, rec_at, upd_at, redacted, record, red_at) =
                 row.map_err(map_err)?;
             let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Incident);
             let rec: Value = record
@@ -138,6 +143,7 @@ impl Vault {
                 updated_at: format_ms(upd_at),
                 version: version as u64,
                 redacted,
+                redacted_at: red_at.map(format_ms),
                 categories: rec
                     .get("categories")
                     .and_then(|c| serde_json::from_value(c.clone()).ok())

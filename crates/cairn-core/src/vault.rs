@@ -155,6 +155,10 @@ pub struct LinkView {
     pub other_kind: ItemKind,
     /// Its title.
     pub other_title: String,
+    /// Its media type, when it is a file.
+    pub other_media_type: Option<String>,
+    /// It is a file with a stored thumbnail.
+    pub other_has_thumbnail: bool,
 }
 
 /// Everything about one item.
@@ -901,11 +905,17 @@ impl Vault {
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_string();
+            let rec = o.record.as_ref();
             out.push(LinkView {
                 link,
                 other,
                 other_kind: o.kind,
                 other_title: title,
+                other_media_type: rec
+                    .and_then(|r| r.get("media_type"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                other_has_thumbnail: o.thumb_blob_id.is_some() && rec.is_some(),
             });
         }
         Ok(out)
@@ -1478,9 +1488,7 @@ impl Writer<'_> {
         }
         let text = canonical_of(record)?;
         if hex(&sha256(text.as_bytes())) == cur.record_sha256 {
-            return Err(Error::Invalid(
-                "Nothing changed, so no new version was recorded.".into(),
-            ));
+            return Err(Error::Unchanged);
         }
         let content = (kind == ItemKind::File)
             .then(|| chain::unhex32(&cur.content_sha256))

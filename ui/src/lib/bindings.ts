@@ -337,6 +337,10 @@ export type LinkView = {
 	other_kind: ItemKind,
 	/**  Its title. */
 	other_title: string,
+	/**  Its media type, when it is a file. */
+	other_media_type: string | null,
+	/**  It is a file with a stored thumbnail. */
+	other_has_thumbnail: boolean,
 };
 
 /**  When an incident happened: a moment or date, optionally approximate, optionally a range. */
@@ -512,6 +516,8 @@ export type TimelineItem = {
 	version: number,
 	/**  True once redacted. */
 	redacted: boolean,
+	/**  When it was redacted. */
+	redacted_at: string | null,
 	/**  Incident categories. */
 	categories: Category[],
 	/**  Incident tags. */

@@ -144,7 +144,7 @@ fn edits_make_versions_and_history_says_what_changed() {
     assert_eq!(second.id, first.id);
     assert_eq!(second.seq, first.seq + 1);
     match v.edit_incident(&first.id, edited) {
-        Err(e @ Error::Invalid(_)) => assert_eq!(e.code(), "invalid_input"),
+        Err(e @ Error::Unchanged) => assert_eq!(e.code(), "unchanged"),
         other => panic!("an unchanged edit was recorded: {other:?}"),
     }
     match v.edit_incident("inc-nothere00", incident("x", "y")) {

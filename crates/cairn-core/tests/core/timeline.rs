@@ -61,6 +61,10 @@ fn timeline_rows_carry_what_the_filters_need() {
     let rows = t.r().timeline().unwrap();
     let rb = rows.iter().find(|r| r.id == b).unwrap();
     assert!(rb.redacted && rb.title.is_empty());
+    assert!(rb
+        .redacted_at
+        .as_deref()
+        .is_some_and(|t| t >= rb.updated_at.as_str()));
 }
 
 #[test]

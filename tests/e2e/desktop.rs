@@ -1,0 +1,812 @@
+//! The desktop app in a real window, driven through WebDriver (`tauri-driver` +
+//! `WebKitWebDriver`) under `Xvfb`: create a vault, add an incident with a photo (through
+//! the native file dialog, typed into with `xdotool`), see its thumbnail, lock, have a
+//! wrong passphrase refused, unlock, find the incident and photo again, check integrity.
+//! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
+//!
+//! Then the leak check: a random marker typed into the incident and a window of the
+//! photo's (random, made-at-run-time) bytes must be nowhere on disk in plaintext: not in
+//! the temporary home the app ran with (its webview's data, cache and config folders,
+//! and the vault itself), not in /tmp, /var/tmp or /dev/shm, and not in any file changed
+//! under the real home while the test ran.
+//!
+//! Skipped unless `CAIRN_DESKTOP_E2E=1`; then every missing piece is a failure. Build
+//! first: the UI (`npm --prefix ui ci && npm --prefix ui run build`), then
+//! `cargo build -p cairn-desktop` (scripts/e2e-desktop.sh does all of it).
+//! `CAIRN_DESKTOP_BIN` overrides the binary to test; `CAIRN_DESKTOP_E2E_KEEP=1` keeps
+//! the app's temporary home for a look afterwards.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use cairn_e2e::desktop::{
+    clear_output_dir, find_program, free_port, noise_png, random_bytes, screen_capture, start_xvfb,
+    visible_windows, window_name, xdotool, Processes,
+};
+use cairn_e2e::leak::{outermost, Needle, Scanner};
+use cairn_e2e::webdriver::{wait_until, Element, Session, WdResult, WebDriver};
+use cairn_e2e::{hex, is_recovery_code_shape};
+use serde_json::{json, Value};
+
+/// Set to `1` to run the real-window test.
+const ENABLE_ENV: &str = "CAIRN_DESKTOP_E2E";
+/// Set to `1` to keep the app's temporary home (vault, webview data) after a pass.
+const KEEP_ENV: &str = "CAIRN_DESKTOP_E2E_KEEP";
+/// The vault's passphrase in this test (strong enough for any strength rule).
+const PASSPHRASE: &str = "granite lantern orbits seven quiet harbours";
+const WRONG_PASSPHRASE: &str = "granite lantern orbits seven quiet harbour";
+const TITLE: &str = "Car followed me home from work";
+const BODY: &str = "Same grey car as on Monday, parked opposite the house for an hour.";
+/// How long to wait for an element.
+const WAIT: Duration = Duration::from_secs(20);
+/// How long to wait for slow work: app start, the passphrase KDF, storing the photo.
+const SLOW: Duration = Duration::from_secs(90);
+
+fn enabled() -> bool {
+    std::env::var_os(ENABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `target/<profile>` of this test executable (`target/<profile>/deps/e2e-HASH`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let mut dir = exe
+        .parent()
+        .expect("test executable's folder")
+        .to_path_buf();
+    if dir.file_name() == Some(OsStr::new("deps")) {
+        dir.pop();
+    }
+    dir
+}
+
+/// The programs the test needs; a missing one fails the test with what to do.
+struct Tools {
+    app: PathBuf,
+    tauri_driver: PathBuf,
+    webkit_driver: PathBuf,
+    xvfb: PathBuf,
+}
+
+impl Tools {
+    fn find() -> Tools {
+        let app = match std::env::var_os("CAIRN_DESKTOP_BIN") {
+            Some(p) => PathBuf::from(p),
+            None => profile_dir().join("cairn-desktop"),
+        };
+        let mut missing = Vec::new();
+        if !app.is_file() {
+            missing.push(format!(
+                "the app binary {} (build the UI with `npm --prefix ui ci && npm --prefix ui \
+                 run build`, then `cargo build -p cairn-desktop`)",
+                app.display()
+            ));
+        }
+        let tauri_driver = find_program("tauri-driver").or_else(|| {
+            let p = PathBuf::from(std::env::var_os("HOME")?).join(".cargo/bin/tauri-driver");
+            p.is_file().then_some(p)
+        });
+        if tauri_driver.is_none() {
+            missing.push("tauri-driver (`cargo install tauri-driver --locked`)".into());
+        }
+        let webkit_driver = find_program("WebKitWebDriver");
+        if webkit_driver.is_none() {
+            missing.push("WebKitWebDriver (apt package webkit2gtk-driver)".into());
+        }
+        let xvfb = find_program("Xvfb");
+        if xvfb.is_none() {
+            missing.push("Xvfb (apt package xvfb)".into());
+        }
+        if find_program("xdotool").is_none() {
+            missing.push("xdotool (apt package xdotool), which types into the file dialog".into());
+        }
+        assert!(
+            missing.is_empty(),
+            "{ENABLE_ENV} is set but the desktop test cannot run; missing:\n  - {}",
+            missing.join("\n  - ")
+        );
+        Tools {
+            app: app.canonicalize().expect("canonical app path"),
+            tauri_driver: tauri_driver.unwrap(),
+            webkit_driver: webkit_driver.unwrap(),
+            xvfb: xvfb.unwrap(),
+        }
+    }
+}
+
+/// The window being driven, the current step (for failure messages) and the screenshots.
+struct Ui<'a> {
+    s: &'a Session,
+    out: &'a Path,
+    display: &'a str,
+    step: String,
+    shots: u32,
+    started: Instant,
+}
+
+fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Returns the loaded `<img>` at `css` (the element itself or an image inside it),
+/// searched under `root` (or the whole page): `null` if missing.
+const FIND_IMG: &str = "const root = arguments[0] || document;
+const el = root.querySelector(arguments[1]);
+if (!el) return null;
+return el.tagName === 'IMG' ? el : el.querySelector('img');";
+
+impl Ui<'_> {
+    fn step(&mut self, name: &str) {
+        self.step = name.to_string();
+        eprintln!(
+            "desktop e2e [{:5.1} s] {name}",
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+
+    fn wait(&self, id: &str, timeout: Duration) -> WdResult<Element> {
+        self.s.wait_for(&tid(id), timeout)
+    }
+
+    fn click(&self, id: &str) -> WdResult<()> {
+        let e = self.wait(id, WAIT)?;
+        wait_until(&format!("{id} to be enabled"), WAIT, || {
+            Ok(self.s.enabled(&e)?.then_some(()))
+        })?;
+        self.s.scroll_to_center(&e)?;
+        self.s.click(&e)
+    }
+
+    fn type_into(&self, id: &str, text: &str) -> WdResult<()> {
+        let e = self.wait(id, WAIT)?;
+        self.s.scroll_to_center(&e)?;
+        self.s.click(&e)?;
+        self.s.send_keys(&e, text)
+    }
+
+    /// The element's `innerText`. (WebKitWebDriver's "get element text" leaves out
+    /// text in `overflow: hidden; text-overflow: ellipsis` boxes, like timeline titles.)
+    fn inner_text(&self, e: &Element) -> WdResult<String> {
+        let v = self
+            .s
+            .execute("return arguments[0].innerText;", vec![e.json()])?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
+    fn text(&self, id: &str) -> WdResult<String> {
+        let e = self.wait(id, WAIT)?;
+        self.inner_text(&e)
+    }
+
+    fn is_displayed(&self, id: &str) -> WdResult<bool> {
+        Ok(!self.s.find_displayed(&tid(id))?.is_empty())
+    }
+
+    /// Saves the next screenshot, `NN-name.png`.
+    fn shot(&mut self, name: &str) -> WdResult<()> {
+        self.shots += 1;
+        let p = self.out.join(format!("{:02}-{name}.png", self.shots));
+        self.s.save_screenshot(&p)
+    }
+
+    /// Waits until the image `css` (under `root`) is displayed and decoded with a
+    /// non-zero natural size; returns that size.
+    fn wait_image(&self, root: Option<&Element>, css: &str, what: &str) -> WdResult<(u64, u64)> {
+        let root = root.map_or(Value::Null, Element::json);
+        wait_until(
+            &format!("{what} to show (displayed, naturalWidth > 0)"),
+            SLOW,
+            || {
+                let v = self.s.execute(FIND_IMG, vec![root.clone(), json!(css)])?;
+                if v.is_null() {
+                    return Err(format!("no <img> at {css}"));
+                }
+                let img = Element(
+                    v[cairn_e2e::webdriver::ELEMENT_KEY]
+                        .as_str()
+                        .ok_or_else(|| format!("not an element: {v}"))?
+                        .to_string(),
+                );
+                if !self.s.displayed(&img)? {
+                    return Err(format!("the <img> at {css} is not displayed"));
+                }
+                let complete = self.s.property(&img, "complete")?.as_bool() == Some(true);
+                let w = self.s.property(&img, "naturalWidth")?.as_u64().unwrap_or(0);
+                let h = self
+                    .s
+                    .property(&img, "naturalHeight")?
+                    .as_u64()
+                    .unwrap_or(0);
+                if complete && w == 0 {
+                    return Err(format!("the <img> at {css} finished loading but is broken"));
+                }
+                Ok((complete && w > 0 && h > 0).then_some((w, h)))
+            },
+        )
+    }
+
+    /// The timeline row of our incident (the one whose text has the title).
+    fn incident_row(&self) -> WdResult<Element> {
+        wait_until("the incident's row in the timeline", WAIT, || {
+            for row in self.s.find_displayed(&tid("timeline-row"))? {
+                if self.inner_text(&row)?.contains(TITLE) {
+                    return Ok(Some(row));
+                }
+            }
+            Ok(None)
+        })
+    }
+}
+
+/// Everything random this run made up.
+struct Secrets {
+    marker: String,
+    photo: PathBuf,
+    photo_window: Vec<u8>,
+}
+
+/// Picks the photo in the native (GTK) file dialog: waits for the new window, focuses
+/// it, opens its location bar (ctrl+L), types the path and presses Enter.
+fn attach_photo(ui: &mut Ui, photo: &Path) -> WdResult<()> {
+    let display = ui.display;
+    let before = visible_windows(display)?;
+    ui.click("attach-files")?;
+    // The dialog's top-level window is the new one with a title (GTK also maps an
+    // untitled helper window).
+    let (dialog, name) = wait_until("the native file dialog to open", WAIT, || {
+        for w in visible_windows(display)? {
+            if !before.contains(&w) {
+                let name = window_name(display, &w);
+                if !name.is_empty() {
+                    return Ok(Some((w, name)));
+                }
+            }
+        }
+        Ok(None)
+    })?;
+    eprintln!("desktop e2e: file dialog {name:?} (window {dialog})");
+    let path = photo.to_str().ok_or("photo path is not UTF-8")?;
+    // Let GTK finish mapping the dialog before keys arrive.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut last_err = String::new();
+    for attempt in 1..=3 {
+        // ctrl+L shows and focuses the location bar, ctrl+A selects what it holds (a
+        // failed attempt's text, or an inline completion) so typing replaces it.
+        xdotool(display, &["windowfocus", "--sync", &dialog])?;
+        xdotool(display, &["key", "--clearmodifiers", "ctrl+l"])?;
+        std::thread::sleep(Duration::from_millis(200));
+        xdotool(display, &["key", "--clearmodifiers", "ctrl+a"])?;
+        xdotool(display, &["type", "--delay", "20", path])?;
+        std::thread::sleep(Duration::from_millis(300));
+        if attempt == 1 {
+            ui.shots += 1;
+            let p = ui.out.join(format!("{:02}-file-dialog.png", ui.shots));
+            if let Err(e) = screen_capture(display, &p) {
+                eprintln!("desktop e2e: no screen capture of the file dialog: {e}");
+            }
+        }
+        xdotool(display, &["key", "--clearmodifiers", "Return"])?;
+        match wait_until("the file dialog to close", Duration::from_secs(8), || {
+            Ok((!visible_windows(display)?.contains(&dialog)).then_some(()))
+        }) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                eprintln!("desktop e2e: the file dialog is still open (attempt {attempt})");
+                let _ = screen_capture(
+                    display,
+                    &ui.out.join(format!("dialog-attempt-{attempt}.png")),
+                );
+                last_err = e;
+            }
+        }
+    }
+    Err(format!(
+        "the file dialog did not accept the typed path after 3 attempts: {last_err}"
+    ))
+}
+
+/// Our incident is in the timeline with its thumbnail, and its detail shows the body
+/// (with the marker) and the photo.
+fn check_incident(ui: &mut Ui, secrets: &Secrets, when: &str) -> WdResult<()> {
+    ui.step(&format!(
+        "{when}: the incident and its thumbnail in the timeline"
+    ));
+    let row = ui.incident_row()?;
+    let (w, h) = ui.wait_image(Some(&row), &tid("thumb"), "the row's thumbnail")?;
+    eprintln!("desktop e2e: timeline thumbnail {w}x{h}");
+    ui.shot(&format!("timeline-{when}"))?;
+
+    ui.step(&format!("{when}: the incident's detail"));
+    ui.s.click(&row)?;
+    let title = ui.wait("detail-title", WAIT)?;
+    wait_until("the detail title", WAIT, || {
+        Ok(ui.inner_text(&title)?.contains(TITLE).then_some(()))
+    })?;
+    let body = ui.text("detail-body")?;
+    if !body.contains(BODY) || !body.contains(&secrets.marker) {
+        // Never print the marker: it must not reach any log file.
+        return Err(format!(
+            "detail-body does not show the typed text (has body: {}, has marker: {})",
+            body.contains(BODY),
+            body.contains(&secrets.marker)
+        ));
+    }
+    let (w, h) = ui.wait_image(None, &tid("gallery-thumb"), "the photo in the gallery")?;
+    eprintln!("desktop e2e: gallery image {w}x{h}");
+    ui.shot(&format!("detail-{when}"))
+}
+
+fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
+    ui.step("first run: choose a passphrase");
+    ui.wait("new-passphrase", SLOW)?;
+    ui.shot("first-run")?;
+    ui.type_into("new-passphrase", PASSPHRASE)?;
+    ui.type_into("confirm-passphrase", PASSPHRASE)?;
+    ui.wait("strength", WAIT)?;
+    ui.shot("passphrase-chosen")?;
+    ui.click("create-vault")?;
+
+    ui.step("recovery code");
+    let code_el = ui.wait("recovery-code", SLOW)?;
+    let code = wait_until("the recovery code", WAIT, || {
+        let t = ui.inner_text(&code_el)?.trim().to_string();
+        Ok(is_recovery_code_shape(&t).then_some(t))
+    })?;
+    ui.shot("recovery-code")?;
+    let third = code.split('-').nth(2).expect("6 groups").to_string();
+    ui.type_into("recovery-confirm", &third)?;
+    ui.click("recovery-done")?;
+
+    ui.step("empty timeline");
+    ui.wait("lock-now", SLOW)?;
+    ui.wait("new-incident", WAIT)?;
+    ui.shot("timeline-empty")?;
+
+    ui.step("new incident");
+    ui.click("new-incident")?;
+    ui.type_into("incident-title", TITLE)?;
+    ui.type_into("incident-body", &format!("{BODY} {}", secrets.marker))?;
+    ui.shot("incident-form")?;
+
+    ui.step("attach the photo through the native file dialog");
+    attach_photo(ui, &secrets.photo)?;
+
+    ui.step("the attached photo's thumbnail");
+    let (w, h) = ui.wait_image(
+        None,
+        &tid("attached-thumb"),
+        "the attached photo's thumbnail",
+    )?;
+    eprintln!("desktop e2e: attached thumbnail {w}x{h}");
+    ui.s.wait_gone(&tid("attach-progress"), SLOW)?;
+    ui.shot("photo-attached")?;
+
+    ui.step("save the incident");
+    ui.click("incident-save")?;
+    // Saving returns to the timeline.
+    ui.wait("timeline", SLOW)?;
+    check_incident(ui, secrets, "saved")?;
+
+    ui.step("lock");
+    ui.click("lock-now")?;
+    ui.wait("unlock-passphrase", WAIT)?;
+    if ui.is_displayed("detail-body")? || ui.is_displayed("timeline-row")? {
+        return Err("the incident is still on screen after locking".into());
+    }
+    ui.shot("locked")?;
+
+    ui.step("a wrong passphrase is refused");
+    ui.type_into("unlock-passphrase", WRONG_PASSPHRASE)?;
+    ui.click("unlock-submit")?;
+    let err = ui.wait("unlock-error", SLOW)?;
+    let msg = wait_until("the unlock error's text", WAIT, || {
+        let t = ui.inner_text(&err)?;
+        Ok((!t.trim().is_empty()).then_some(t))
+    })?;
+    eprintln!("desktop e2e: wrong passphrase → {:?}", msg.trim());
+    if ui.is_displayed("lock-now")? || !ui.is_displayed("unlock-passphrase")? {
+        return Err("a wrong passphrase unlocked the vault".into());
+    }
+    ui.shot("wrong-passphrase")?;
+
+    ui.step("unlock with the right passphrase");
+    let field = ui.wait("unlock-passphrase", WAIT)?;
+    ui.s.clear(&field)?;
+    ui.type_into("unlock-passphrase", PASSPHRASE)?;
+    ui.click("unlock-submit")?;
+    ui.wait("lock-now", SLOW)?;
+    ui.shot("unlocked")?;
+    if !ui.is_displayed("timeline")? {
+        ui.click("nav-timeline")?;
+    }
+    check_incident(ui, secrets, "after-unlock")?;
+
+    ui.step("integrity check");
+    ui.click("nav-integrity")?;
+    ui.click("run-verify")?;
+    let result = ui.wait("verify-result", SLOW)?;
+    let ok = wait_until("the integrity check to finish (data-ok)", SLOW, || {
+        Ok(ui
+            .s
+            .attribute(&result, "data-ok")?
+            .filter(|v| v == "true" || v == "false"))
+    })?;
+    let text = ui.inner_text(&result)?;
+    ui.shot("integrity")?;
+    if ok != "true" {
+        return Err(format!(
+            "the integrity check did not say intact: data-ok={ok:?}, text {:?}",
+            text.trim()
+        ));
+    }
+    eprintln!("desktop e2e: integrity → {:?}", text.trim());
+    Ok(())
+}
+
+/// Files and bytes under each folder (up to 3 levels deep) of `root`, one line each.
+fn summarize(root: &Path) -> String {
+    let mut by_dir: std::collections::BTreeMap<PathBuf, (u64, u64)> = Default::default();
+    for (rel, bytes) in cairn_e2e::hash_tree(root) {
+        let Some(bytes) = bytes else { continue };
+        let dir: PathBuf = rel
+            .parent()
+            .map(|p| p.components().take(3).collect())
+            .unwrap_or_default();
+        let e = by_dir.entry(dir).or_default();
+        e.0 += 1;
+        e.1 += bytes.len() as u64;
+    }
+    by_dir
+        .iter()
+        .map(|(d, (n, b))| format!("  ~/{}: {n} files, {b} bytes", d.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+#[test]
+fn real_window() {
+    if !enabled() {
+        println!("desktop real-window test skipped: set {ENABLE_ENV}=1 to run it");
+        return;
+    }
+    // Files changed under the real home from here on are scanned for leaks.
+    let started = SystemTime::now() - Duration::from_secs(2);
+    let clock = Instant::now();
+    let tools = Tools::find();
+    let out = profile_dir()
+        .parent()
+        .expect("target folder")
+        .join("e2e-screens");
+    clear_output_dir(&out);
+
+    // A fresh home for the app (and its webview's XDG folders), with the vault in it.
+    let scratch = tempfile::Builder::new()
+        .prefix("cairn-desktop-e2e-")
+        .tempdir()
+        .expect("temp dir");
+    let home = scratch.path().join("home");
+    let runtime = home.join(".run");
+    for d in [".config", ".local/share", ".local/state", ".cache"] {
+        fs::create_dir_all(home.join(d)).expect("create home folders");
+    }
+    fs::create_dir_all(&runtime).expect("create runtime folder");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).expect("chmod");
+    }
+    let vault = home.join("vault");
+
+    // The photo: random noise, so its bytes exist nowhere else; outside the scanned
+    // home, and skipped by the scan (it is the one legitimate plaintext copy).
+    let photo_dir = tempfile::Builder::new()
+        .prefix("cairn-e2e-photo-")
+        .tempdir()
+        .expect("temp dir");
+    let photo_bytes = noise_png(320, 240);
+    let photo = photo_dir
+        .path()
+        .join(format!("evidence-{}.png", hex(&random_bytes(4))));
+    fs::write(&photo, &photo_bytes).expect("write photo");
+    let mid = photo_bytes.len() / 2;
+    let secrets = Secrets {
+        marker: format!("marker-{}", hex(&random_bytes(8))),
+        photo: photo.canonicalize().expect("canonical photo path"),
+        photo_window: photo_bytes[mid - 32..mid + 32].to_vec(),
+    };
+
+    let mut procs = Processes::new();
+    let display = start_xvfb(&mut procs, &tools.xvfb, &out.join("xvfb.log"))
+        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+
+    let port = free_port();
+    let native_port = loop {
+        let p = free_port();
+        if p != port {
+            break p;
+        }
+    };
+    let driver_log_path = out.join("tauri-driver.log");
+    let driver_log = fs::File::create(&driver_log_path).expect("create driver log");
+    let mut driver = Command::new(&tools.tauri_driver);
+    driver
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        .arg("--native-driver")
+        .arg(&tools.webkit_driver)
+        .stdin(Stdio::null())
+        .stdout(driver_log.try_clone().expect("dup log"))
+        .stderr(driver_log);
+    // tauri-driver passes its environment on to WebKitWebDriver and the app.
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("XDG_") || k.starts_with("CAIRN_") || k.starts_with("WAYLAND") {
+            driver.env_remove(&k);
+        }
+    }
+    driver
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("DISPLAY", &display)
+        .env("GDK_BACKEND", "x11")
+        .env("NO_AT_BRIDGE", "1")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("CAIRN_WEBDRIVER", "1")
+        .env("CAIRN_VAULT", &vault);
+    procs
+        .spawn("tauri-driver", &mut driver)
+        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+    let wd = WebDriver::new(format!("http://127.0.0.1:{port}"));
+    let up = wait_until("tauri-driver to answer", WAIT, || {
+        if let Some(st) = procs.exited("tauri-driver") {
+            return Ok(Some(Err(format!("tauri-driver exited: {st}"))));
+        }
+        Ok(wd.is_up().then_some(Ok(())))
+    })
+    .and_then(|r| r);
+    if let Err(e) = up {
+        panic!("desktop e2e: {e}; see {}", driver_log_path.display());
+    }
+    let session = wd
+        .new_session(json!({ "tauri:options": { "application": tools.app } }))
+        .unwrap_or_else(|e| {
+            panic!(
+                "desktop e2e: could not start the app through WebDriver: {e}; see {}",
+                driver_log_path.display()
+            )
+        });
+    eprintln!(
+        "desktop e2e: display {display}, driver port {port}, session {}, real KDF",
+        session.id()
+    );
+
+    let mut ui = Ui {
+        s: &session,
+        out: &out,
+        display: &display,
+        step: "start".into(),
+        shots: 0,
+        started: clock,
+    };
+    let flow = run_flow(&mut ui, &secrets);
+    let step = ui.step.clone();
+    if let Err(e) = flow {
+        let fail = out.join(format!("fail-{}.png", slug(&step)));
+        let shot = session
+            .save_screenshot(&fail)
+            .map(|_| fail.display().to_string());
+        let _ = screen_capture(
+            &display,
+            &out.join(format!("fail-{}-screen.png", slug(&step))),
+        );
+        let _ = session.delete();
+        procs.stop_all();
+        panic!(
+            "desktop e2e failed at step \"{step}\": {e}\nscreenshot: {}\nlogs and screenshots: {}",
+            shot.unwrap_or_else(|e| format!("none ({e})")),
+            out.display()
+        );
+    }
+    eprintln!(
+        "desktop e2e [{:5.1} s] flow passed; closing the app",
+        clock.elapsed().as_secs_f64()
+    );
+    // Close the app (it locks on exit and its webview flushes its storage), then stop
+    // the drivers and the display, so everything they would write is on disk.
+    if let Err(e) = session.delete() {
+        eprintln!("desktop e2e: ending the session: {e}");
+    }
+    procs.stop_all();
+    eprintln!(
+        "desktop e2e [{:5.1} s] app and drivers stopped; what the app left in its home:\n{}",
+        clock.elapsed().as_secs_f64(),
+        summarize(&home)
+    );
+
+    // The leak check: the marker, the photo's bytes, and its file name (GTK's file
+    // chooser would record it in ~/.local/share/recently-used.xbel; the app turns
+    // GTK's recent-files list off).
+    let photo_name = secrets
+        .photo
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("photo file name")
+        .to_string();
+    const NAME: &str = "the photo's file name (recent-files list)";
+    let needles = [
+        Needle::new("the incident's marker text", secrets.marker.as_bytes()),
+        Needle::utf16le("the incident's marker text (UTF-16)", &secrets.marker),
+        Needle::new(
+            "a 64-byte window of the photo's bytes",
+            secrets.photo_window.clone(),
+        ),
+        Needle::new(NAME, photo_name.as_bytes()),
+    ];
+    // The scanner itself must see the photo window in the source photo.
+    let mut probe = Scanner::new(&needles[2..3], Vec::new());
+    probe.scan_file(&secrets.photo);
+    assert_eq!(
+        probe.hits.len(),
+        1,
+        "the leak scanner does not find the photo's bytes"
+    );
+
+    let real_home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut skip = vec![secrets.photo.clone(), photo.clone()];
+    if let Some(h) = &real_home {
+        skip.extend([".cargo", ".rustup", ".npm"].map(|d| h.join(d)));
+    }
+    let mut scanner = Scanner::new(&needles, skip);
+    let roots = outermost(&[
+        home.clone(),
+        PathBuf::from("/tmp"),
+        PathBuf::from("/var/tmp"),
+        PathBuf::from("/dev/shm"),
+        std::env::temp_dir(),
+    ]);
+    for r in &roots {
+        scanner.scan_tree(r, None);
+    }
+    let whole = scanner.stats.clone();
+    if let Some(h) = real_home.as_ref().and_then(|h| h.canonicalize().ok()) {
+        if !roots.iter().any(|r| h.starts_with(r)) {
+            scanner.scan_tree(&h, Some(started));
+        }
+    }
+    let home_files = scanner.stats.files - whole.files;
+    // What the app, WebKitWebDriver and tauri-driver printed.
+    scanner.scan_file(&driver_log_path);
+    eprintln!(
+        "desktop e2e [{:5.1} s] leak scan: {} files ({} MB) under {}; {} files changed under \
+         the real home; {} unreadable",
+        clock.elapsed().as_secs_f64(),
+        whole.files,
+        whole.bytes >> 20,
+        roots
+            .iter()
+            .map(|r| r.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        home_files,
+        scanner.stats.unreadable
+    );
+    let vault_files = cairn_e2e::hash_tree(&vault)
+        .values()
+        .filter(|v| v.is_some())
+        .count();
+    assert!(
+        vault_files > 0,
+        "the vault {} has no files; the app did not use CAIRN_VAULT",
+        vault.display()
+    );
+    let leaks = &scanner.hits;
+    assert!(
+        leaks.is_empty(),
+        "leak check: plaintext found outside the vault's encryption:\n{}",
+        leaks
+            .iter()
+            .map(|h| format!("  {}", h.describe()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    if std::env::var_os(KEEP_ENV).is_some_and(|v| v == "1") {
+        eprintln!(
+            "desktop e2e: kept the app's home {} and the photo {}",
+            scratch.keep().display(),
+            photo_dir.keep().display()
+        );
+    }
+}
+
+/// The leak scanner finds needles anywhere in a file (across its read chunks too), in
+/// nested folders, names the file, honours the skip list and the modified-since filter,
+/// and does not follow symbolic links.
+#[test]
+fn leak_scanner_finds_planted_needles() {
+    let dir = tempfile::Builder::new()
+        .prefix("cairn-e2e-leakscan-")
+        .tempdir()
+        .unwrap();
+    let marker = format!("marker-{}", hex(&random_bytes(8)));
+    let blob = random_bytes(64);
+    let needles = [
+        Needle::new("marker", marker.as_bytes()),
+        Needle::utf16le("marker (UTF-16)", &marker),
+        Needle::new("blob", blob.clone()),
+    ];
+    let root = dir.path();
+    fs::create_dir_all(root.join("a/b/c")).unwrap();
+    // Straddling the 1 MiB read boundary.
+    let mut big = random_bytes((1 << 20) + 100);
+    let at = (1 << 20) - 20;
+    big[at..at + 64].copy_from_slice(&blob);
+    fs::write(root.join("a/b/c/big.bin"), &big).unwrap();
+    let mut wide = b"xx".to_vec();
+    wide.extend(marker.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(root.join("a/wide.db"), &wide).unwrap();
+    fs::write(root.join("a/plain.txt"), format!("hello {marker} bye")).unwrap();
+    fs::write(root.join("clean.txt"), b"nothing here").unwrap();
+    fs::create_dir_all(root.join("skipped")).unwrap();
+    fs::write(root.join("skipped/x.txt"), &marker).unwrap();
+    std::os::unix::fs::symlink(root.join("a/plain.txt"), root.join("link.txt")).unwrap();
+
+    let mut sc = Scanner::new(&needles, vec![root.join("skipped")]);
+    sc.scan_tree(root, None);
+    let mut found: Vec<(String, String, u64)> = sc
+        .hits
+        .iter()
+        .map(|h| {
+            (
+                h.path.strip_prefix(root).unwrap().display().to_string(),
+                h.what.clone(),
+                h.offset,
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("a/b/c/big.bin".into(), "blob".into(), at as u64),
+            ("a/plain.txt".into(), "marker".into(), 6),
+            ("a/wide.db".into(), "marker (UTF-16)".into(), 2),
+        ]
+    );
+    assert_eq!(sc.stats.files, 4);
+    assert!(sc.report().contains("a/plain.txt"), "{}", sc.report());
+
+    // Only files modified since an hour ago: the same hits.
+    let mut recent = Scanner::new(&needles, vec![root.join("skipped")]);
+    recent.scan_tree(root, Some(SystemTime::now() - Duration::from_secs(3600)));
+    assert_eq!(recent.hits, sc.hits);
+    // Only files modified since a time in the future: nothing is read.
+    let mut later = Scanner::new(&needles, Vec::new());
+    later.scan_tree(root, Some(SystemTime::now() + Duration::from_secs(3600)));
+    assert!(later.hits.is_empty() && later.stats.files == 0);
+
+    // Nested roots collapse to the outer one.
+    assert_eq!(
+        outermost(&[root.join("a"), root.to_path_buf(), root.join("a/b")]),
+        vec![root.canonicalize().unwrap()]
+    );
+}

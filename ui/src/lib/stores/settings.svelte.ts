@@ -1,0 +1,35 @@
+// The vault's settings (kept beside it, readable before unlocking: they hold no evidence).
+
+import { api } from '../api';
+import { vault } from './vault.svelte';
+
+/** A problem with an auto-lock value, or null. */
+export function checkAutoLockMinutes(v: number | string | null | undefined): string | null {
+  const n = typeof v === 'number' ? v : Number(String(v ?? '').trim());
+  if (v === '' || v === null || v === undefined || !Number.isFinite(n)) return 'Enter a number of minutes, from 1 to 240.';
+  if (!Number.isInteger(n)) return 'Use whole minutes, from 1 to 240.';
+  if (n < 1 || n > 240) return 'Choose between 1 and 240 minutes.';
+  return null;
+}
+
+export class SettingsStore {
+  saving = $state(false);
+
+  get autoLockMinutes(): number {
+    return vault.autoLockMinutes;
+  }
+
+  /** Saves; throws CairnError on failure (a value out of range is refused here first). */
+  async saveAutoLock(minutes: number): Promise<void> {
+    const problem = checkAutoLockMinutes(minutes);
+    if (problem) throw new RangeError(problem);
+    this.saving = true;
+    try {
+      vault.set(await api.saveSettings({ auto_lock_minutes: minutes }));
+    } finally {
+      this.saving = false;
+    }
+  }
+}
+
+export const settings = new SettingsStore();
