@@ -749,6 +749,15 @@ return true;";
             )
         }
 
+        /// Runs an asynchronous script that calls its last argument with the result.
+        pub fn execute_async(&self, script: &str, args: Vec<Value>) -> WdResult<Value> {
+            self.cmd(
+                "POST",
+                "/execute/async",
+                Some(json!({ "script": script, "args": args })),
+            )
+        }
+
         /// A PNG screenshot of the window's page.
         pub fn screenshot(&self) -> WdResult<Vec<u8>> {
             let v = self.cmd("GET", "/screenshot", None)?;

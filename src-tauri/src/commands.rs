@@ -109,19 +109,21 @@ pub async fn create_vault(state: State<'_, Shared>, passphrase: String) -> CmdRe
     .await
 }
 
+/// Ends an attempt begun with `begin_attempt`: counts a wrong secret, and turns the
+/// error into one that says how long to wait.
+fn finish_attempt<T>(st: &AppState, result: cairn_core::Result<T>) -> CmdResult<T> {
+    let delay = st.record_attempt(&result);
+    result.map_err(|e| {
+        let mut err = AppError::from(e);
+        err.retry_after_ms = delay.filter(|d| *d > 0);
+        err
+    })
+}
+
 fn finish_unlock(st: &AppState, opened: cairn_core::Result<Vault>) -> CmdResult<AppStatus> {
-    let delay = st.record_attempt(&opened);
-    match opened {
-        Ok(v) => {
-            *guard(&st.vault) = Some(v);
-            Ok(status_of(st))
-        }
-        Err(e) => {
-            let mut err = AppError::from(e);
-            err.retry_after_ms = delay.filter(|d| *d > 0);
-            Err(err)
-        }
-    }
+    let v = finish_attempt(st, opened)?;
+    *guard(&st.vault) = Some(v);
+    Ok(status_of(st))
 }
 
 /// Unlocks with the passphrase. Wrong attempts make the next one wait longer.
@@ -130,8 +132,15 @@ fn finish_unlock(st: &AppState, opened: cairn_core::Result<Vault>) -> CmdResult<
 pub async fn unlock(state: State<'_, Shared>, passphrase: String) -> CmdResult<AppStatus> {
     let pass = Passphrase::new(passphrase);
     blocking(state, move |st| {
-        st.check_not_too_soon()?;
-        if guard(&st.vault).is_some() {
+        st.begin_attempt()?;
+        // Still unlocked (a lock that failed, or one still finishing): the passphrase
+        // is checked all the same, never waved through.
+        let held = {
+            let g = guard(&st.vault);
+            g.as_ref().map(|v| v.check_passphrase(&pass, st.open))
+        };
+        if let Some(checked) = held {
+            finish_attempt(st, checked)?;
             return Ok(status_of(st));
         }
         let opened = Vault::open(&st.dir(), &pass, st.open);
@@ -151,13 +160,19 @@ pub async fn recover(
     let code = zeroize::Zeroizing::new(code);
     let pass = Passphrase::new(new_passphrase);
     blocking(state, move |st| {
-        st.check_not_too_soon()?;
         if !cairn_core::strength(pass.expose(), &[]).acceptable {
             return Err(AppError::new(
                 "weak_passphrase",
                 "That new passphrase would be easy to guess; choose a longer one.",
             ));
         }
+        if guard(&st.vault).is_some() {
+            return Err(AppError::new(
+                "unlocked",
+                "Cairn is unlocked; change the passphrase in Settings instead.",
+            ));
+        }
+        st.begin_attempt()?;
         let opened = Vault::open_with_recovery(&st.dir(), &code, st.open).and_then(|mut v| {
             v.change_passphrase(&pass, st.kdf)?;
             Ok(v)
@@ -268,8 +283,9 @@ pub async fn unlink_items(state: State<'_, Shared>, link: String) -> CmdResult<A
 }
 
 /// Adds files (paths from the file dialog or a drop), optionally linked to an
-/// incident. Reports bytes stored; `cancel_job(job)` stops it, keeping the files
-/// already added. Returns the files added.
+/// incident. Reports bytes stored; `cancel_job(job)` stops it. Each file is committed
+/// on its own: after an error or a cancel, the files before it stay added (the UI adds
+/// one file per call). Returns the files added.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_files(
@@ -280,8 +296,9 @@ pub async fn add_files(
     job: String,
     progress: Channel<Progress>,
 ) -> CmdResult<Vec<AddedFile>> {
+    // Registered before the work is queued, so an early cancel is not lost.
+    let cancel = state.start_job(&job);
     blocking(state, move |st| {
-        let cancel = st.start_job(&job);
         let count = paths.len() as u32;
         let mut added = Vec::new();
         let result = (|| {
@@ -345,8 +362,11 @@ pub async fn verify(
     quick: bool,
     progress: Channel<Progress>,
 ) -> CmdResult<Report> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let job = format!("verify-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let cancel = state.start_job(&job);
     blocking(state, move |st| {
-        st.with_vault(|v| {
+        let r = st.with_vault(|v| {
             let last = AtomicU64::new(0);
             let report = |done: u64, total: u64| {
                 if done == total || done >= last.load(Ordering::Relaxed) + (4 << 20) {
@@ -359,8 +379,10 @@ pub async fn verify(
                     });
                 }
             };
-            Ok(v.verify(VerifyOptions { quick }, &report)?)
-        })
+            Ok(v.verify_cancellable(VerifyOptions { quick }, &report, &cancel)?)
+        });
+        st.end_job(&job);
+        r
     })
     .await
 }
@@ -382,12 +404,19 @@ pub async fn change_passphrase(
                 "That new passphrase would be easy to guess; choose a longer one.",
             ));
         }
-        st.with_vault(|v| {
-            // Someone who finds the window unlocked must not be able to change it.
-            v.check_passphrase(&current, st.open)?;
-            v.change_passphrase(&new, st.kdf)?;
-            Ok(())
-        })
+        // Someone who finds the window unlocked must not be able to change it, nor
+        // guess it here faster than at the unlock screen.
+        st.begin_attempt()?;
+        let checked = st.with_vault(|v| Ok(v.check_passphrase(&current, st.open)));
+        let checked = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                st.record_attempt::<()>(&Ok(()));
+                return Err(e);
+            }
+        };
+        finish_attempt(st, checked)?;
+        st.with_vault(|v| Ok(v.change_passphrase(&new, st.kdf)?))
     })
     .await
 }

@@ -136,6 +136,14 @@ pub fn run() {
                 .inner_size(1100.0, 760.0)
                 .min_inner_size(800.0, 600.0)
                 .incognito(!automated)
+                // The window only ever shows Cairn's own pages: no link, drop or
+                // script may navigate it anywhere else (a stored file included).
+                .on_navigation(|url| {
+                    matches!(
+                        (url.scheme(), url.host_str()),
+                        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
+                    )
+                })
                 .build()?;
             Ok(())
         })
@@ -143,7 +151,7 @@ pub fn run() {
     match app {
         Ok(app) => app.run(|handle, event| {
             if let tauri::RunEvent::Exit = event {
-                handle.state::<state::Shared>().lock();
+                handle.state::<state::Shared>().lock_on_exit();
             }
         }),
         Err(e) => {

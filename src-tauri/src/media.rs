@@ -17,12 +17,25 @@ pub const SCHEME: &str = "cairn-media";
 /// Largest body sent for one request; media elements ask for the rest by range.
 const MAX_BODY: u64 = 8 << 20;
 /// Files up to this size are sent whole to a request without a range (images).
-const WHOLE_UP_TO: u64 = 64 << 20;
+const WHOLE_UP_TO: u64 = 16 << 20;
+/// Every answer is inert: nothing served here may run script or load anything, even
+/// if the webview were made to open it as a page.
+const MEDIA_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox";
+
+/// Only pictures, sound and video are shown inside Cairn; other files (documents,
+/// web pages, SVG, which can carry script) are never served to the webview.
+pub fn servable(media_type: &str) -> bool {
+    let m = media_type.to_ascii_lowercase();
+    (m.starts_with("image/") && !m.contains("svg"))
+        || m.starts_with("audio/")
+        || m.starts_with("video/")
+}
 
 fn plain(status: StatusCode) -> Response<Vec<u8>> {
     Response::builder()
         .status(status)
         .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_SECURITY_POLICY, MEDIA_CSP)
         .body(Vec::new())
         .unwrap_or_default()
 }
@@ -88,12 +101,20 @@ pub fn serve(state: &AppState, req: &Request<Vec<u8>>) -> Response<Vec<u8>> {
                     .to_string(),
                 None => return Ok(plain(StatusCode::GONE)),
             };
+            if !servable(&media_type) {
+                return Ok(plain(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+            }
             let mut reader = v.open_original(id)?;
             Ok(respond_range(&mut reader, &media_type, range.as_deref()))
         }
         _ => Ok(plain(StatusCode::NOT_FOUND)),
     });
     match answer {
+        // HEAD: the headers of the GET, no body.
+        Ok(mut r) if req.method() == Method::HEAD => {
+            r.body_mut().clear();
+            r
+        }
         Ok(r) => r,
         Err(e) if e.code == "locked" => plain(StatusCode::FORBIDDEN),
         Err(e) if e.code == "not_found" => plain(StatusCode::NOT_FOUND),
@@ -107,6 +128,7 @@ fn base(status: StatusCode, media_type: &str) -> tauri::http::response::Builder 
         .status(status)
         .header(header::CONTENT_TYPE, media_type)
         .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_SECURITY_POLICY, MEDIA_CSP)
         .header(header::ACCEPT_RANGES, "bytes")
         .header("X-Content-Type-Options", "nosniff")
 }

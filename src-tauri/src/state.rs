@@ -18,6 +18,9 @@ pub struct Failures {
     pub count: u32,
     /// No attempt is tried before this moment.
     pub not_before: Option<Instant>,
+    /// An attempt is running; others are refused until it ends (so parallel calls
+    /// cannot all slip in before the first failure sets a delay).
+    pub in_progress: bool,
 }
 
 /// The state as Tauri manages it: shared with the blocking threads commands run on.
@@ -29,6 +32,9 @@ pub struct AppState {
     pub dir: Mutex<PathBuf>,
     /// The unlocked vault; `None` when locked. Dropping it wipes every key.
     pub vault: Mutex<Option<Vault>>,
+    /// Set while locking: new work is refused at once instead of queueing behind the
+    /// vault's mutex.
+    pub locking: AtomicBool,
     /// Failed unlocks.
     pub failures: Mutex<Failures>,
     /// Cancel switches of running jobs, by the id the UI gave.
@@ -51,6 +57,7 @@ impl AppState {
         AppState {
             dir: Mutex::new(dir),
             vault: Mutex::new(None),
+            locking: AtomicBool::new(false),
             failures: Mutex::new(Failures::default()),
             jobs: Mutex::new(HashMap::new()),
             kdf: if insecure_test_kdf {
@@ -71,6 +78,9 @@ impl AppState {
 
     /// Runs `f` on the unlocked vault.
     pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> CmdResult<T>) -> CmdResult<T> {
+        if self.locking.load(Ordering::SeqCst) {
+            return Err(AppError::locked());
+        }
         let mut g = guard(&self.vault);
         match g.as_mut() {
             Some(v) => f(v),
@@ -81,11 +91,29 @@ impl AppState {
     /// Locks: cancels running jobs, then drops the vault (closing the database and
     /// wiping its keys).
     pub fn lock(&self) {
+        self.locking.store(true, Ordering::SeqCst);
+        self.cancel_all();
+        // Long work (adding a file, checking integrity) sees its cancel switch and
+        // returns within a moment; then the vault is ours to drop.
+        let v = guard(&self.vault).take();
+        drop(v);
+        self.locking.store(false, Ordering::SeqCst);
+    }
+
+    /// On exit: stop jobs and drop the vault if nothing holds it. Never waits, so
+    /// closing the window is immediate; the keys go with the process either way.
+    pub fn lock_on_exit(&self) {
+        self.locking.store(true, Ordering::SeqCst);
+        self.cancel_all();
+        if let Ok(mut g) = self.vault.try_lock() {
+            drop(g.take());
+        }
+    }
+
+    fn cancel_all(&self) {
         for flag in guard(&self.jobs).values() {
             flag.store(true, Ordering::SeqCst);
         }
-        let v = guard(&self.vault).take();
-        drop(v);
     }
 
     /// How long until another unlock may be tried.
@@ -96,24 +124,39 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Refuses an unlock tried too soon after failures.
-    pub fn check_not_too_soon(&self) -> CmdResult<()> {
-        let wait = self.wait_remaining();
+    /// Starts an attempt with a secret: refused while another runs or too soon after
+    /// failures. Every `Ok` must be followed by [`AppState::record_attempt`].
+    pub fn begin_attempt(&self) -> CmdResult<()> {
+        let mut f = guard(&self.failures);
+        if f.in_progress {
+            return Err(AppError::new(
+                "busy",
+                "Cairn is already checking a passphrase; wait a moment.",
+            ));
+        }
+        let wait = f
+            .not_before
+            .map(|t| t.saturating_duration_since(Instant::now()))
+            .unwrap_or_default();
         if wait.is_zero() {
+            f.in_progress = true;
             return Ok(());
         }
         let secs = wait.as_secs() + 1;
+        let unit = if secs == 1 { "second" } else { "seconds" };
         let mut e = AppError::new(
             "too_soon",
-            format!("Please wait {secs} seconds before trying again."),
+            format!("Please wait {secs} {unit} before trying again."),
         );
         e.retry_after_ms = Some(wait.as_millis().min(u32::MAX as u128) as u32);
         Err(e)
     }
 
-    /// Records the outcome of an unlock attempt; a wrong secret sets the next delay.
-    pub fn record_attempt(&self, result: &cairn_core::Result<Vault>) -> Option<u32> {
+    /// Records the outcome of an attempt begun with [`AppState::begin_attempt`]; a
+    /// wrong secret sets the next delay.
+    pub fn record_attempt<T>(&self, result: &cairn_core::Result<T>) -> Option<u32> {
         let mut f = guard(&self.failures);
+        f.in_progress = false;
         match result {
             Ok(_) => {
                 *f = Failures::default();

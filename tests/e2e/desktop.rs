@@ -63,7 +63,7 @@ fn profile_dir() -> PathBuf {
 }
 
 /// The programs the test needs; a missing one fails the test with what to do.
-struct Tools {
+pub(crate) struct Tools {
     app: PathBuf,
     tauri_driver: PathBuf,
     webkit_driver: PathBuf,
@@ -71,7 +71,7 @@ struct Tools {
 }
 
 impl Tools {
-    fn find() -> Tools {
+    pub(crate) fn find() -> Tools {
         let app = match std::env::var_os("CAIRN_DESKTOP_BIN") {
             Some(p) => PathBuf::from(p),
             None => profile_dir().join("cairn-desktop"),
@@ -113,6 +113,117 @@ impl Tools {
             webkit_driver: webkit_driver.unwrap(),
             xvfb: xvfb.unwrap(),
         }
+    }
+}
+
+/// What [`launch`] started.
+pub(crate) struct Launched {
+    /// Xvfb, tauri-driver (and through it WebKitWebDriver and the app).
+    pub procs: Processes,
+    /// The X display.
+    pub display: String,
+    /// tauri-driver's port.
+    pub port: u16,
+    /// The WebDriver session (the app's window).
+    pub session: Session,
+    /// What tauri-driver, WebKitWebDriver and the app printed.
+    pub log: PathBuf,
+}
+
+/// Starts Xvfb and tauri-driver with a private home for the app, then the app itself
+/// through a WebDriver session. `extra_env` is added to the app's environment.
+pub(crate) fn launch(
+    tools: &Tools,
+    out: &Path,
+    home: &Path,
+    vault: &Path,
+    extra_env: &[(&str, &str)],
+) -> Launched {
+    let runtime = home.join(".run");
+    for d in [".config", ".local/share", ".local/state", ".cache"] {
+        fs::create_dir_all(home.join(d)).expect("create home folders");
+    }
+    fs::create_dir_all(&runtime).expect("create runtime folder");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).expect("chmod");
+    }
+    let mut procs = Processes::new();
+    let display = start_xvfb(&mut procs, &tools.xvfb, &out.join("xvfb.log"))
+        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+
+    let port = free_port();
+    let native_port = loop {
+        let p = free_port();
+        if p != port {
+            break p;
+        }
+    };
+    let driver_log_path = out.join("tauri-driver.log");
+    let driver_log = fs::File::create(&driver_log_path).expect("create driver log");
+    let mut driver = Command::new(&tools.tauri_driver);
+    driver
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        .arg("--native-driver")
+        .arg(&tools.webkit_driver)
+        .stdin(Stdio::null())
+        .stdout(driver_log.try_clone().expect("dup log"))
+        .stderr(driver_log);
+    // tauri-driver passes its environment on to WebKitWebDriver and the app.
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("XDG_") || k.starts_with("CAIRN_") || k.starts_with("WAYLAND") {
+            driver.env_remove(&k);
+        }
+    }
+    for (k, v) in extra_env {
+        driver.env(k, v);
+    }
+    driver
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("DISPLAY", &display)
+        .env("GDK_BACKEND", "x11")
+        .env("NO_AT_BRIDGE", "1")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("CAIRN_WEBDRIVER", "1")
+        .env("CAIRN_VAULT", vault);
+    procs
+        .spawn("tauri-driver", &mut driver)
+        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+    let wd = WebDriver::new(format!("http://127.0.0.1:{port}"));
+    let up = wait_until("tauri-driver to answer", WAIT, || {
+        if let Some(st) = procs.exited("tauri-driver") {
+            return Ok(Some(Err(format!("tauri-driver exited: {st}"))));
+        }
+        Ok(wd.is_up().then_some(Ok(())))
+    })
+    .and_then(|r| r);
+    if let Err(e) = up {
+        panic!("desktop e2e: {e}; see {}", driver_log_path.display());
+    }
+    let session = wd
+        .new_session(json!({ "tauri:options": { "application": tools.app } }))
+        .unwrap_or_else(|e| {
+            panic!(
+                "desktop e2e: could not start the app through WebDriver: {e}; see {}",
+                driver_log_path.display()
+            )
+        });
+    Launched {
+        procs,
+        display,
+        port,
+        session,
+        log: driver_log_path,
     }
 }
 
@@ -499,15 +610,6 @@ fn real_window() {
         .tempdir()
         .expect("temp dir");
     let home = scratch.path().join("home");
-    let runtime = home.join(".run");
-    for d in [".config", ".local/share", ".local/state", ".cache"] {
-        fs::create_dir_all(home.join(d)).expect("create home folders");
-    }
-    fs::create_dir_all(&runtime).expect("create runtime folder");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).expect("chmod");
-    }
     let vault = home.join("vault");
 
     // The photo: random noise, so its bytes exist nowhere else; outside the scanned
@@ -528,73 +630,13 @@ fn real_window() {
         photo_window: photo_bytes[mid - 32..mid + 32].to_vec(),
     };
 
-    let mut procs = Processes::new();
-    let display = start_xvfb(&mut procs, &tools.xvfb, &out.join("xvfb.log"))
-        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
-
-    let port = free_port();
-    let native_port = loop {
-        let p = free_port();
-        if p != port {
-            break p;
-        }
-    };
-    let driver_log_path = out.join("tauri-driver.log");
-    let driver_log = fs::File::create(&driver_log_path).expect("create driver log");
-    let mut driver = Command::new(&tools.tauri_driver);
-    driver
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--native-port")
-        .arg(native_port.to_string())
-        .arg("--native-driver")
-        .arg(&tools.webkit_driver)
-        .stdin(Stdio::null())
-        .stdout(driver_log.try_clone().expect("dup log"))
-        .stderr(driver_log);
-    // tauri-driver passes its environment on to WebKitWebDriver and the app.
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().into_owned();
-        if k.starts_with("XDG_") || k.starts_with("CAIRN_") || k.starts_with("WAYLAND") {
-            driver.env_remove(&k);
-        }
-    }
-    driver
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("XDG_STATE_HOME", home.join(".local/state"))
-        .env("XDG_CACHE_HOME", home.join(".cache"))
-        .env("XDG_RUNTIME_DIR", &runtime)
-        .env("DISPLAY", &display)
-        .env("GDK_BACKEND", "x11")
-        .env("NO_AT_BRIDGE", "1")
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("CAIRN_WEBDRIVER", "1")
-        .env("CAIRN_VAULT", &vault);
-    procs
-        .spawn("tauri-driver", &mut driver)
-        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
-    let wd = WebDriver::new(format!("http://127.0.0.1:{port}"));
-    let up = wait_until("tauri-driver to answer", WAIT, || {
-        if let Some(st) = procs.exited("tauri-driver") {
-            return Ok(Some(Err(format!("tauri-driver exited: {st}"))));
-        }
-        Ok(wd.is_up().then_some(Ok(())))
-    })
-    .and_then(|r| r);
-    if let Err(e) = up {
-        panic!("desktop e2e: {e}; see {}", driver_log_path.display());
-    }
-    let session = wd
-        .new_session(json!({ "tauri:options": { "application": tools.app } }))
-        .unwrap_or_else(|e| {
-            panic!(
-                "desktop e2e: could not start the app through WebDriver: {e}; see {}",
-                driver_log_path.display()
-            )
-        });
+    let Launched {
+        mut procs,
+        display,
+        port,
+        session,
+        log: driver_log_path,
+    } = launch(&tools, &out, &home, &vault, &[]);
     eprintln!(
         "desktop e2e: display {display}, driver port {port}, session {}, real KDF",
         session.id()

@@ -5,6 +5,7 @@
 
 mod crash;
 mod desktop;
+mod desktop_bench;
 mod diskfull;
 mod extract;
 mod happy;

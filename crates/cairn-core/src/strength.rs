@@ -34,7 +34,8 @@ pub fn strength(passphrase: &str, hints: &[&str]) -> Strength {
     user.extend_from_slice(hints);
     // zxcvbn counts a space as a random symbol, so "word word" looks strong; score
     // the words run together too and keep the lower estimate.
-    let joined: String = passphrase.split_whitespace().collect();
+    let joined: zeroize::Zeroizing<String> =
+        zeroize::Zeroizing::new(passphrase.split_whitespace().collect());
     let score = [passphrase, joined.as_str()]
         .iter()
         .filter(|p| !p.is_empty())

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -148,8 +149,20 @@ fn sha_hex(b: &[u8]) -> String {
 impl Vault {
     /// Checks the whole vault. `progress(done, total)` reports blob bytes re-hashed.
     pub fn verify(&self, opts: VerifyOptions, progress: &dyn Fn(u64, u64)) -> Result<Report> {
+        self.verify_cancellable(opts, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Vault::verify`] that stops with [`Error::Cancelled`] between stored files once
+    /// `cancel` is set (the desktop app locks mid-check this way).
+    pub fn verify_cancellable(
+        &self,
+        opts: VerifyOptions,
+        progress: &dyn Fn(u64, u64),
+        cancel: &AtomicBool,
+    ) -> Result<Report> {
         let pages = store::integrity_problems(&self.conn);
-        match self.verify_all(opts, progress, &pages) {
+        match self.verify_all(opts, progress, cancel, &pages) {
+            Err(Error::Cancelled) => Err(Error::Cancelled),
             // A damaged page can stop the checks below part way; the damage is still
             // reported (the error message of a damaged database sends people here).
             Err(e) if !pages.is_empty() => {
@@ -184,6 +197,7 @@ impl Vault {
         &self,
         opts: VerifyOptions,
         progress: &dyn Fn(u64, u64),
+        cancel: &AtomicBool,
         pages: &[String],
     ) -> Result<Report> {
         let mut cx = Ctx {
@@ -425,7 +439,7 @@ impl Vault {
 
         // 7. Blobs.
         let (blobs_checked, bytes_checked) =
-            self.check_blobs(&mut cx, &blob_expect, opts, progress)?;
+            self.check_blobs(&mut cx, &blob_expect, opts, progress, cancel)?;
 
         // 8. Checkpoints.
         let (n_cp, latest) = self.check_checkpoints(&mut cx, &entries)?;
@@ -596,6 +610,7 @@ impl Vault {
         expect: &HashMap<String, (String, String)>,
         opts: VerifyOptions,
         progress: &dyn Fn(u64, u64),
+        cancel: &AtomicBool,
     ) -> Result<(u64, u64)> {
         let rows: Vec<(String, i64, Option<Vec<u8>>, String)> = {
             let mut st = self
@@ -645,6 +660,9 @@ impl Vault {
                     format!("Stored file {id} belongs to no item."),
                 ),
                 _ => {}
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
             }
             let reader = match self.open_blob(id) {
                 Ok(r) => r,

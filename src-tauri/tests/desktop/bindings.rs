@@ -14,7 +14,7 @@ fn ui_bindings_match_the_commands() {
         have == want,
         "ui/src/lib/bindings.ts is out of date with the Rust commands; run `make bindings`."
     );
-    // Every command the app manifest declares is in the bindings, and the reverse.
+    // Every command the app manifest declares is in the bindings.
     let manifest = include_str!("../../build.rs");
     for line in manifest.lines().filter(|l| l.trim_start().starts_with('"')) {
         let cmd = line.trim().trim_matches(|c| c == '"' || c == ',');

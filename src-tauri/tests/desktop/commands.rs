@@ -277,3 +277,36 @@ fn only_the_main_window_may_call_commands() {
         .call("read_file", json!({ "path": "/etc/passwd" }))
         .is_err());
 }
+
+#[test]
+fn unlock_while_still_unlocked_checks_the_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, _) = created(&tmp.path().join("v"));
+    app.err(
+        "unlock",
+        json!({ "passphrase": "anything at all" }),
+        "wrong_passphrase",
+    );
+    let s = app.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(s["unlocked"], true);
+    // Recovery is for a locked vault.
+    app.err(
+        "recover",
+        json!({ "code": "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", "newPassphrase": "amber lantern over the hill" }),
+        "unlocked",
+    );
+    // Wrong current passphrases when changing it count like wrong unlocks.
+    for _ in 0..2 {
+        app.err(
+            "change_passphrase",
+            json!({ "current": "guess guess guess", "newPassphrase": "quiet river under stone" }),
+            "wrong_passphrase",
+        );
+    }
+    let e = app.err(
+        "unlock",
+        json!({ "passphrase": "third wrong guess" }),
+        "wrong_passphrase",
+    );
+    assert_eq!(e["retryAfterMs"], 2000, "{e}");
+}

@@ -35,7 +35,7 @@ export class CairnError extends Error {
 }
 
 /** Shown when something fails without a sentence of its own. */
-export const GENERIC_MESSAGE = 'Something went wrong inside Cairn; nothing was changed.';
+export const GENERIC_MESSAGE = 'Something went wrong inside Cairn; what was saved before it is kept.';
 
 type Res<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError };
 

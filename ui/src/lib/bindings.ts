@@ -41,8 +41,9 @@ export const commands = {
 	unlinkItems: (link: string) => typedError<Added, AppError>(__TAURI_INVOKE("unlink_items", { link })),
 	/**
 	 *  Adds files (paths from the file dialog or a drop), optionally linked to an
-	 *  incident. Reports bytes stored; `cancel_job(job)` stops it, keeping the files
-	 *  already added. Returns the files added.
+	 *  incident. Reports bytes stored; `cancel_job(job)` stops it. Each file is committed
+	 *  on its own: after an error or a cancel, the files before it stay added (the UI adds
+	 *  one file per call). Returns the files added.
 	 */
 	addFiles: (paths: string[], linkTo: string | null, acquired: string, job: string, progress: Channel<Progress>) => typedError<AddedFile[], AppError>(__TAURI_INVOKE("add_files", { paths, linkTo, acquired, job, progress })),
 	/**  Stops a running job. */

@@ -15,11 +15,11 @@ export function signatureText(sig: Signature | null | undefined): string {
 }
 
 export const HONEST_NOTE =
-  'This shows the record has not changed since it was written here; it cannot prove when it was written to someone who does not trust this laptop, until you send a receipt elsewhere.';
+  'Check integrity shows whether this record has changed since it was written here. On its own it cannot rule out that someone who knows your passphrase rebuilt the whole record; a receipt kept somewhere else, such as with your solicitor, does that.';
 
 /** The verdict of a full check, in one or two plain sentences. */
 export function reportHeadline(r: Report): string {
-  if (r.ok) return 'Everything checks out. Nothing recorded in this vault has been changed or removed without a trace.';
+  if (r.ok) return 'Everything checks out. Nothing in this vault has changed since it was written, and every edit and removal is on record.';
   const n = r.problems.length;
   return `Cairn found problems: ${n} ${n === 1 ? 'thing does' : 'things do'} not check out.`;
 }

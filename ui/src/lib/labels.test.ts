@@ -71,7 +71,7 @@ describe('integrity words', () => {
 
   it('says the verdict plainly', () => {
     expect(reportHeadline(base)).toBe(
-      'Everything checks out. Nothing recorded in this vault has been changed or removed without a trace.',
+      'Everything checks out. Nothing in this vault has changed since it was written, and every edit and removal is on record.',
     );
     const bad = { ...base, ok: false, problems: [{ code: 'chain_hash', message: 'Entry 3 does not match.' }] };
     expect(reportHeadline(bad)).toMatch(/^Cairn found problems/);

@@ -1,5 +1,5 @@
 //! The timeline rows the app filters on, the plain search, settings beside the vault,
-//! passphrase strength and the check of the current passphrase.
+//! passphrase strength, the check of the current passphrase, and a cancelled verify.
 
 use cairn_core::{Category, Incident, ItemKind, Occurred, Passphrase, Person, Role, Settings};
 
@@ -123,4 +123,22 @@ fn strength_and_current_passphrase_check() {
         .check_passphrase(&Passphrase::new("not the one"), TEST_OPEN)
         .unwrap_err();
     assert_eq!(e.code(), "wrong_passphrase");
+}
+
+#[test]
+fn verify_stops_when_cancelled() {
+    use std::sync::atomic::AtomicBool;
+    let mut t = TestVault::new();
+    crate::common::add_bytes(t.v(), "a.bin", &[7u8; 100_000]);
+    let cancel = AtomicBool::new(true);
+    let e = t
+        .r()
+        .verify_cancellable(Default::default(), &|_, _| {}, &cancel)
+        .unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    let ok = t
+        .r()
+        .verify_cancellable(Default::default(), &|_, _| {}, &AtomicBool::new(false))
+        .unwrap();
+    assert!(ok.ok && ok.blobs_checked == 1);
 }

@@ -25,7 +25,7 @@ export class SettingsStore {
     if (problem) throw new RangeError(problem);
     this.saving = true;
     try {
-      vault.set(await api.saveSettings({ auto_lock_minutes: minutes }));
+      vault.setIfStillUnlocked(await api.saveSettings({ auto_lock_minutes: minutes }));
     } finally {
       this.saving = false;
     }

@@ -94,6 +94,16 @@ describe('locking', () => {
     expect(vault.phase).toBe('locked');
   });
 
+  it('ignores a late "unlocked" answer that arrives after locking', () => {
+    vault.set(status({ unlocked: true }));
+    vault.markLocked();
+    vault.setIfStillUnlocked(status({ unlocked: true, settings: { auto_lock_minutes: 9 } }));
+    expect(vault.phase).toBe('locked');
+    vault.set(status({ unlocked: true }));
+    vault.setIfStillUnlocked(status({ unlocked: true, settings: { auto_lock_minutes: 9 } }));
+    expect(vault.autoLockMinutes).toBe(9);
+  });
+
   it('forgets the recovery code when locked', async () => {
     vault.created({ recoveryCode: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF', status: status({ unlocked: true }) });
     mockIPC(() => status({ unlocked: false }));

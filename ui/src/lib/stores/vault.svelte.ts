@@ -44,6 +44,15 @@ export class VaultStore {
     this.status = s;
   }
 
+  /**
+   * Takes a status that came back from work done while unlocked (saving settings).
+   * If she locked meanwhile, the answer must not unlock the window again.
+   */
+  setIfStillUnlocked(s: AppStatus): void {
+    if (!this.status?.unlocked) return;
+    this.set(s);
+  }
+
   created(c: Created): void {
     this.recoveryCode = c.recoveryCode;
     this.status = c.status;
@@ -71,7 +80,8 @@ export class VaultStore {
     try {
       this.status = await api.lock();
     } catch {
-      // The window is already locked; the next command will find the vault locked too.
+      // The window is already locked. Cairn checks the passphrase at the next unlock
+      // even if its keys were still held, so a failed lock cannot be walked past.
     }
   }
 }
