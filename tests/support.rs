@@ -749,6 +749,16 @@ return true;";
             )
         }
 
+        /// Resizes the window (W3C "Set Window Rect").
+        pub fn set_window_size(&self, width: u32, height: u32) -> WdResult<()> {
+            self.cmd(
+                "POST",
+                "/window/rect",
+                Some(json!({ "width": width, "height": height })),
+            )
+            .map(|_| ())
+        }
+
         /// Runs an asynchronous script that calls its last argument with the result.
         pub fn execute_async(&self, script: &str, args: Vec<Value>) -> WdResult<Value> {
             self.cmd(

@@ -553,6 +553,13 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
         ));
     }
     eprintln!("desktop e2e: integrity → {:?}", text.trim());
+
+    // The smallest window the app supports: the timeline still shows its rows.
+    ui.step("the timeline at 800×600");
+    ui.s.set_window_size(800, 600)?;
+    ui.click("nav-timeline")?;
+    ui.wait("timeline-row", WAIT)?;
+    ui.shot("timeline-800x600")?;
     Ok(())
 }
 

@@ -70,7 +70,11 @@ fn desktop_bench() {
         &out,
         &home,
         &vault,
-        &[("CAIRN_TEST_INSECURE_KDF", "1")],
+        // Dark theme, so the bench's screenshot shows the other palette.
+        &[
+            ("CAIRN_TEST_INSECURE_KDF", "1"),
+            ("GTK_THEME", "Adwaita:dark"),
+        ],
     );
     let s = &l.session;
     let mark = |name: &str| -> Option<f64> {
@@ -116,6 +120,10 @@ fn desktop_bench() {
             vec![],
         )
         .unwrap_or(Value::Null);
+
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-screens");
+    let _ = fs::create_dir_all(&shots);
+    let _ = s.save_screenshot(&shots.join("timeline-10000-dark.png"));
 
     // The timeline command alone: IPC round trip with 10,000 rows, and the JSON size.
     let ipc = s
