@@ -33,8 +33,10 @@ lint: setup ui
 # Everything: Rust suites (core, command layer on Tauri's mock runtime, the CLI
 # black-box tests, the real window over WebDriver under Xvfb), the UI's unit tests,
 # and the chain test vectors with the independent Python verifier.
+# (`cargo test` builds target/debug/cairn-desktop itself, for its own test binary; the
+# CLI is built first because only another package's tests use it.)
 test: lint
-	$(CARGO) build --workspace --bins
+	$(CARGO) build -p cairn-cli
 	CAIRN_DESKTOP_E2E=1 $(CARGO) test --workspace
 	$(NPM) --prefix ui test
 	python3 docs/chain_verify.py --vectors docs/chain-vectors.jsonl

@@ -411,7 +411,7 @@ pub async fn change_passphrase(
         let checked = match checked {
             Ok(c) => c,
             Err(e) => {
-                st.record_attempt::<()>(&Ok(()));
+                st.abandon_attempt();
                 return Err(e);
             }
         };

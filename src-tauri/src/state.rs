@@ -152,6 +152,11 @@ impl AppState {
         Err(e)
     }
 
+    /// Ends an attempt that never got to try the secret (counts nothing).
+    pub fn abandon_attempt(&self) {
+        guard(&self.failures).in_progress = false;
+    }
+
     /// Records the outcome of an attempt begun with [`AppState::begin_attempt`]; a
     /// wrong secret sets the next delay.
     pub fn record_attempt<T>(&self, result: &cairn_core::Result<T>) -> Option<u32> {
