@@ -70,6 +70,12 @@ describe('grouping', () => {
   it('is empty for no items', () => {
     expect(buildRows([])).toEqual([]);
   });
+
+  it('puts items recorded in the same millisecond newest first, by recording order', () => {
+    const same = { day: '2026-11-03', sort_key: '2026-11-03T10:00:00Z', recorded_at: '2026-11-03T10:00:00.000Z' };
+    const rows = buildRows([item({ id: 'z1', ...same }), item({ id: 'a2', ...same }), item({ id: 'm3', ...same })]);
+    expect(rows.filter((r) => r.type === 'item').map((r) => r.key)).toEqual(['m3', 'a2', 'z1']);
+  });
 });
 
 describe('virtual window', () => {

@@ -45,12 +45,16 @@ export function applyFilters(
   });
 }
 
-/** Newest first: by day, then by when it happened, then by when it was recorded. */
+/**
+ * Newest first: by day, then by when it happened, then by when it was recorded. Items
+ * recorded in the same millisecond compare equal; `buildRows` keeps them in the
+ * reverse of Cairn's own recording order (a stable sort of the reversed list).
+ */
 export function compareNewestFirst(a: TimelineItem, b: TimelineItem): number {
   if (a.day !== b.day) return a.day < b.day ? 1 : -1;
   if (a.sort_key !== b.sort_key) return a.sort_key < b.sort_key ? 1 : -1;
   if (a.recorded_at !== b.recorded_at) return a.recorded_at < b.recorded_at ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  return 0;
 }
 
 export type Row =
@@ -59,7 +63,8 @@ export type Row =
 
 /** One flat list: a header row for each day (newest first), then that day's items. */
 export function buildRows(items: readonly TimelineItem[]): Row[] {
-  const sorted = [...items].sort(compareNewestFirst);
+  // `items` come in recording order; reversed, a stable sort puts ties newest first.
+  const sorted = [...items].reverse().sort(compareNewestFirst);
   const rows: Row[] = [];
   let header: { type: 'day'; key: string; day: string; count: number } | null = null;
   for (const item of sorted) {
