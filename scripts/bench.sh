@@ -87,7 +87,7 @@ echo "release binary: $(( $(stat -c %s "$DESK") / 1024 / 1024 )) MiB ($(stat -c 
 ./target/release/examples/bench_list "$OUT/desk-vault" 10000 > /dev/null
 for run in 1 2 3; do
   CAIRN_DESKTOP_BENCH=1 CAIRN_BENCH_VAULT="$OUT/desk-vault" CAIRN_DESKTOP_BIN="$DESK" \
-    cargo test -q --release -p cairn-e2e --test e2e desktop_bench -- --nocapture 2>/dev/null | grep '^BENCH' | sed "s/^BENCH/run $run:/"
+    cargo test -q -p cairn-e2e --test e2e desktop_bench -- --nocapture 2>/dev/null | grep '^BENCH' | sed "s/^BENCH/run $run:/"
 done
 echo "(targets: cold start to the unlock screen <= 1000 ms; unlock to the first timeline paint <= 200 ms)"
 rm -rf "$OUT"
