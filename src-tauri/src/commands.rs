@@ -91,12 +91,7 @@ pub async fn passphrase_strength(passphrase: String) -> Strength {
 pub async fn create_vault(state: State<'_, Shared>, passphrase: String) -> CmdResult<Created> {
     let pass = Passphrase::new(passphrase);
     blocking(state, move |st| {
-        if !cairn_core::strength(pass.expose(), &[]).acceptable {
-            return Err(AppError::new(
-                "weak_passphrase",
-                "That passphrase would be easy to guess; choose a longer one.",
-            ));
-        }
+        cairn_core::require_strong(&pass)?;
         let dir = st.dir();
         let (vault, code) = Vault::init(&dir, &pass, st.kdf)?;
         let shown = code.display().to_string();
@@ -160,12 +155,7 @@ pub async fn recover(
     let code = zeroize::Zeroizing::new(code);
     let pass = Passphrase::new(new_passphrase);
     blocking(state, move |st| {
-        if !cairn_core::strength(pass.expose(), &[]).acceptable {
-            return Err(AppError::new(
-                "weak_passphrase",
-                "That new passphrase would be easy to guess; choose a longer one.",
-            ));
-        }
+        cairn_core::require_strong(&pass)?;
         if guard(&st.vault).is_some() {
             return Err(AppError::new(
                 "unlocked",
@@ -398,12 +388,7 @@ pub async fn change_passphrase(
     let current = Passphrase::new(current);
     let new = Passphrase::new(new_passphrase);
     blocking(state, move |st| {
-        if !cairn_core::strength(new.expose(), &[]).acceptable {
-            return Err(AppError::new(
-                "weak_passphrase",
-                "That new passphrase would be easy to guess; choose a longer one.",
-            ));
-        }
+        cairn_core::require_strong(&new)?;
         // Someone who finds the window unlocked must not be able to change it, nor
         // guess it here faster than at the unlock screen.
         st.begin_attempt()?;

@@ -93,14 +93,7 @@ pub fn serve(state: &AppState, req: &Request<Vec<u8>>) -> Response<Vec<u8>> {
             None => plain(StatusCode::NOT_FOUND),
         }),
         "original" => {
-            let media_type = match v.show(id)?.record {
-                Some(r) => r
-                    .get("media_type")
-                    .and_then(|m| m.as_str())
-                    .unwrap_or("application/octet-stream")
-                    .to_string(),
-                None => return Ok(plain(StatusCode::GONE)),
-            };
+            let media_type = v.media_type(id)?;
             if !servable(&media_type) {
                 return Ok(plain(StatusCode::UNSUPPORTED_MEDIA_TYPE));
             }

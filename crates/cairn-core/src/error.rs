@@ -100,6 +100,9 @@ pub enum Error {
     /// The operation was cancelled by the user; nothing was committed.
     #[error("Cancelled; nothing was saved.")]
     Cancelled,
+    /// A new passphrase too easy to guess (see [`crate::strength`]).
+    #[error("That passphrase would be easy to guess; choose a longer one.")]
+    WeakPassphrase,
     /// An edit that changes nothing (no version is recorded).
     #[error("Nothing changed, so no new version was recorded.")]
     Unchanged,
@@ -149,6 +152,7 @@ impl Error {
             Error::Database(_) => "database",
             Error::Cancelled => "cancelled",
             Error::Unchanged => "unchanged",
+            Error::WeakPassphrase => "weak_passphrase",
         }
     }
 

@@ -42,7 +42,7 @@ pub use keys::{KdfCost, KdfSummary};
 pub use recovery::RecoveryCode;
 pub use secret::Passphrase;
 pub use settings::Settings;
-pub use strength::{retry_delay, strength, Strength};
+pub use strength::{require_strong, retry_delay, strength, Strength};
 pub use timeline::TimelineItem;
 pub use vault::{
     AddFile, Added, AddedFile, Extracted, History, ItemDetail, ItemSummary, LinkView, OpenOptions,

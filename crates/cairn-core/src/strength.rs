@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+use crate::secret::Passphrase;
 use crate::vault::MIN_PASSPHRASE_CHARS;
 
 /// A passphrase strength estimate.
@@ -56,6 +58,15 @@ pub fn strength(passphrase: &str, hints: &[&str]) -> Strength {
         score,
         acceptable: long_enough && score >= 3,
         advice,
+    }
+}
+
+/// Refuses a new passphrase that [`strength`] does not accept.
+pub fn require_strong(pass: &Passphrase) -> Result<()> {
+    if strength(pass.expose(), &[]).acceptable {
+        Ok(())
+    } else {
+        Err(Error::WeakPassphrase)
     }
 }
 

@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::clock::format_ms;
@@ -63,11 +64,25 @@ pub struct TimelineItem {
     pub linked: Vec<String>,
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// The fields of a record (of any kind) the timeline reads, parsed in one pass; a
+/// field a kind does not have, or one that does not parse, stays empty.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RowFields {
+    occurred: Option<OccurredFields>,
+    categories: Vec<Category>,
+    tags: Vec<String>,
+    location: String,
+    role: Option<Role>,
+    media_type: Option<String>,
+    thumbnail: Option<IgnoredAny>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct OccurredFields {
+    end: Option<String>,
+    approximate: bool,
 }
 
 impl Vault {
@@ -108,10 +123,10 @@ impl Vault {
             let (id, kind, version, title, occurred, rec_at, upd_at, redacted, record, red_at) =
                 row.map_err(map_err)?;
             let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Incident);
-            let rec: Value = record
+            let rec: RowFields = record
                 .as_deref()
                 .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or(Value::Null);
+                .unwrap_or_default();
             let recorded_at = format_ms(rec_at);
             let key = match &occurred {
                 Some(o) => sort_key(o),
@@ -122,21 +137,15 @@ impl Vault {
                 Some(o) => o.get(..10).unwrap_or(o).to_string(),
                 None => recorded_at.get(..10).unwrap_or_default().to_string(),
             };
-            let occ = rec.get("occurred");
+            let occ = rec.occurred.unwrap_or_default();
             out.push(TimelineItem {
                 linked: links.get(&id).cloned().unwrap_or_default(),
                 id,
                 kind,
                 title,
                 occurred,
-                occurred_end: occ
-                    .and_then(|o| o.get("end"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                approximate: occ
-                    .and_then(|o| o.get("approximate"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
+                occurred_end: occ.end,
+                approximate: occ.approximate,
                 day,
                 sort_key: key,
                 recorded_at,
@@ -144,23 +153,12 @@ impl Vault {
                 version: version as u64,
                 redacted,
                 redacted_at: red_at.map(format_ms),
-                categories: rec
-                    .get("categories")
-                    .and_then(|c| serde_json::from_value(c.clone()).ok())
-                    .unwrap_or_default(),
-                tags: rec
-                    .get("tags")
-                    .and_then(|c| serde_json::from_value(c.clone()).ok())
-                    .unwrap_or_default(),
-                location: text(&rec, "location"),
-                role: rec
-                    .get("role")
-                    .and_then(|c| serde_json::from_value(c.clone()).ok()),
-                media_type: rec
-                    .get("media_type")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                has_thumbnail: rec.get("thumbnail").is_some_and(|t| !t.is_null()),
+                categories: rec.categories,
+                tags: rec.tags,
+                location: rec.location,
+                role: rec.role,
+                media_type: rec.media_type,
+                has_thumbnail: rec.thumbnail.is_some(),
             });
         }
         Ok(out)

@@ -992,6 +992,22 @@ impl Vault {
         self.open_blob(&blob)
     }
 
+    /// A file item's sniffed media type (what serving it needs, without the rest of
+    /// [`Vault::show`]).
+    pub fn media_type(&self, id: &str) -> Result<String> {
+        let id = norm_id(id);
+        let cur = self.current(&id)?;
+        if cur.kind != ItemKind::File {
+            return Err(Error::Invalid(format!("{id} is not a file.")));
+        }
+        let rec = cur.record.ok_or(Error::Redacted(id))?;
+        Ok(rec
+            .get("media_type")
+            .and_then(|m| m.as_str())
+            .unwrap_or("application/octet-stream")
+            .to_string())
+    }
+
     /// Opens a stored blob by id.
     pub(crate) fn open_blob(&self, blob: &str) -> Result<BlobReader> {
         let (key, size) = self.blob_key(blob)?;
