@@ -30,7 +30,7 @@ impl Record {
             ItemKind::Incident => serde_json::from_value(v.clone()).ok().map(Record::Incident),
             ItemKind::Person => serde_json::from_value(v.clone()).ok().map(Record::Person),
             ItemKind::File => serde_json::from_value(v.clone()).ok().map(Record::File),
-            ItemKind::Link => None,
+            ItemKind::Link | ItemKind::Report => None,
         };
         typed.unwrap_or(Record::None)
     }

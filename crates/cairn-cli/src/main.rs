@@ -11,6 +11,7 @@ macro_rules! say {
     }};
 }
 
+mod bundle_cmd;
 mod input;
 mod output;
 
@@ -142,6 +143,117 @@ enum Cmd {
     },
     /// Print the chain's entry headers (JSON Lines with --json).
     Chain {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a sealed bundle for a solicitor (BagIt + age, with an evidence schedule).
+    Export(ExportArgs),
+    /// Check a bundle without trusting the vault it came from.
+    VerifyBundle {
+        /// The bundle file.
+        file: PathBuf,
+        /// The age identity file (`age-keygen` output) the bundle was sealed to. For a
+        /// bundle sealed with a passphrase, give --passphrase-file (or be asked).
+        #[arg(long, value_name = "AGE_KEY_FILE")]
+        identity: Option<PathBuf>,
+        /// An earlier receipt (its text, or a file holding it): checks that the
+        /// bundle's chain extends it.
+        #[arg(long, value_name = "TEXT")]
+        receipt: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a receipt: the current checkpoint, to keep somewhere else.
+    Receipt {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports to agencies and handovers of evidence.
+    #[command(subcommand)]
+    Report(ReportCmd),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Where to write the bundle (must not exist).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Everything in the vault.
+    #[arg(long, conflicts_with_all = ["item", "from", "to"])]
+    all: bool,
+    /// An item to export, with what is linked to it (repeat for several).
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    item: Vec<String>,
+    /// First day of a date range.
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Last day of a date range (inclusive).
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Initials for exhibit references (AB gives AB/1, AB/2, …).
+    #[arg(long, default_value = "EX")]
+    initials: String,
+    /// Seal with the passphrase on the first line of FILE (give it to the recipient
+    /// separately). The vault's own passphrase is --passphrase-file before `export`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["recipient", "no_encrypt"])]
+    bundle_passphrase_file: Option<PathBuf>,
+    /// Seal to an age public key (age1…) the recipient gave.
+    #[arg(long, value_name = "AGE_RECIPIENT", conflicts_with = "no_encrypt")]
+    recipient: Option<String>,
+    /// Write the open, unencrypted ZIP.
+    #[arg(long)]
+    no_encrypt: bool,
+    /// Let photo location data go out (off by default).
+    #[arg(long)]
+    include_location: bool,
+    /// Who it is for, for the handover log (default "Solicitor").
+    #[arg(long, default_value = "Solicitor")]
+    agency: String,
+    /// The person it is for.
+    #[arg(long, default_value = "")]
+    person: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+// Parsed once per process; boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+enum ReportCmd {
+    /// Record a report to an agency or a handover of evidence.
+    Add {
+        /// The agency: police, IOPC, solicitor, IDVA…
+        #[arg(long)]
+        agency: String,
+        /// When (date or time); today if left out.
+        #[arg(long, value_name = "WHEN")]
+        date: Option<String>,
+        /// Force or organisation.
+        #[arg(long, default_value = "")]
+        organisation: String,
+        /// Person reported to.
+        #[arg(long, default_value = "")]
+        person: String,
+        /// Their collar number.
+        #[arg(long, default_value = "")]
+        collar_number: String,
+        /// Crime, incident, CAD or complaint reference.
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// What came of it.
+        #[arg(long, default_value = "")]
+        outcome: String,
+        /// A file item handed over (repeat for several); recorded by its SHA-256.
+        #[arg(long = "exhibit", value_name = "ID")]
+        exhibits: Vec<String>,
+        /// Anything else.
+        #[arg(long, default_value = "")]
+        notes: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every report and handover.
+    List {
         #[arg(long)]
         json: bool,
     },
@@ -599,6 +711,68 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Chain { json } => {
             let vault = open(&cli)?;
             output::print_chain(&vault.chain()?, *json);
+        }
+        Cmd::Export(a) => return bundle_cmd::export(&cli, a),
+        Cmd::VerifyBundle {
+            file,
+            identity,
+            receipt,
+            json,
+        } => return bundle_cmd::verify(&cli, file, identity.as_deref(), receipt.as_deref(), *json),
+        Cmd::Receipt { json } => {
+            let vault = open(&cli)?;
+            bundle_cmd::receipt(&vault, *json)?;
+        }
+        Cmd::Report(ReportCmd::List { json }) => {
+            let vault = open(&cli)?;
+            bundle_cmd::report_list(&vault, *json)?;
+        }
+        Cmd::Report(ReportCmd::Add {
+            agency,
+            date,
+            organisation,
+            person,
+            collar_number,
+            reference,
+            outcome,
+            exhibits,
+            notes,
+            json,
+        }) => {
+            let mut vault = open(&cli)?;
+            let mut handed = Vec::new();
+            for id in exhibits {
+                let d = vault.show(id)?;
+                if d.kind != cairn_core::ItemKind::File {
+                    return Err(Error::Invalid(format!("{} is not a file.", d.id)));
+                }
+                let refs = vault.exhibit_refs()?;
+                handed.push(cairn_core::HandedOver {
+                    reference: refs.get(&d.id).map(|r| r.label()).unwrap_or_default(),
+                    item: d.id.clone(),
+                    sha256: d.content_sha256.clone(),
+                    original_sha256: None,
+                });
+            }
+            let today = time::OffsetDateTime::now_utc().date().to_string();
+            let r = cairn_core::Handover {
+                occurred: Some(Occurred {
+                    start: date.clone().unwrap_or(today),
+                    end: None,
+                    approximate: false,
+                }),
+                agency: agency.clone(),
+                organisation: organisation.clone(),
+                person: person.clone(),
+                collar_number: collar_number.clone(),
+                reference: reference.clone(),
+                outcome: outcome.clone(),
+                exhibits: handed,
+                notes: notes.clone(),
+                ..Default::default()
+            };
+            let added = vault.add_report(r)?;
+            out.added("Report", &added, *json);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -53,13 +53,7 @@ fn key_id(name: &str, public: &VerifyingKey) -> [u8; 4] {
 }
 
 /// Signs a checkpoint and returns its text.
-pub(crate) fn sign(
-    key: &SigningKey,
-    vault_id: &str,
-    size: u64,
-    head_hex: &str,
-    time_ms: i64,
-) -> String {
+pub fn sign(key: &SigningKey, vault_id: &str, size: u64, head_hex: &str, time_ms: i64) -> String {
     let name = origin(vault_id);
     let head = unhex32(head_hex).unwrap_or([0; 32]);
     let body = format!(

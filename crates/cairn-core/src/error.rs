@@ -106,6 +106,12 @@ pub enum Error {
     /// An edit that changes nothing (no version is recorded).
     #[error("Nothing changed, so no new version was recorded.")]
     Unchanged,
+    /// The passphrase or age key given does not open a sealed bundle.
+    #[error("That passphrase or key does not open this bundle.")]
+    WrongBundleKey,
+    /// A file that is not a Cairn bundle, or one too damaged to read at all.
+    #[error("This is not a readable Cairn bundle: {0}.")]
+    BundleUnreadable(String),
 }
 
 fn io_reason(e: &io::Error) -> String {
@@ -153,6 +159,8 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::Unchanged => "unchanged",
             Error::WeakPassphrase => "weak_passphrase",
+            Error::WrongBundleKey => "wrong_bundle_key",
+            Error::BundleUnreadable(_) => "bundle_unreadable",
         }
     }
 
@@ -161,6 +169,7 @@ impl Error {
         matches!(
             self,
             Error::WrongPassphrase
+                | Error::WrongBundleKey
                 | Error::WrongRecoveryCode
                 | Error::RecoveryCodeTypo { .. }
                 | Error::RecoveryCodeFormat { .. }
@@ -168,7 +177,7 @@ impl Error {
     }
 
     /// Wraps an I/O error with what we were doing and where; a full disk gets its own variant.
-    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Error {
+    pub fn io(action: &'static str, path: &Path, source: io::Error) -> Error {
         if source.kind() == io::ErrorKind::StorageFull {
             return Error::DiskFull;
         }

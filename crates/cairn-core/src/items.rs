@@ -26,6 +26,8 @@ pub enum ItemKind {
     Person,
     /// A connection between two items.
     Link,
+    /// A report to an agency or a handover of evidence.
+    Report,
 }
 
 impl ItemKind {
@@ -36,6 +38,7 @@ impl ItemKind {
             ItemKind::File => "file",
             ItemKind::Person => "person",
             ItemKind::Link => "link",
+            ItemKind::Report => "report",
         }
     }
     /// Parses the stored name.
@@ -45,6 +48,7 @@ impl ItemKind {
             "file" => ItemKind::File,
             "person" => ItemKind::Person,
             "link" => ItemKind::Link,
+            "report" => ItemKind::Report,
             _ => return None,
         })
     }
@@ -55,6 +59,7 @@ impl ItemKind {
             ItemKind::File => "fil",
             ItemKind::Person => "per",
             ItemKind::Link => "lnk",
+            ItemKind::Report => "rep",
         }
     }
 }
@@ -505,6 +510,85 @@ pub struct Link {
     pub to: String,
     /// False once the link is removed (a new version, so the removal is on record).
     pub active: bool,
+}
+
+/// One exhibit handed over: its reference, the item and the SHA-256 of the bytes.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandedOver {
+    /// The exhibit reference, e.g. `AB/1`.
+    pub reference: String,
+    /// The file item.
+    pub item: String,
+    /// SHA-256 of the bytes handed over (the original's, or of the copy with its
+    /// location data removed; then `original_sha256` names the original).
+    pub sha256: String,
+    /// The original's SHA-256, when a copy without location data was handed over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_sha256: Option<String>,
+}
+
+/// A report to an agency, or a handover of evidence (USERS.md, "reports and
+/// handovers"): what answers "the police lost what she gave them".
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    /// A short title; "Report to <agency>" when left empty.
+    #[serde(default)]
+    pub title: String,
+    /// When the report or handover was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred: Option<Occurred>,
+    /// e.g. "Police", "IOPC", "Solicitor", "IDVA".
+    pub agency: String,
+    /// Force or organisation.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    /// Person reported to.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub person: String,
+    /// Officer's collar number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub collar_number: String,
+    /// Crime, incident, CAD or complaint reference.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// What came of it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outcome: String,
+    /// Which exhibits were handed over, by hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exhibits: Vec<HandedOver>,
+    /// For a bundle made by Cairn: the SHA-256 of the bundle file.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bundle_sha256: String,
+    /// For a bundle made by Cairn: the SHA-256 of its evidence manifest (what the
+    /// bundle's own cover and `bag-info.txt` show).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence_sha256: String,
+    /// Anything else.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+impl Handover {
+    /// Validates and normalises (the date, the default title).
+    pub fn normalised(mut self) -> Result<Handover> {
+        self.agency = self.agency.trim().to_string();
+        if self.agency.is_empty() {
+            return Err(Error::Invalid(
+                "A report needs the agency it was made to.".into(),
+            ));
+        }
+        if let Some(o) = &self.occurred {
+            self.occurred = Some(o.normalised()?);
+        }
+        self.title = self.title.trim().to_string();
+        if self.title.is_empty() {
+            self.title = format!("Report to {}", self.agency);
+        }
+        Ok(self)
+    }
 }
 
 /// Top-level fields whose values differ between two records (for "what changed").

@@ -25,6 +25,7 @@ pub mod items;
 pub mod keys;
 mod media;
 pub mod recovery;
+mod reports;
 pub mod secret;
 pub mod settings;
 pub mod store;
@@ -35,11 +36,12 @@ pub mod verify;
 
 pub use error::{Error, Result};
 pub use items::{
-    AgencyContact, Category, Exif, FileRecord, Incident, ItemKind, Link, Occurred, Person,
-    PoliceFields, Role,
+    AgencyContact, Category, Exif, FileRecord, HandedOver, Handover, Incident, ItemKind, Link,
+    Occurred, Person, PoliceFields, Role,
 };
 pub use keys::{KdfCost, KdfSummary};
 pub use recovery::RecoveryCode;
+pub use reports::{normalise_initials, ExhibitRef};
 pub use secret::Passphrase;
 pub use settings::Settings;
 pub use strength::{require_strong, retry_delay, strength, Strength};

@@ -16,6 +16,7 @@ pub const DB_FILE: &str = "vault.db";
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_item_index.sql"),
+    include_str!("../migrations/0003_reports_exhibits.sql"),
 ];
 
 /// Highest schema version this build understands.
@@ -142,18 +143,49 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for v in current..SCHEMA_VERSION {
-        let sql = MIGRATIONS[v as usize];
-        let batch = format!(
-            "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {};\nCOMMIT;",
-            v + 1
-        );
-        if let Err(e) = conn.execute_batch(&batch) {
-            let _ = conn.execute_batch("ROLLBACK;");
-            return Err(map_err(e));
-        }
+    if current == SCHEMA_VERSION {
+        return Ok(());
     }
-    Ok(())
+    // A migration may rebuild a table that others reference (SQLite's procedure for
+    // schema changes ALTER TABLE cannot make): foreign keys are off while migrations
+    // run (the pragma is ignored inside a transaction), and each migration is checked
+    // with foreign_key_check before it commits.
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")
+        .map_err(map_err)?;
+    let result = (|| {
+        for v in current..SCHEMA_VERSION {
+            let sql = MIGRATIONS[v as usize];
+            let step = (|| {
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {};",
+                    v + 1
+                ))?;
+                let broken: i64 =
+                    conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })?;
+                Ok::<i64, rusqlite::Error>(broken)
+            })();
+            match step {
+                Ok(0) => conn.execute_batch("COMMIT;").map_err(map_err)?,
+                Ok(n) => {
+                    let _ = conn.execute_batch("ROLLBACK;");
+                    return Err(Error::DatabaseDamaged(format!(
+                        "upgrading it to schema {} would leave {n} broken references",
+                        v + 1
+                    )));
+                }
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK;");
+                    return Err(map_err(e));
+                }
+            }
+        }
+        Ok(())
+    })();
+    conn.execute_batch("PRAGMA foreign_keys = ON;")
+        .map_err(map_err)?;
+    result
 }
 
 /// `PRAGMA cipher_integrity_check` and `PRAGMA integrity_check`: one line per problem.

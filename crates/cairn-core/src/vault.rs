@@ -262,7 +262,7 @@ fn new_item_id(kind: ItemKind) -> Result<String> {
 }
 
 /// Normalises an id typed by the user.
-fn norm_id(id: &str) -> String {
+pub(crate) fn norm_id(id: &str) -> String {
     id.trim().to_lowercase()
 }
 
@@ -1161,6 +1161,23 @@ impl Vault {
     pub fn device_public_key(&self) -> ed25519_dalek::VerifyingKey {
         self.device.verifying_key()
     }
+
+    /// The content of chain entry 1 (canonical JSON naming the vault id and the device
+    /// public key; its SHA-256 is that entry's `content_sha256`).
+    pub fn init_record(&self) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'init_record'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(map_err)
+    }
+}
+
+/// The kind of an existing item, read inside a write.
+pub(crate) fn kind_in(w: &Writer<'_>, id: &str) -> Result<ItemKind> {
+    Ok(current_row(w.conn, id)?.kind)
 }
 
 pub(crate) fn blob_read_error(blob: &str, e: std::io::Error) -> Error {
@@ -1290,7 +1307,7 @@ impl Writer<'_> {
     }
 
     /// Runs one cached statement.
-    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
+    pub(crate) fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut st| st.execute(p))
@@ -1299,7 +1316,7 @@ impl Writer<'_> {
 
     /// Inserts a version row and its chain entry.
     #[allow(clippy::too_many_arguments)]
-    fn put_version(
+    pub(crate) fn put_version(
         &mut self,
         id: &str,
         kind: ItemKind,
@@ -1377,7 +1394,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn fresh_id(&self, kind: ItemKind) -> Result<String> {
+    pub(crate) fn fresh_id(&self, kind: ItemKind) -> Result<String> {
         loop {
             let id = new_item_id(kind)?;
             let taken: bool = self
@@ -1489,7 +1506,12 @@ impl Writer<'_> {
     }
 
     /// Records a new version of an item of `kind` with `record` as its content.
-    fn edit<T: Serialize>(&mut self, id: &str, kind: ItemKind, record: &T) -> Result<Added> {
+    pub(crate) fn edit<T: Serialize>(
+        &mut self,
+        id: &str,
+        kind: ItemKind,
+        record: &T,
+    ) -> Result<Added> {
         let id = norm_id(id);
         let cur = current_row(self.conn, &id)?;
         if cur.kind != kind {

@@ -296,7 +296,9 @@ export type ItemKind =
 /**  Someone involved. */
 "person" | 
 /**  A connection between two items. */
-"link";
+"link" | 
+/**  A report to an agency or a handover of evidence. */
+"report";
 
 /**  Everything the detail screen shows. */
 export type ItemView = {

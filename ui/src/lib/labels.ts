@@ -22,6 +22,7 @@ export const KIND_LABELS: Record<Exclude<ItemKind, 'link'>, string> = {
   incident: 'Written record',
   file: 'File',
   person: 'Person',
+  report: 'Report or handover',
 };
 
 export function kindLabel(kind: ItemKind, mediaType?: string | null): string {

@@ -1,0 +1,692 @@
+//! Export: the chosen items, their exhibits and the whole chain's headers, as a BagIt
+//! bag in a ZIP, sealed with age, written to a temporary name and renamed when whole.
+//! Every export is recorded in the vault as a report (a handover) naming each exhibit
+//! by reference and hash.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use cairn_core::chain::Entry;
+use cairn_core::items::sort_key;
+use cairn_core::{
+    Added, Error, ExhibitRef, HandedOver, Handover, ItemKind, Occurred, Result, Vault,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::bag::{hex, io_err, BagWriter};
+use crate::gps;
+use crate::record::{
+    evidence_sha256, BundleExhibit, BundleItem, BundleVersion, VaultInfo, CHAIN_PATH,
+    CHECKPOINT_PATH, EXHIBITS_PATH, ITEMS_PATH, VAULT_PATH, VERSIONS_PATH,
+};
+use crate::seal::{Seal, SealWriter};
+use crate::{howto, html, schedule};
+
+/// Which items go out.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Everything in the vault.
+    All,
+    /// These items, with the files, people and reports linked to them.
+    Items(Vec<String>),
+    /// Items that happened in this range of dates (inclusive), with what is linked to
+    /// them. Either end may be open.
+    Dates {
+        /// First day (`YYYY-MM-DD` or an RFC 3339 time).
+        from: Option<String>,
+        /// Last day, inclusive.
+        to: Option<String>,
+    },
+}
+
+/// What to export and how.
+pub struct ExportOptions<'a> {
+    /// Which items.
+    pub selection: Selection,
+    /// Initials for exhibit references (`AB` gives `AB/1`, `AB/2`, …).
+    pub initials: String,
+    /// Let photo location data go out (off by default: copies without it are sent).
+    pub include_location: bool,
+    /// How the bundle is sealed.
+    pub seal: Seal,
+    /// Who it is for, for the handover log: the agency ("Solicitor", "IOPC"…).
+    pub agency: String,
+    /// And the person, if she wants it on record.
+    pub person: String,
+    /// Bytes of exhibits written so far, and the total.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    /// Set to stop; nothing is left behind and nothing is recorded.
+    pub cancel: &'a AtomicBool,
+    /// Tests only: a fast, weak scrypt cost for passphrase sealing.
+    pub fast_kdf_for_tests: bool,
+}
+
+/// An exhibit as exported.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedExhibit {
+    /// `AB/1`.
+    pub reference: String,
+    /// The file item.
+    pub item: String,
+    /// Path inside the bag, or null when it was left out.
+    pub path: Option<String>,
+    /// SHA-256 of the bytes in the bundle.
+    pub sha256: Option<String>,
+    /// SHA-256 of the original, as in the chain.
+    pub original_sha256: String,
+    /// A copy without location data went out instead of the original.
+    pub location_removed: bool,
+    /// Why it was left out, if it was.
+    pub left_out: Option<String>,
+}
+
+/// What an export produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    /// The bundle file.
+    pub path: PathBuf,
+    /// SHA-256 of the bundle file as written.
+    pub bundle_sha256: String,
+    /// SHA-256 of the evidence manifest (shown on the cover and in `bag-info.txt`).
+    pub evidence_sha256: String,
+    /// Sealed with age.
+    pub sealed: bool,
+    /// Items exported.
+    pub items: usize,
+    /// Exhibits, with their references.
+    pub exhibits: Vec<ExportedExhibit>,
+    /// Chain entries whose headers went out (all of them).
+    pub chain_size: u64,
+    /// The report entry that records this handover.
+    pub handover: Added,
+}
+
+/// Fields that stay behind unless she chooses otherwise.
+const PRIVATE_FIELDS: &[&str] = &["private_notes"];
+const LOCATION_FIELDS: &[&str] = &["gps_latitude", "gps_longitude"];
+
+/// Removes withheld fields from a record; returns their names.
+pub(crate) fn withhold(kind: ItemKind, record: &mut Value, include_location: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(obj) = record.as_object_mut() {
+        if kind == ItemKind::Incident {
+            for f in PRIVATE_FIELDS {
+                if obj.remove(*f).is_some() {
+                    out.push((*f).to_string());
+                }
+            }
+        }
+        if kind == ItemKind::File && !include_location {
+            if let Some(exif) = obj.get_mut("exif").and_then(Value::as_object_mut) {
+                for f in LOCATION_FIELDS {
+                    if exif.remove(*f).is_some() {
+                        out.push(format!("exif.{f}"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn has_location(record: Option<&Value>) -> bool {
+    record
+        .and_then(|r| r.pointer("/exif/gps_latitude"))
+        .is_some()
+}
+
+/// A file name safe everywhere, from the exhibit reference and the original name.
+fn exhibit_file_name(r: &ExhibitRef, original: &str) -> String {
+    let mut clean: String = original
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    clean = clean.trim_matches(|c| c == '.' || c == ' ').to_string();
+    if clean.len() > 80 {
+        // Keep the extension.
+        let ext = clean
+            .rfind('.')
+            .map(|i| clean[i..].to_string())
+            .filter(|e| e.len() <= 10)
+            .unwrap_or_default();
+        clean.truncate(80 - ext.len());
+        clean.push_str(&ext);
+    }
+    if clean.is_empty() {
+        r.file_stem()
+    } else {
+        format!("{} {clean}", r.file_stem())
+    }
+}
+
+/// Resolves the selection to item ids in recording order (links excluded).
+fn select(vault: &Vault, sel: &Selection) -> Result<Vec<String>> {
+    let list = vault.list()?;
+    let order: BTreeMap<String, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    let mut chosen: BTreeSet<String> = BTreeSet::new();
+    let mut roots: Vec<String> = Vec::new();
+    match sel {
+        Selection::All => {
+            chosen.extend(list.iter().map(|s| s.id.clone()));
+        }
+        Selection::Items(ids) => {
+            for id in ids {
+                let id = id.trim().to_lowercase();
+                if !order.contains_key(&id) {
+                    return Err(Error::NotFound(id));
+                }
+                roots.push(id);
+            }
+        }
+        Selection::Dates { from, to } => {
+            let from = from
+                .as_deref()
+                .map(cairn_core::items::normalise_when)
+                .transpose()?
+                .map(|s| sort_key(&s));
+            let to = to
+                .as_deref()
+                .map(cairn_core::items::normalise_when)
+                .transpose()?
+                .map(|s| sort_key(&s));
+            for s in &list {
+                let Some(o) = &s.occurred else { continue };
+                let k = sort_key(o);
+                let day = &k[..k.len().min(10)];
+                let after = from
+                    .as_ref()
+                    .is_none_or(|f| k >= *f || day >= &f[..f.len().min(10)]);
+                let before = to.as_ref().is_none_or(|t| day <= &t[..t.len().min(10)]);
+                if after && before && s.kind != ItemKind::Person {
+                    roots.push(s.id.clone());
+                }
+            }
+        }
+    }
+    for id in &roots {
+        chosen.insert(id.clone());
+        for l in vault.show(id)?.links {
+            if l.other_kind != ItemKind::Link {
+                chosen.insert(l.other);
+            }
+        }
+    }
+    let mut v: Vec<String> = chosen.into_iter().collect();
+    v.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    Ok(v)
+}
+
+/// Reads through to `inner`, stopping with [`Error::Cancelled`] when asked.
+struct Cancellable<'a, R> {
+    inner: R,
+    cancel: &'a AtomicBool,
+}
+
+impl<R: Read> Read for Cancellable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(io::Error::other(Error::Cancelled));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Hashes what passes through to the file.
+struct HashingFile {
+    file: File,
+    hash: Sha256,
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// The temporary file beside the destination; removed unless kept.
+struct Partial {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn now_utc() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// Writes a bundle of the selected items to `out` and records the handover.
+pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result<Exported> {
+    if out.exists() {
+        return Err(Error::Invalid(format!(
+            "{} already exists; choose a new name for the bundle.",
+            out.display()
+        )));
+    }
+    let agency = if opts.agency.trim().is_empty() {
+        "Solicitor".to_string()
+    } else {
+        opts.agency.trim().to_string()
+    };
+    let ids = select(vault, &opts.selection)?;
+    if ids.is_empty() {
+        return Err(Error::Invalid(
+            "Nothing matches that choice, so there is nothing to export.".into(),
+        ));
+    }
+    let when = now_utc();
+    let chain = vault.chain()?;
+    let head = chain
+        .last()
+        .cloned()
+        .ok_or_else(|| Error::DatabaseDamaged("the chain is empty".into()))?;
+    let checkpoint = vault
+        .latest_checkpoint()?
+        .ok_or_else(|| Error::DatabaseDamaged("there is no signed checkpoint".into()))?;
+
+    // Items, every version, and the exhibits they hold.
+    let mut items: Vec<BundleItem> = Vec::new();
+    let mut versions: Vec<BundleVersion> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    for id in &ids {
+        let d = vault.show(id)?;
+        let h = vault.history(id)?;
+        let mut record = d.record.clone();
+        let withheld = match record.as_mut() {
+            Some(r) => withhold(d.kind, r, opts.include_location),
+            None => Vec::new(),
+        };
+        for v in &h.versions {
+            let mut rec = v.record.clone();
+            let w = match rec.as_mut() {
+                Some(r) => withhold(d.kind, r, opts.include_location),
+                None => Vec::new(),
+            };
+            versions.push(BundleVersion {
+                item: id.clone(),
+                version: v.version,
+                seq: v.seq,
+                record: rec,
+                withheld: w,
+            });
+        }
+        if d.kind == ItemKind::File && d.redaction.is_none() {
+            files.push(id.clone());
+        }
+        items.push(BundleItem {
+            id: id.clone(),
+            kind: d.kind,
+            exhibit: None,
+            version: d.version,
+            created_seq: d.created_seq,
+            current_seq: d.current_seq,
+            recorded_at: d.recorded_at.clone(),
+            updated_at: d.updated_at.clone(),
+            record,
+            withheld,
+            redaction: d
+                .redaction
+                .as_ref()
+                .map(|t| json!({"reason": t.reason, "recorded_at": t.recorded_at, "seq": t.seq})),
+            links: d
+                .links
+                .iter()
+                .filter(|l| ids.contains(&l.other))
+                .map(|l| l.other.clone())
+                .collect(),
+        });
+    }
+    let plan = vault.plan_exhibit_refs(&files, &opts.initials)?;
+    let refs: BTreeMap<String, ExhibitRef> = plan
+        .iter()
+        .map(|(i, r, _)| (i.clone(), r.clone()))
+        .collect();
+    for it in &mut items {
+        it.exhibit = refs.get(&it.id).map(ExhibitRef::label);
+    }
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| items.iter().find(|i| &i.id == f))
+        .filter_map(|i| i.record.as_ref()?.get("size")?.as_u64())
+        .sum();
+
+    // The temporary file, beside the destination so the rename is atomic.
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".into());
+    let suffix: [u8; 6] = {
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).map_err(|e| Error::Invalid(format!("no randomness: {e}")))?;
+        b
+    };
+    let tmp = dir.join(format!(".{name}.part-{}", hex(&suffix)));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| Error::io("create", &tmp, e))?;
+    let mut partial = Partial {
+        path: tmp.clone(),
+        keep: false,
+    };
+    let sink = HashingFile {
+        file,
+        hash: Sha256::new(),
+    };
+    let sealed = !matches!(opts.seal, Seal::Open);
+    let writer = SealWriter::start(&opts.seal, sink, opts.fast_kdf_for_tests)?;
+    let root = format!(
+        "cairn-bundle-{}",
+        when.format(time::macros::format_description!(
+            "[year][month][day]-[hour][minute][second]"
+        ))
+        .unwrap_or_default()
+    );
+    let zdt = zip::DateTime::from_date_and_time(
+        when.year() as u16,
+        when.month() as u8,
+        when.day(),
+        when.hour(),
+        when.minute(),
+        when.second(),
+    )
+    .unwrap_or_default();
+    let mut bag = BagWriter::new(writer, &root, zdt);
+
+    // Exhibits first: the bulk of the bytes, streamed and hashed.
+    let mut exhibits: Vec<ExportedExhibit> = Vec::new();
+    let mut bundle_exhibits: Vec<BundleExhibit> = Vec::new();
+    let mut done = 0u64;
+    for (id, r, _) in &plan {
+        let item = items
+            .iter()
+            .find(|i| &i.id == id)
+            .ok_or_else(|| Error::NotFound(id.clone()))?;
+        let rec = vault.show(id)?.record;
+        let original_sha = item
+            .record
+            .as_ref()
+            .and_then(|v| v.get("sha256"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let orig_name = item
+            .record
+            .as_ref()
+            .and_then(|v| v.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let media_type = item
+            .record
+            .as_ref()
+            .and_then(|v| v.get("media_type"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let size = item
+            .record
+            .as_ref()
+            .and_then(|v| v.get("size"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        let strip = has_location(rec.as_ref()) && !opts.include_location;
+        let path = format!("data/exhibits/{}", exhibit_file_name(r, &orig_name));
+        let reader = vault.open_original(id)?;
+        let mut src = Cancellable {
+            inner: io::BufReader::with_capacity(1 << 16, reader),
+            cancel: opts.cancel,
+        };
+        let mut tick = |n: u64| {
+            done += n;
+            (opts.progress)(done.min(total), total);
+        };
+        let (listed, removed, left_out) = if !strip {
+            (
+                Some(bag.add_reader(&path, size, &mut src, &mut tick, true)?),
+                false,
+                None,
+            )
+        } else if media_type == "image/jpeg" {
+            // Clean into memory first (a photo, bounded): only a copy we know is clean
+            // goes into the bundle.
+            let mut clean = Vec::with_capacity(size.min(64 << 20) as usize);
+            match gps::strip_jpeg_location(&mut src, &mut clean) {
+                Ok(()) => (Some(bag.add_bytes(&path, &clean)?), true, None),
+                Err(gps::NotCleaned(why)) => (
+                    None,
+                    false,
+                    Some(format!("its location data could not be removed ({why})")),
+                ),
+            }
+        } else {
+            (
+                None,
+                false,
+                Some(
+                    "it holds location data that Cairn cannot remove from this kind of file".into(),
+                ),
+            )
+        };
+        if opts.cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let e = ExportedExhibit {
+            reference: r.label(),
+            item: id.clone(),
+            path: listed.as_ref().map(|l| l.path.clone()),
+            sha256: listed.as_ref().map(|l| l.sha256.clone()),
+            original_sha256: original_sha.clone(),
+            location_removed: removed,
+            left_out: left_out.clone(),
+        };
+        if let Some(l) = &listed {
+            if !removed && l.sha256 != original_sha {
+                return Err(Error::BlobDamaged {
+                    blob: id.clone(),
+                    detail: "its bytes no longer match the SHA-256 recorded when it was added"
+                        .into(),
+                });
+            }
+        }
+        bundle_exhibits.push(BundleExhibit {
+            reference: e.reference.clone(),
+            item: id.clone(),
+            path: e.path.clone(),
+            name: orig_name,
+            media_type,
+            size: listed.as_ref().map(|l| l.size),
+            sha256: e.sha256.clone(),
+            original_sha256: original_sha,
+            location_removed: removed,
+            left_out,
+        });
+        exhibits.push(e);
+    }
+
+    // The record: items, versions, exhibits, every chain header, the checkpoint.
+    let info = VaultInfo {
+        format: "cairn-bundle".into(),
+        version: 1,
+        software: format!("cairn {}", env!("CARGO_PKG_VERSION")),
+        vault_id: vault.vault_id().to_string(),
+        device_public_key: hex(vault.device_public_key().as_bytes()),
+        init_record: vault.init_record()?,
+        exported_at: cairn_core::clock::format_ms((when.unix_timestamp_nanos() / 1_000_000) as i64),
+        chain_size: head.seq,
+        chain_head: head.hash.clone(),
+        location_included: opts.include_location,
+        private_notes_included: false,
+    };
+    let chain_text = chain_jsonl(&chain)?;
+    let mut versions_text = String::new();
+    for v in &versions {
+        versions_text.push_str(&to_json_line(v)?);
+    }
+    bag.add_bytes(VAULT_PATH, &pretty(&info)?)?;
+    bag.add_bytes(ITEMS_PATH, &pretty(&items)?)?;
+    bag.add_bytes(VERSIONS_PATH, versions_text.as_bytes())?;
+    bag.add_bytes(EXHIBITS_PATH, &pretty(&bundle_exhibits)?)?;
+    bag.add_bytes(CHAIN_PATH, chain_text.as_bytes())?;
+    bag.add_bytes(CHECKPOINT_PATH, checkpoint.as_bytes())?;
+    let evidence = evidence_sha256(bag.payload());
+
+    // Views for people: the schedule, the offline page, the instructions.
+    let view = schedule::Schedule::new(&info, &items, &bundle_exhibits, &chain, &evidence, &root);
+    let pdf = schedule::pdf(&view, &|id| vault.thumbnail(id).ok().flatten())?;
+    bag.add_bytes("data/report.pdf", &pdf)?;
+    bag.add_bytes("data/index.html", html::index(&view).as_bytes())?;
+    bag.add_bytes(
+        "data/HOW-TO-VERIFY.txt",
+        howto::text(&view, sealed).as_bytes(),
+    )?;
+
+    let bag_info = vec![
+        ("Bagging-Date".to_string(), when.date().to_string()),
+        ("Bag-Software-Agent".into(), info.software.clone()),
+        (
+            "External-Identifier".into(),
+            format!("cairn-bundle-{}", &evidence[..16]),
+        ),
+        (
+            "External-Description".into(),
+            "Evidence exported from a Cairn vault: exhibits, the record of each item, and the chain of entries that shows when each was written.".into(),
+        ),
+        ("Cairn-Evidence-SHA256".into(), evidence.clone()),
+        ("Cairn-Vault-Id".into(), info.vault_id.clone()),
+        ("Cairn-Chain-Size".into(), head.seq.to_string()),
+        ("Cairn-Chain-Head".into(), head.hash.clone()),
+    ];
+    let writer = bag.finish(&bag_info)?;
+    let mut sink = writer.finish()?;
+    sink.flush().map_err(io_err)?;
+    sink.file
+        .sync_all()
+        .map_err(|e| Error::io("write", &tmp, e))?;
+    let bundle_sha = hex(&sink.hash.finalize());
+    drop(sink.file);
+    if out.exists() {
+        return Err(Error::Invalid(format!(
+            "{} appeared while the bundle was being written; nothing was replaced.",
+            out.display()
+        )));
+    }
+    fs::rename(&tmp, out).map_err(|e| Error::io("rename", out, e))?;
+    partial.keep = true;
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+
+    // On record: who got what, by hash.
+    let handed: Vec<HandedOver> = exhibits
+        .iter()
+        .filter_map(|e| {
+            Some(HandedOver {
+                reference: e.reference.clone(),
+                item: e.item.clone(),
+                sha256: e.sha256.clone()?,
+                original_sha256: e.location_removed.then(|| e.original_sha256.clone()),
+            })
+        })
+        .collect();
+    let new_refs: Vec<(String, ExhibitRef)> = plan
+        .iter()
+        .filter(|(_, _, new)| *new)
+        .map(|(i, r, _)| (i.clone(), r.clone()))
+        .collect();
+    let report = Handover {
+        title: format!("Bundle for {agency}"),
+        occurred: Some(Occurred {
+            start: when.date().to_string(),
+            end: None,
+            approximate: false,
+        }),
+        agency,
+        person: opts.person.trim().to_string(),
+        exhibits: handed,
+        bundle_sha256: bundle_sha.clone(),
+        evidence_sha256: evidence.clone(),
+        notes: format!(
+            "Exported by Cairn: {} items, {} exhibits, {}.",
+            items.len(),
+            exhibits.len(),
+            match opts.seal {
+                Seal::Passphrase(_) => "sealed with a passphrase",
+                Seal::Recipient(_) => "sealed to an age key",
+                Seal::Open => "not sealed",
+            }
+        ),
+        ..Handover::default()
+    };
+    let handover = vault.record_handover(report, &new_refs)?;
+    Ok(Exported {
+        path: out.to_path_buf(),
+        bundle_sha256: bundle_sha,
+        evidence_sha256: evidence,
+        sealed,
+        items: items.len(),
+        exhibits,
+        chain_size: head.seq,
+        handover,
+    })
+}
+
+/// Every chain entry header with its hash, one JSON object per line (as `cairn chain
+/// --json` prints them).
+pub(crate) fn chain_jsonl(chain: &[Entry]) -> Result<String> {
+    let mut s = String::new();
+    for e in chain {
+        let mut h = e.header();
+        if let Some(m) = h.as_object_mut() {
+            m.insert("hash".into(), Value::String(e.hash.clone()));
+        }
+        s.push_str(&to_json_line(&h)?);
+    }
+    Ok(s)
+}
+
+fn to_json_line<T: Serialize>(v: &T) -> Result<String> {
+    let mut s = serde_json::to_string(v)
+        .map_err(|e| Error::Invalid(format!("The record could not be written ({e}).")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Pretty-printed JSON with a final newline (the record files people may read).
+fn pretty<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(v)
+        .map_err(|e| Error::Invalid(format!("The record could not be written ({e}).")))?;
+    out.push(b'\n');
+    Ok(out)
+}

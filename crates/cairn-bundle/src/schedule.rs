@@ -1,0 +1,298 @@
+//! The evidence schedule: what `report.pdf` and `index.html` show, built once from the
+//! bundle's record so both views say the same thing (USERS.md, "What goes to the
+//! solicitor").
+
+use std::collections::BTreeMap;
+
+use cairn_core::chain::Entry;
+use cairn_core::clock::format_ms;
+use cairn_core::items::sort_key;
+use cairn_core::{Category, ItemKind};
+use serde_json::Value;
+
+use crate::record::{BundleExhibit, BundleItem, VaultInfo};
+
+pub use crate::pdf::pdf;
+
+/// Everything the views need.
+pub struct Schedule<'a> {
+    /// The vault and the export.
+    pub info: &'a VaultInfo,
+    /// Exported items.
+    pub items: &'a [BundleItem],
+    /// Exhibits.
+    pub exhibits: &'a [BundleExhibit],
+    /// Every chain entry (headers).
+    pub chain: &'a [Entry],
+    /// The evidence fingerprint.
+    pub evidence: &'a str,
+    /// The bag's folder name.
+    pub root: &'a str,
+}
+
+/// One line of the chronology.
+pub struct Row {
+    /// 1, 2, 3… in date order.
+    pub number: usize,
+    /// The item.
+    pub id: String,
+    /// When it happened, as she gave it ("approx." marked).
+    pub when: String,
+    /// Title.
+    pub summary: String,
+    /// Category labels.
+    pub categories: Vec<String>,
+    /// Exhibit references of linked files.
+    pub exhibits: Vec<String>,
+    /// Witnesses: the field and linked witnesses' names.
+    pub witnesses: Vec<String>,
+    /// Agency references.
+    pub references: Vec<String>,
+    /// A report or handover rather than an incident.
+    pub is_report: bool,
+}
+
+/// One line of the audit annex.
+pub struct AuditRow {
+    /// Chain entry.
+    pub seq: u64,
+    /// When Cairn recorded it (UTC).
+    pub recorded_at: String,
+    /// What happened, in words.
+    pub what: String,
+    /// The item.
+    pub item: String,
+}
+
+pub(crate) fn text(v: Option<&Value>, key: &str) -> String {
+    v.and_then(|r| r.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// How an "occurred" object reads.
+pub fn when_text(occ: Option<&Value>) -> String {
+    let Some(o) = occ else {
+        return "Date not given".into();
+    };
+    let start = o.get("start").and_then(Value::as_str).unwrap_or_default();
+    let mut s = pretty_time(start);
+    if let Some(e) = o.get("end").and_then(Value::as_str) {
+        s = format!("{s} to {}", pretty_time(e));
+    }
+    if o.get("approximate")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
+        s = format!("about {s}");
+    }
+    s
+}
+
+/// `2026-11-03T21:40:00+00:00` → `2026-11-03 21:40 (+00:00)`; dates stay as they are.
+pub fn pretty_time(s: &str) -> String {
+    if s.len() >= 16 && s.as_bytes().get(10) == Some(&b'T') {
+        let off = &s[19.min(s.len())..];
+        let off = off.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+        let off = if off == "Z" { "UTC" } else { off };
+        format!("{} {} ({off})", &s[..10], &s[11..16])
+    } else {
+        s.to_string()
+    }
+}
+
+fn kind_words(kind: &str) -> &'static str {
+    match kind {
+        "vault.init" => "Vault created",
+        "incident.create" => "Record written",
+        "incident.edit" => "Record edited (new version)",
+        "person.create" => "Person added",
+        "person.edit" => "Person edited (new version)",
+        "file.add" => "File added",
+        "file.edit" => "File details edited",
+        "link.add" => "Link added",
+        "link.change" => "Link changed",
+        "item.redact" => "Removed by redaction (tombstone kept)",
+        "report.create" => "Report or handover recorded",
+        "report.edit" => "Report or handover edited",
+        _ => "Change",
+    }
+}
+
+impl<'a> Schedule<'a> {
+    /// Gathers the views' inputs.
+    pub fn new(
+        info: &'a VaultInfo,
+        items: &'a [BundleItem],
+        exhibits: &'a [BundleExhibit],
+        chain: &'a [Entry],
+        evidence: &'a str,
+        root: &'a str,
+    ) -> Schedule<'a> {
+        Schedule {
+            info,
+            items,
+            exhibits,
+            chain,
+            evidence,
+            root,
+        }
+    }
+
+    /// An item by id.
+    pub fn item(&self, id: &str) -> Option<&BundleItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// Incidents and reports in the order they happened (undated ones last).
+    pub fn chronology(&self) -> Vec<Row> {
+        let mut v: Vec<&BundleItem> = self
+            .items
+            .iter()
+            .filter(|i| matches!(i.kind, ItemKind::Incident | ItemKind::Report))
+            .collect();
+        let key = |i: &BundleItem| {
+            i.record
+                .as_ref()
+                .and_then(|r| r.pointer("/occurred/start"))
+                .and_then(Value::as_str)
+                .map(sort_key)
+                .unwrap_or_else(|| format!("~{}", i.recorded_at))
+        };
+        v.sort_by_key(|i| (key(i), i.created_seq));
+        v.iter()
+            .enumerate()
+            .map(|(n, i)| {
+                let r = i.record.as_ref();
+                let linked: Vec<&BundleItem> =
+                    i.links.iter().filter_map(|l| self.item(l)).collect();
+                let mut witnesses: Vec<String> = Vec::new();
+                let w = text(r, "witnesses");
+                if !w.is_empty() {
+                    witnesses.push(w);
+                }
+                for p in &linked {
+                    if p.kind == ItemKind::Person
+                        && p.record
+                            .as_ref()
+                            .and_then(|x| x.get("role"))
+                            .and_then(Value::as_str)
+                            == Some("witness")
+                    {
+                        witnesses.push(text(p.record.as_ref(), "name"));
+                    }
+                }
+                let mut references = Vec::new();
+                if let Some(ags) = r.and_then(|x| x.get("agencies")).and_then(Value::as_array) {
+                    for a in ags {
+                        let rf = text(Some(a), "reference");
+                        if !rf.is_empty() {
+                            references.push(format!("{}: {rf}", text(Some(a), "agency")));
+                        }
+                    }
+                }
+                let rf = text(r, "reference");
+                if i.kind == ItemKind::Report && !rf.is_empty() {
+                    references.push(format!("{}: {rf}", text(r, "agency")));
+                }
+                let categories = r
+                    .and_then(|x| x.get("categories"))
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(|c| {
+                                Category::parse(c)
+                                    .map(|c| c.label().to_string())
+                                    .unwrap_or_else(|_| c.to_string())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut exhibits: Vec<String> =
+                    linked.iter().filter_map(|p| p.exhibit.clone()).collect();
+                if i.kind == ItemKind::Report {
+                    if let Some(ex) = r.and_then(|x| x.get("exhibits")).and_then(Value::as_array) {
+                        exhibits.extend(ex.iter().map(|e| text(Some(e), "reference")));
+                    }
+                }
+                Row {
+                    number: n + 1,
+                    id: i.id.clone(),
+                    when: when_text(r.and_then(|x| x.get("occurred"))),
+                    summary: if i.redaction.is_some() {
+                        "[Removed by redaction]".into()
+                    } else {
+                        text(r, "title")
+                    },
+                    categories,
+                    exhibits,
+                    witnesses,
+                    references,
+                    is_report: i.kind == ItemKind::Report,
+                }
+            })
+            .collect()
+    }
+
+    /// Every chain entry about an exported item, in order.
+    pub fn audit(&self) -> Vec<AuditRow> {
+        self.chain
+            .iter()
+            .filter(|e| self.item(&e.item).is_some())
+            .map(|e| AuditRow {
+                seq: e.seq,
+                recorded_at: format_ms(e.recorded_at),
+                what: kind_words(&e.kind).to_string(),
+                item: e.item.clone(),
+            })
+            .collect()
+    }
+
+    /// Redactions anywhere in the vault (from the chain headers).
+    pub fn redactions(&self) -> Vec<AuditRow> {
+        self.chain
+            .iter()
+            .filter(|e| e.kind == "item.redact")
+            .map(|e| AuditRow {
+                seq: e.seq,
+                recorded_at: format_ms(e.recorded_at),
+                what: self
+                    .item(&e.item)
+                    .and_then(|i| i.redaction.as_ref())
+                    .and_then(|r| r.get("reason"))
+                    .and_then(Value::as_str)
+                    .map(|r| format!("Reason given: {r}"))
+                    .unwrap_or_else(|| "Reason not in this bundle".into()),
+                item: e.item.clone(),
+            })
+            .collect()
+    }
+
+    /// Agency reference numbers → where they appear.
+    pub fn reference_index(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in self.chronology() {
+            for r in &row.references {
+                out.entry(r.clone())
+                    .or_default()
+                    .push(format!("entry {} ({})", row.number, row.when));
+            }
+        }
+        out
+    }
+
+    /// Incident counts by category (the pattern, not only the worst days).
+    pub fn pattern(&self) -> Vec<(String, usize)> {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for row in self.chronology().iter().filter(|r| !r.is_report) {
+            for c in &row.categories {
+                *m.entry(c.clone()).or_default() += 1;
+            }
+        }
+        let mut v: Vec<(String, usize)> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+}
