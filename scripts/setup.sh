@@ -19,6 +19,8 @@ if [ "$mode" = test ]; then
   # The real-window tests: WebKit's WebDriver, a virtual X server, xdotool for the
   # native file dialog, fonts so screenshots show text.
   for p in webkit2gtk-driver xvfb xauth xdotool fonts-dejavu-core dbus; do pkg "$p" || need+=("$p"); done
+  # Bundle interop: Debian's age decrypts, poppler renders the schedule.
+  for p in age poppler-utils; do pkg "$p" || need+=("$p"); done
 fi
 if [ "$mode" = bench ]; then
   for p in age time coreutils xvfb xauth; do pkg "$p" || need+=("$p"); done
@@ -39,6 +41,10 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+if [ "$mode" = test ] && ! have bagit.py; then
+  echo "Installing the Library of Congress BagIt validator (bagit.py)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore bagit==1.9.0
+fi
 if [ "$mode" = test ] && ! have tauri-driver; then
   echo "Installing tauri-driver (WebDriver for the desktop app)"
   cargo install tauri-driver --version 2.1.0 --locked --quiet
