@@ -1267,6 +1267,7 @@ pub mod leak {
 /// `name` on `PATH`; a missing program fails the test saying how to install it (the
 /// project's `scripts/setup.sh` installs every one of them).
 pub fn find_program_or_panic(name: &str, install: &str) -> PathBuf {
-    desktop::find_program(name)
-        .unwrap_or_else(|| panic!("{name} is needed for this test; install it ({install}), as `make test` does"))
+    desktop::find_program(name).unwrap_or_else(|| {
+        panic!("{name} is needed for this test; install it ({install}), as `make test` does")
+    })
 }
