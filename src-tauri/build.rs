@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "recover",
     "lock",
     "timeline",
+    "timeline_head",
     "search",
     "item",
     "history",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use cairn_core::{
     AddFile, Added, AddedFile, Incident, Passphrase, Person, Report, Settings, Strength,
-    TimelineItem, Vault, VerifyOptions,
+    TimelineHead, TimelineItem, Vault, VerifyOptions,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -188,6 +188,16 @@ pub async fn lock(state: State<'_, Shared>) -> CmdResult<AppStatus> {
 #[specta::specta]
 pub async fn timeline(state: State<'_, Shared>) -> CmdResult<Vec<TimelineItem>> {
     blocking(state, |st| st.with_vault(|v| Ok(v.timeline()?))).await
+}
+
+/// The newest items and the total, for the timeline's first paint.
+#[tauri::command]
+#[specta::specta]
+pub async fn timeline_head(state: State<'_, Shared>, limit: u32) -> CmdResult<TimelineHead> {
+    blocking(state, move |st| {
+        st.with_vault(|v| Ok(v.timeline_head(limit as usize)?))
+    })
+    .await
 }
 
 /// Ids of the items containing every word of `query`.

@@ -36,6 +36,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             recover,
             lock,
             timeline,
+            timeline_head,
             search,
             item,
             history,

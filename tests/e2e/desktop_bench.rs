@@ -168,6 +168,13 @@ fn desktop_bench() {
         json!({
             "cold_start_to_unlock_screen_ms": cold_start_ms.round(),
             "unlock_to_timeline_paint_ms": (painted - unlocked).round(),
+            // Where that time goes: the screen switch, the timeline command's round
+            // trip, and the render after it.
+            "unlock_breakdown_ms": {
+                "to_mounted": mark("cairn:timeline-mounted").map(|m| (m - unlocked).round()),
+                "to_requested": mark("cairn:timeline-requested").map(|m| (m - unlocked).round()),
+                "to_received": mark("cairn:timeline-received").map(|m| (m - unlocked).round()),
+            },
             "timeline_rows_in_dom": rows,
             "timeline_count": count,
             "timeline_ipc": ipc,

@@ -125,6 +125,11 @@ mockIPC(async (cmd, raw) => {
     case 'timeline':
       if (!state.unlocked) fail('locked', 'Cairn is locked. Unlock it to continue.');
       return timeline();
+    case 'timeline_head': {
+      if (!state.unlocked) fail('locked', 'Cairn is locked. Unlock it to continue.');
+      const all = timeline();
+      return { total: all.length, items: all.slice(-Number(a.limit)) };
+    }
     case 'search': {
       const words = String(a.query).toLowerCase().split(/\s+/).filter(Boolean);
       return [...records.entries()].filter(([, r]) => words.every((w) => JSON.stringify(r.data).toLowerCase().includes(w))).map(([id]) => id);

@@ -45,7 +45,7 @@ pub use reports::{normalise_initials, ExhibitRef};
 pub use secret::Passphrase;
 pub use settings::Settings;
 pub use strength::{require_strong, retry_delay, strength, Strength};
-pub use timeline::TimelineItem;
+pub use timeline::{TimelineHead, TimelineItem};
 pub use vault::{
     AddFile, Added, AddedFile, Extracted, History, ItemDetail, ItemSummary, LinkView, OpenOptions,
     Tombstone, Vault, VersionView, Writer, MIN_PASSPHRASE_CHARS,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::clock::format_ms;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::items::{sort_key, Category, ItemKind, Role};
 use crate::store::map_err;
 use crate::vault::Vault;
@@ -85,10 +85,126 @@ struct OccurredFields {
     approximate: bool,
 }
 
+/// The newest items of the timeline, for a first paint before the whole list arrives.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineHead {
+    /// How many items the whole timeline has.
+    pub total: u32,
+    /// The newest `limit` items (as the timeline orders them: by day, then when it
+    /// happened, then when recorded, newest first), given in recording order like
+    /// [`Vault::timeline`].
+    pub items: Vec<TimelineItem>,
+}
+
+/// The day used for grouping and the sort key, from when it happened (or, failing
+/// that, when it was recorded).
+fn day_and_key(occurred: Option<&str>, recorded_at: &str) -> (String, String) {
+    match occurred {
+        // A date keeps its own day; a time keeps the day she wrote (its offset).
+        Some(o) => (o.get(..10).unwrap_or(o).to_string(), sort_key(o)),
+        None => (
+            recorded_at.get(..10).unwrap_or_default().to_string(),
+            recorded_at.to_string(),
+        ),
+    }
+}
+
+impl TimelineItem {
+    fn blank() -> TimelineItem {
+        TimelineItem {
+            id: String::new(),
+            kind: ItemKind::Incident,
+            title: String::new(),
+            occurred: None,
+            occurred_end: None,
+            approximate: false,
+            day: String::new(),
+            sort_key: String::new(),
+            recorded_at: String::new(),
+            updated_at: String::new(),
+            version: 0,
+            redacted: false,
+            redacted_at: None,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            location: String::new(),
+            role: None,
+            media_type: None,
+            has_thumbnail: false,
+            linked: Vec::new(),
+        }
+    }
+}
+
+/// Newest first, as the desktop timeline shows it; ties go to the later-recorded.
+fn newest_first(a: &(usize, TimelineItem), b: &(usize, TimelineItem)) -> std::cmp::Ordering {
+    (&b.1.day, &b.1.sort_key, &b.1.recorded_at, b.0).cmp(&(
+        &a.1.day,
+        &a.1.sort_key,
+        &a.1.recorded_at,
+        a.0,
+    ))
+}
+
 impl Vault {
+    /// The newest `limit` items and the total: what the timeline's first screen needs.
+    /// Orders by the summary index alone (no record is read), then builds rows only for
+    /// the chosen items.
+    pub fn timeline_head(&self, limit: usize) -> Result<TimelineHead> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT item_id, occurred, recorded_at FROM item_index ORDER BY created_seq",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(map_err)?;
+        let mut keys: Vec<(usize, TimelineItem)> = Vec::new();
+        for (i, row) in rows.enumerate() {
+            let (id, occurred, rec_at) = row.map_err(map_err)?;
+            let recorded_at = format_ms(rec_at);
+            let (day, key) = day_and_key(occurred.as_deref(), &recorded_at);
+            // Only the ordering fields matter here; the rest is filled in below.
+            keys.push((
+                i,
+                TimelineItem {
+                    id,
+                    day,
+                    sort_key: key,
+                    recorded_at,
+                    ..TimelineItem::blank()
+                },
+            ));
+        }
+        let total = keys.len().min(u32::MAX as usize) as u32;
+        if keys.len() > limit {
+            keys.select_nth_unstable_by(limit, newest_first);
+            keys.truncate(limit);
+        }
+        let ids: Vec<&str> = keys.iter().map(|(_, t)| t.id.as_str()).collect();
+        let chosen = serde_json::to_string(&ids).map_err(|e| Error::Invalid(e.to_string()))?;
+        Ok(TimelineHead {
+            total,
+            items: self.timeline_rows(Some(&chosen))?,
+        })
+    }
+
     /// Every item except links, with what the timeline shows and filters on, in the
     /// order they were recorded.
     pub fn timeline(&self) -> Result<Vec<TimelineItem>> {
+        self.timeline_rows(None)
+    }
+
+    /// The timeline's rows; only those whose ids are in the JSON array `only`, if given.
+    fn timeline_rows(&self, only: Option<&str>) -> Result<Vec<TimelineItem>> {
         let links = self.active_links()?;
         let mut st = self
             .conn
@@ -99,11 +215,12 @@ impl Vault {
                  JOIN versions v ON v.item_id = ii.item_id AND v.version = ii.version
                  LEFT JOIN tombstones t ON t.item_id = ii.item_id
                  LEFT JOIN entries te ON te.seq = t.seq
+                 WHERE ?1 IS NULL OR ii.item_id IN (SELECT value FROM json_each(?1))
                  ORDER BY ii.created_seq",
             )
             .map_err(map_err)?;
         let rows = st
-            .query_map([], |r| {
+            .query_map([only], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -128,15 +245,7 @@ impl Vault {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
             let recorded_at = format_ms(rec_at);
-            let key = match &occurred {
-                Some(o) => sort_key(o),
-                None => recorded_at.clone(),
-            };
-            let day = match &occurred {
-                // A date keeps its own day; a time keeps the day she wrote (its offset).
-                Some(o) => o.get(..10).unwrap_or(o).to_string(),
-                None => recorded_at.get(..10).unwrap_or_default().to_string(),
-            };
+            let (day, key) = day_and_key(occurred.as_deref(), &recorded_at);
             let occ = rec.occurred.unwrap_or_default();
             out.push(TimelineItem {
                 linked: links.get(&id).cloned().unwrap_or_default(),

@@ -18,6 +18,7 @@ import {
   type Report,
   type Settings,
   type Strength,
+  type TimelineHead,
   type TimelineItem,
 } from './bindings';
 
@@ -106,6 +107,7 @@ export const api = {
     unwrap(commands.recover(code, newPassphrase)),
   lock: (): Promise<AppStatus> => unwrap(commands.lock()),
   timeline: (): Promise<TimelineItem[]> => unwrap(commands.timeline()),
+  timelineHead: (limit: number): Promise<TimelineHead> => unwrap(commands.timelineHead(limit)),
   search: (query: string): Promise<string[]> => unwrap(commands.search(query)),
   item: (id: string): Promise<ItemView> => unwrap(commands.item(id)),
   history: (id: string): Promise<HistoryView> => unwrap(commands.history(id)),

@@ -25,6 +25,8 @@ export const commands = {
 	lock: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("lock")),
 	/**  Every item for the timeline. */
 	timeline: () => typedError<TimelineItem[], AppError>(__TAURI_INVOKE("timeline")),
+	/**  The newest items and the total, for the timeline's first paint. */
+	timelineHead: (limit: number) => typedError<TimelineHead, AppError>(__TAURI_INVOKE("timeline_head", { limit })),
 	/**  Ids of the items containing every word of `query`. */
 	search: (query: string) => typedError<string[], AppError>(__TAURI_INVOKE("search", { query })),
 	/**  One item with its links and integrity details. */
@@ -488,6 +490,18 @@ export type Thumbnail = {
 	width: number,
 	/**  Height in pixels. */
 	height: number,
+};
+
+/**  The newest items of the timeline, for a first paint before the whole list arrives. */
+export type TimelineHead = {
+	/**  How many items the whole timeline has. */
+	total: number,
+	/**
+	 *  The newest `limit` items (as the timeline orders them: by day, then when it
+	 *  happened, then when recorded, newest first), given in recording order like
+	 *  [`Vault::timeline`].
+	 */
+	items: TimelineItem[],
 };
 
 /**  One row of the timeline. */

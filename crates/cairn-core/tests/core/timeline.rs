@@ -142,3 +142,62 @@ fn verify_stops_when_cancelled() {
         .unwrap();
     assert!(ok.ok && ok.blobs_checked == 1);
 }
+
+#[test]
+fn timeline_head_is_the_newest_screenful_in_recording_order() {
+    let mut t = TestVault::new();
+    let mut ids = Vec::new();
+    // Out of order on purpose: days, times on one day, an undated item, and a tie.
+    for (title, when) in [
+        ("c", Some("2026-11-03")),
+        ("a", Some("2026-11-01")),
+        ("d", Some("2026-11-03T09:00:00+00:00")),
+        ("undated", None),
+        ("b", Some("2026-11-02")),
+        ("e", Some("2026-11-03T09:00:00+00:00")),
+    ] {
+        let mut i = incident(title);
+        i.occurred = when.map(|w| Occurred {
+            start: w.into(),
+            end: None,
+            approximate: false,
+        });
+        ids.push(t.v().add_incident(i).unwrap().id);
+    }
+    let all = t.r().timeline().unwrap();
+    // The app's order: day, then when it happened, then when recorded, newest first;
+    // ties go to the later-recorded.
+    let mut newest: Vec<(usize, &cairn_core::TimelineItem)> = all.iter().enumerate().collect();
+    newest.sort_by(|a, b| {
+        (&b.1.day, &b.1.sort_key, &b.1.recorded_at, b.0).cmp(&(
+            &a.1.day,
+            &a.1.sort_key,
+            &a.1.recorded_at,
+            a.0,
+        ))
+    });
+    for limit in [0, 1, 3, 6, 10] {
+        let head = t.r().timeline_head(limit).unwrap();
+        assert_eq!(head.total, 6);
+        let mut want: Vec<(usize, String)> = newest
+            .iter()
+            .take(limit)
+            .map(|(i, r)| (*i, r.id.clone()))
+            .collect();
+        want.sort();
+        let want: Vec<String> = want.into_iter().map(|(_, id)| id).collect();
+        let got: Vec<String> = head.items.iter().map(|r| r.id.clone()).collect();
+        assert_eq!(got, want, "limit {limit}");
+    }
+    // The undated item (recorded today) is newest of all; then e before d (a tie on
+    // time, e recorded later), then c.
+    let three: Vec<String> = t
+        .r()
+        .timeline_head(3)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(three, ["d", "undated", "e"]);
+}

@@ -43,6 +43,48 @@ describe('timeline store', () => {
     expect(t.byId.get('fil-1')?.has_thumbnail).toBe(true);
   });
 
+  it('shows the newest items first, then the whole timeline', async () => {
+    let release: (v: unknown) => void = () => {};
+    const full = new Promise((r) => (release = r));
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      asked.push(cmd);
+      if (cmd === 'timeline_head') {
+        expect((args as { limit: number }).limit).toBeGreaterThan(0);
+        return { total: items.length, items: items.slice(1, 3) };
+      }
+      if (cmd === 'timeline') return full.then(() => items);
+      return null;
+    });
+    const t = new TimelineStore();
+    let firsts = 0;
+    const done = t.load(() => firsts++);
+    await vi.waitFor(() => expect(t.loaded).toBe(true));
+    expect(t.partial).toBe(true);
+    expect(t.total).toBe(5);
+    expect(t.items.map((i) => i.id)).toEqual(['inc-2', 'fil-1']);
+    expect(firsts).toBe(1);
+    release(null);
+    await done;
+    expect(t.partial).toBe(false);
+    expect(t.items).toHaveLength(5);
+    expect(t.total).toBe(5);
+    expect(firsts).toBe(1);
+    expect(asked).toEqual(['timeline_head', 'timeline']);
+    // Loaded once, a reload asks for the whole list only.
+    await t.load();
+    expect(asked).toEqual(['timeline_head', 'timeline', 'timeline']);
+  });
+
+  it('falls back to the whole timeline when the first screenful cannot be had', async () => {
+    const t = new TimelineStore();
+    let firsts = 0;
+    await t.load(() => firsts++);
+    expect(t.partial).toBe(false);
+    expect(t.total).toBe(5);
+    expect(firsts).toBe(1);
+  });
+
   it('filters without asking Cairn again', async () => {
     const t = new TimelineStore();
     await t.load();

@@ -2,15 +2,30 @@
 // searches inside the encrypted vault; the answer is intersected with the filters).
 
 import { api } from '../api';
+import { mark } from '../perf';
 import type { TimelineItem } from '../bindings';
 import { allTags, applyFilters, buildRows, emptyFilters, filtersActive, type Filters, type Row } from '../timeline';
 import { onClear } from './vault.svelte';
 
 export const SEARCH_DELAY_MS = 250;
+/** Items asked for first, so the newest screenful paints before the whole list arrives. */
+export const HEAD_ITEMS = 200;
+
+/** Resolves once the next frame has been painted (at once where there are no frames). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'undefined') resolve();
+    else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
 
 export class TimelineStore {
   items = $state.raw<TimelineItem[]>([]);
   loaded = $state(false);
+  /** Items in the whole timeline (more than `items` holds while `partial`). */
+  total = $state(0);
+  /** Only the newest items are here yet; the rest are on their way. */
+  partial = $state(false);
   loading = $state(false);
   error = $state<string | null>(null);
   filters = $state<Filters>(emptyFilters());
@@ -34,15 +49,42 @@ export class TimelineStore {
   private searchSeq = 0;
   private loadSeq = 0;
 
-  async load(): Promise<void> {
+  /** Loads the timeline; `onFirst` runs once the first items are shown (the newest
+   * screenful, on a first load, then the whole list replaces it). */
+  async load(onFirst?: () => void): Promise<void> {
     const seq = ++this.loadSeq;
     this.loading = true;
+    let first = onFirst;
+    const shown = (): void => {
+      first?.();
+      first = undefined;
+    };
     try {
+      mark('cairn:timeline-requested');
+      if (!this.loaded) {
+        const head = await api.timelineHead(HEAD_ITEMS).catch(() => null);
+        if (seq !== this.loadSeq) return;
+        if (head && Array.isArray(head.items) && !this.loaded) {
+          this.items = head.items;
+          this.total = head.total;
+          this.partial = head.items.length < head.total;
+          this.loaded = true;
+          mark('cairn:timeline-received');
+          shown();
+          // Let the newest screenful paint before the whole list (megabytes, for
+          // thousands of items) is fetched and parsed on the same thread.
+          await afterPaint();
+          if (seq !== this.loadSeq) return;
+        }
+      }
       const items = await api.timeline();
       if (seq !== this.loadSeq) return;
       this.items = items;
+      this.total = items.length;
+      this.partial = false;
       this.loaded = true;
       this.error = null;
+      shown();
       if (this.query.trim()) await this.runSearch(this.query);
     } catch (e) {
       if (seq === this.loadSeq) this.error = e instanceof Error ? e.message : String(e);
@@ -105,6 +147,8 @@ export class TimelineStore {
     this.searchSeq++;
     this.loadSeq++;
     this.items = [];
+    this.total = 0;
+    this.partial = false;
     this.loaded = false;
     this.loading = false;
     this.error = null;
