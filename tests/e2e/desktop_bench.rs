@@ -174,6 +174,7 @@ fn desktop_bench() {
                 "to_mounted": mark("cairn:timeline-mounted").map(|m| (m - unlocked).round()),
                 "to_requested": mark("cairn:timeline-requested").map(|m| (m - unlocked).round()),
                 "to_received": mark("cairn:timeline-received").map(|m| (m - unlocked).round()),
+                "to_rendered": mark("cairn:timeline-rendered").map(|m| (m - unlocked).round()),
             },
             "timeline_rows_in_dom": rows,
             "timeline_count": count,
