@@ -649,7 +649,15 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         ),
         ..Handover::default()
     };
-    let handover = vault.record_handover(report, &new_refs)?;
+    // Nothing leaves without being on record: if the handover cannot be recorded, the
+    // bundle is removed and she is told why.
+    let handover = match vault.record_handover(report, &new_refs) {
+        Ok(h) => h,
+        Err(e) => {
+            let _ = fs::remove_file(out);
+            return Err(e);
+        }
+    };
     Ok(Exported {
         path: out.to_path_buf(),
         bundle_sha256: bundle_sha,
