@@ -41,9 +41,11 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
-if [ "$mode" = test ] && ! have bagit.py; then
+if [ "$mode" = test ] && ! python3 -c 'import bagit' >/dev/null 2>&1; then
   echo "Installing the Library of Congress BagIt validator (bagit.py)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore bagit==1.9.0
+  # Under pyenv, a newly installed script needs its shim.
+  if have pyenv; then pyenv rehash || true; fi
 fi
 if [ "$mode" = test ] && ! have tauri-driver; then
   echo "Installing tauri-driver (WebDriver for the desktop app)"

@@ -37,7 +37,15 @@ fn unzip(zip: &Path, dir: &Path) -> std::path::PathBuf {
 fn bundles_open_and_validate_with_standard_tools() {
     let age = find_program_or_panic("age", "apt package age");
     let age_keygen = find_program_or_panic("age-keygen", "apt package age");
-    let bagit = find_program_or_panic("bagit.py", "apt package python3-bagit or pip install bagit");
+    // The validator's script, or the same module through Python where the script is
+    // not on PATH (pip under pyenv installs it without a shim until a rehash).
+    let bagit: Vec<String> = match cairn_e2e::desktop::find_program("bagit.py") {
+        Some(p) => vec![p.display().to_string()],
+        None => {
+            find_program_or_panic("python3", "apt package python3");
+            vec!["python3".into(), "-m".into(), "bagit".into()]
+        }
+    };
     let pdftoppm = find_program_or_panic("pdftoppm", "apt package poppler-utils");
     let (cli, _) = Cli::with_vault();
     let note = cli.json([
@@ -104,7 +112,10 @@ fn bundles_open_and_validate_with_standard_tools() {
     let out = cli.scratch().join("unzipped");
     let bag = unzip(&zip, &out);
     tool(
-        Command::new(&bagit).arg("--validate").arg(&bag),
+        Command::new(&bagit[0])
+            .args(&bagit[1..])
+            .arg("--validate")
+            .arg(&bag),
         "bagit.py --validate",
     );
     tool(
