@@ -24,6 +24,7 @@ use crate::record::{
     evidence_sha256, BundleExhibit, BundleItem, BundleVersion, VaultInfo, CHAIN_PATH,
     CHECKPOINT_PATH, EXHIBITS_PATH, ITEMS_PATH, VAULT_PATH, VERSIONS_PATH,
 };
+use crate::schedule::text;
 use crate::seal::{Seal, SealWriter};
 use crate::{howto, html, schedule};
 
@@ -134,12 +135,6 @@ pub(crate) fn withhold(kind: ItemKind, record: &mut Value, include_location: boo
     out
 }
 
-fn has_location(record: Option<&Value>) -> bool {
-    record
-        .and_then(|r| r.pointer("/exif/gps_latitude"))
-        .is_some()
-}
-
 /// A file name safe everywhere, from the exhibit reference and the original name.
 fn exhibit_file_name(r: &ExhibitRef, original: &str) -> String {
     let mut clean: String = original
@@ -194,24 +189,20 @@ fn select(vault: &Vault, sel: &Selection) -> Result<Vec<String>> {
             }
         }
         Selection::Dates { from, to } => {
-            let from = from
-                .as_deref()
-                .map(cairn_core::items::normalise_when)
-                .transpose()?
-                .map(|s| sort_key(&s));
-            let to = to
-                .as_deref()
-                .map(cairn_core::items::normalise_when)
-                .transpose()?
-                .map(|s| sort_key(&s));
+            // Whole days, inclusive, on the UTC day of when it happened.
+            let day_of = |w: &Option<String>| -> Result<Option<String>> {
+                Ok(w.as_deref()
+                    .map(cairn_core::items::normalise_when)
+                    .transpose()?
+                    .map(|s| sort_key(&s)[..10].to_string()))
+            };
+            let (from, to) = (day_of(from)?, day_of(to)?);
             for s in &list {
                 let Some(o) = &s.occurred else { continue };
                 let k = sort_key(o);
                 let day = &k[..k.len().min(10)];
-                let after = from
-                    .as_ref()
-                    .is_none_or(|f| k >= *f || day >= &f[..f.len().min(10)]);
-                let before = to.as_ref().is_none_or(|t| day <= &t[..t.len().min(10)]);
+                let after = from.as_deref().is_none_or(|f| day >= f);
+                let before = to.as_deref().is_none_or(|t| day <= t);
                 if after && before && s.kind != ItemKind::Person {
                     roots.push(s.id.clone());
                 }
@@ -433,35 +424,16 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             .iter()
             .find(|i| &i.id == id)
             .ok_or_else(|| Error::NotFound(id.clone()))?;
-        let rec = vault.show(id)?.record;
-        let original_sha = item
-            .record
-            .as_ref()
-            .and_then(|v| v.get("sha256"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let orig_name = item
-            .record
-            .as_ref()
-            .and_then(|v| v.get("name"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let media_type = item
-            .record
-            .as_ref()
-            .and_then(|v| v.get("media_type"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let size = item
-            .record
-            .as_ref()
+        let rec = item.record.as_ref();
+        let original_sha = text(rec, "sha256");
+        let orig_name = text(rec, "name");
+        let media_type = text(rec, "media_type");
+        let size = rec
             .and_then(|v| v.get("size"))
             .and_then(Value::as_u64)
             .unwrap_or(0);
-        let strip = has_location(rec.as_ref()) && !opts.include_location;
+        // Location fields were withheld from the record: the bytes need cleaning too.
+        let strip = item.withheld.iter().any(|w| w.starts_with("exif.gps_"));
         let path = format!("data/exhibits/{}", exhibit_file_name(r, &orig_name));
         let reader = vault.open_original(id)?;
         let mut src = Cancellable {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::schedule::{pretty_time, text, Schedule};
+use crate::schedule::{pretty_time, text, Schedule, NARRATIVE_FIELDS, POLICE_FIELDS};
 
 /// Escapes text for HTML.
 pub(crate) fn esc(s: &str) -> String {
@@ -38,43 +38,6 @@ const STYLE: &str = "body{font:15px/1.5 sans-serif;max-width:60rem;margin:2rem a
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem .5rem;vertical-align:top;text-align:left}\
 th{background:#eee}code{font-size:13px;word-break:break-all}img{max-width:160px;max-height:160px}\
 .note{background:#f4f1ea;border-left:4px solid #555;padding:.5rem 1rem}dt{font-weight:bold}";
-
-const FIELDS: &[(&str, &str)] = &[
-    ("location", "Where"),
-    ("body", "What happened"),
-    ("words_said", "Exact words said"),
-    ("injuries", "Injuries"),
-    ("treatment", "Treatment"),
-    ("witnesses", "Witnesses"),
-    ("impact", "Impact"),
-    ("actions_after", "What she did afterwards"),
-    ("agency", "Agency"),
-    ("organisation", "Organisation"),
-    ("person", "Person"),
-    ("reference", "Reference"),
-    ("outcome", "Outcome"),
-    ("notes", "Notes"),
-];
-
-const POLICE: &[(&str, &str)] = &[
-    (
-        "used_status",
-        "He used his status or said she would not be believed",
-    ),
-    (
-        "police_information",
-        "Information he could only have had from police systems",
-    ),
-    ("police_response", "How police responded"),
-    (
-        "complaint_references",
-        "Professional Standards / IOPC references",
-    ),
-    (
-        "counter_allegations",
-        "Counter-allegations made against her",
-    ),
-];
 
 /// The page.
 pub fn index(s: &Schedule<'_>) -> String {
@@ -121,7 +84,7 @@ pub fn index(s: &Schedule<'_>) -> String {
             it.version,
             esc(&pretty_time(&it.updated_at))
         ));
-        for (k, label) in FIELDS {
+        for (k, label) in NARRATIVE_FIELDS {
             let v = text(rec, k);
             if !v.is_empty() {
                 h.push_str(&format!(
@@ -130,7 +93,7 @@ pub fn index(s: &Schedule<'_>) -> String {
                 ));
             }
         }
-        for (k, label) in POLICE {
+        for (k, label) in POLICE_FIELDS {
             let v = text(rec.and_then(|x| x.get("police")), k);
             if !v.is_empty() {
                 h.push_str(&format!(

@@ -32,5 +32,5 @@ mod verify;
 pub use bag::{decode_manifest_path, encode_manifest_path};
 pub use export::{export, ExportOptions, Exported, ExportedExhibit, Selection};
 pub use receipt::{receipt, Receipt};
-pub use seal::{parse_recipient, Key, Seal};
+pub use seal::{is_sealed, parse_recipient, Key, Seal};
 pub use verify::{verify_bundle, BundleReport, Problem, RedactionSeen};

@@ -22,7 +22,7 @@ use skrifa::raw::TableProvider;
 use skrifa::{FontRef, MetadataProvider};
 
 use crate::howto;
-use crate::schedule::{pretty_time, text, Schedule};
+use crate::schedule::{pretty_time, text, Schedule, NARRATIVE_FIELDS, POLICE_FIELDS};
 
 static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -601,23 +601,7 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
                 it.id
             ),
         );
-        for (k, label) in [
-            ("location", "Where"),
-            ("body", "What happened"),
-            ("words_said", "Exact words said"),
-            ("injuries", "Injuries"),
-            ("treatment", "Treatment"),
-            ("witnesses", "Witnesses"),
-            ("impact", "Impact"),
-            ("actions_after", "What she did afterwards"),
-            ("agency", "Agency"),
-            ("organisation", "Organisation"),
-            ("person", "Person"),
-            ("collar_number", "Collar number"),
-            ("reference", "Reference"),
-            ("outcome", "Outcome"),
-            ("notes", "Notes"),
-        ] {
+        for (k, label) in NARRATIVE_FIELDS {
             l.field(label, &text(rec, k));
         }
         if let Some(c) = rec
@@ -647,13 +631,7 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
             }
         }
         let police = rec.and_then(|x| x.get("police"));
-        for (k, label) in [
-            ("used_status", "Used his status / not believed"),
-            ("police_information", "Information from police systems"),
-            ("police_response", "How police responded"),
-            ("complaint_references", "PSD / IOPC references"),
-            ("counter_allegations", "Counter-allegations"),
-        ] {
+        for (k, label) in POLICE_FIELDS {
             l.field(label, &text(police, k));
         }
         l.field("Categories", &r.categories.join(", "));

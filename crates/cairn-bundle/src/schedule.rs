@@ -64,6 +64,48 @@ pub struct AuditRow {
     pub item: String,
 }
 
+/// The narrative fields of incidents and reports, as the schedule and the page label
+/// them (in this order).
+pub const NARRATIVE_FIELDS: &[(&str, &str)] = &[
+    ("location", "Where"),
+    ("body", "What happened"),
+    ("words_said", "Exact words said"),
+    ("injuries", "Injuries"),
+    ("treatment", "Treatment"),
+    ("witnesses", "Witnesses"),
+    ("impact", "Impact"),
+    ("actions_after", "What she did afterwards"),
+    ("agency", "Agency"),
+    ("organisation", "Organisation"),
+    ("person", "Person"),
+    ("collar_number", "Collar number"),
+    ("reference", "Reference"),
+    ("outcome", "Outcome"),
+    ("notes", "Notes"),
+];
+
+/// The police-perpetrator fields (inside an incident's `police`).
+pub const POLICE_FIELDS: &[(&str, &str)] = &[
+    (
+        "used_status",
+        "He used his status or said she would not be believed",
+    ),
+    (
+        "police_information",
+        "Information he could only have had from police systems",
+    ),
+    ("police_response", "How police responded"),
+    (
+        "complaint_references",
+        "Professional Standards / IOPC references",
+    ),
+    (
+        "counter_allegations",
+        "Counter-allegations made against her",
+    ),
+];
+
+/// A string field of a record, or "".
 pub(crate) fn text(v: Option<&Value>, key: &str) -> String {
     v.and_then(|r| r.get(key))
         .and_then(Value::as_str)

@@ -106,6 +106,12 @@ pub(crate) enum Kind {
     Zip,
 }
 
+/// Whether the file at `path` is a sealed (age) bundle, so a shell knows to ask for
+/// its passphrase; anything else (a ZIP, garbage) is for the verifier to judge.
+pub fn is_sealed(path: &Path) -> bool {
+    matches!(sniff(path), Ok(Kind::Age))
+}
+
 pub(crate) fn sniff(path: &Path) -> Result<Kind> {
     let mut f = File::open(path).map_err(|e| Error::io("read", path, e))?;
     let mut head = [0u8; 21];

@@ -652,10 +652,16 @@ pub fn verify_bundle(path: &Path, key: &Key, receipt: Option<&str>) -> Result<Bu
     let ok = c.problems.is_empty();
     let verdict = if ok {
         format!(
-            "Intact: every file matches its recorded SHA-256, the record matches the chain's {size} entries, and the checkpoint is signed by the vault's key{}.",
+            "Intact: every file matches its recorded SHA-256, the record matches the chain's {size} entries{}, and the checkpoint is signed by the vault's key{}.",
+            if versions_withheld > 0 {
+                " (except the versions with fields left out, noted below)"
+            } else {
+                ""
+            },
             match receipt_extends {
-                Some(true) => ", and the chain extends the receipt given, so the history before it was not rewritten",
-                _ => "",
+                Some(true) => "; the chain extends the receipt given, so the history before it was not rewritten",
+                // Without one, a consistent rebuild by whoever holds the keys would pass.
+                _ => "; without an earlier receipt this cannot show the history was never rebuilt by someone holding the vault's keys",
             }
         )
     } else {

@@ -101,14 +101,7 @@ pub fn verify(
     let key = match identity {
         Some(i) => Key::IdentityFile(i.to_path_buf()),
         None => {
-            let sealed = std::fs::File::open(file)
-                .and_then(|mut f| {
-                    let mut head = [0u8; 21];
-                    std::io::Read::read(&mut f, &mut head)
-                        .map(|n| head[..n].starts_with(b"age-encryption.org/v1"))
-                })
-                .unwrap_or(false);
-            if sealed {
+            if cairn_bundle::is_sealed(file) {
                 Key::Passphrase(read_passphrase(
                     cli.passphrase_file.as_deref(),
                     "Bundle passphrase: ",

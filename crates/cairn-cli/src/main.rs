@@ -741,12 +741,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }) => {
             let mut vault = open(&cli)?;
             let mut handed = Vec::new();
+            let refs = vault.exhibit_refs()?;
             for id in exhibits {
                 let d = vault.show(id)?;
                 if d.kind != cairn_core::ItemKind::File {
                     return Err(Error::Invalid(format!("{} is not a file.", d.id)));
                 }
-                let refs = vault.exhibit_refs()?;
                 handed.push(cairn_core::HandedOver {
                     reference: refs.get(&d.id).map(|r| r.label()).unwrap_or_default(),
                     item: d.id.clone(),

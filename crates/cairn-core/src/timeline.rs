@@ -110,42 +110,9 @@ fn day_and_key(occurred: Option<&str>, recorded_at: &str) -> (String, String) {
     }
 }
 
-impl TimelineItem {
-    fn blank() -> TimelineItem {
-        TimelineItem {
-            id: String::new(),
-            kind: ItemKind::Incident,
-            title: String::new(),
-            occurred: None,
-            occurred_end: None,
-            approximate: false,
-            day: String::new(),
-            sort_key: String::new(),
-            recorded_at: String::new(),
-            updated_at: String::new(),
-            version: 0,
-            redacted: false,
-            redacted_at: None,
-            categories: Vec::new(),
-            tags: Vec::new(),
-            location: String::new(),
-            role: None,
-            media_type: None,
-            has_thumbnail: false,
-            linked: Vec::new(),
-        }
-    }
-}
-
-/// Newest first, as the desktop timeline shows it; ties go to the later-recorded.
-fn newest_first(a: &(usize, TimelineItem), b: &(usize, TimelineItem)) -> std::cmp::Ordering {
-    (&b.1.day, &b.1.sort_key, &b.1.recorded_at, b.0).cmp(&(
-        &a.1.day,
-        &a.1.sort_key,
-        &a.1.recorded_at,
-        a.0,
-    ))
-}
+/// What the timeline orders by: day, then when it happened, then when recorded, then
+/// recording position; newest first is the reverse of this.
+type OrderKey = (String, String, String, usize);
 
 impl Vault {
     /// The newest `limit` items and the total: what the timeline's first screen needs.
@@ -167,29 +134,19 @@ impl Vault {
                 ))
             })
             .map_err(map_err)?;
-        let mut keys: Vec<(usize, TimelineItem)> = Vec::new();
+        let mut keys: Vec<(OrderKey, String)> = Vec::new();
         for (i, row) in rows.enumerate() {
             let (id, occurred, rec_at) = row.map_err(map_err)?;
             let recorded_at = format_ms(rec_at);
             let (day, key) = day_and_key(occurred.as_deref(), &recorded_at);
-            // Only the ordering fields matter here; the rest is filled in below.
-            keys.push((
-                i,
-                TimelineItem {
-                    id,
-                    day,
-                    sort_key: key,
-                    recorded_at,
-                    ..TimelineItem::blank()
-                },
-            ));
+            keys.push(((day, key, recorded_at, i), id));
         }
         let total = keys.len().min(u32::MAX as usize) as u32;
         if keys.len() > limit {
-            keys.select_nth_unstable_by(limit, newest_first);
+            keys.select_nth_unstable_by(limit, |a, b| b.0.cmp(&a.0));
             keys.truncate(limit);
         }
-        let ids: Vec<&str> = keys.iter().map(|(_, t)| t.id.as_str()).collect();
+        let ids: Vec<&str> = keys.iter().map(|(_, id)| id.as_str()).collect();
         let chosen = serde_json::to_string(&ids).map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(TimelineHead {
             total,
