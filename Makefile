@@ -3,7 +3,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run test bench soak setup setup-run lint ui ui-test bindings e2e-desktop
+.PHONY: run test bench soak fuzz setup setup-run lint ui ui-test bindings e2e-desktop
 
 setup:
 	@scripts/setup.sh test
@@ -50,6 +50,13 @@ bench:
 	@scripts/setup.sh bench
 	$(NPM) --prefix ui run build
 	scripts/bench.sh
+
+# Short fuzz runs of the bundle reader (fuzz/; 60 s a target, CAIRN_FUZZ_SECONDS to
+# change): seeds are real bundles made at run time; figures per target at the end.
+# Not part of `make test`.
+fuzz:
+	@scripts/setup.sh fuzz
+	scripts/fuzz.sh
 
 soak: setup
 	$(CARGO) build --workspace --bins

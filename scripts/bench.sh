@@ -49,6 +49,12 @@ rm -f "$OUT/input.age"
 measure cairn_add "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" file add "$OUT/input.bin"
 measure cairn_verify "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" verify
 measure cairn_verify_quick "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" verify --quick
+# Export: the 1 GiB exhibit sealed to an age X25519 recipient (the same work as `age -r`
+# plus the bag, the manifests, the PDF and the handover entry), then the bundle checked
+# with the solicitor's key.
+measure cairn_export "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" \
+  export --all --initials AB --recipient "$RECIP" --out "$OUT/bundle.age"
+measure cairn_verify_bundle "$CAIRN" verify-bundle "$OUT/bundle.age" --identity "$OUT/age.key"
 
 want=$(sha256sum < "$OUT/input.bin" | cut -d' ' -f1)
 grep -q "$want" "$OUT/cairn_add.out" || { echo "bench: cairn reported a different SHA-256" >&2; exit 1; }
@@ -57,7 +63,7 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 echo
 echo "== ${SIZE_MIB} MiB file (page-cached input; cp, age and cairn end with fsync; *_nosync rows do not) =="
 printf "%-20s %9s %10s\n" tool "wall s" "peak RSS"
-for n in cp cp_nosync sha256sum age age_nosync cairn_add cairn_verify cairn_verify_quick; do
+for n in cp cp_nosync sha256sum age age_nosync cairn_add cairn_verify cairn_verify_quick cairn_export cairn_verify_bundle; do
   printf "%-20s %9s %7s KiB\n" "$n" "${WALL[$n]}" "${RSS[$n]}"
 done
 echo
@@ -66,6 +72,11 @@ echo "import  cairn file add / age -r without its fsync: $(ratio "${WALL[cairn_a
 echo "import  cairn file add / cp     : $(ratio "${WALL[cairn_add]}" "${WALL[cp]}")x"
 echo "import  peak RSS                : $(( ${RSS[cairn_add]} / 1024 )) MiB   (target <= 32)"
 echo "verify  cairn verify / sha256sum: $(ratio "${WALL[cairn_verify]}" "${WALL[sha256sum]}")x   (target <= 0.5)"
+echo "export  cairn export / age -r   : $(ratio "${WALL[cairn_export]}" "${WALL[age]}")x   (target <= 1.3; both fsync their output)"
+echo "export  peak RSS                : $(( ${RSS[cairn_export]} / 1024 )) MiB   (target <= 64)"
+echo "bundle  cairn verify-bundle / sha256sum: $(ratio "${WALL[cairn_verify_bundle]}" "${WALL[sha256sum]}")x   (decrypts, hashes every file, checks the chain), peak RSS $(( ${RSS[cairn_verify_bundle]} / 1024 )) MiB"
+grep -q '^Intact' "$OUT/cairn_verify_bundle.out" || { echo "bench: the exported bundle did not verify" >&2; cat "$OUT/cairn_verify_bundle.out" >&2; exit 1; }
+rm -f "$OUT/bundle.age"
 echo
 echo "== open + list with ${N_ITEMS} items (after the KDF) =="
 ./target/release/examples/bench_list "$OUT/list-vault" "$N_ITEMS"

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build and test Cairn.
-# Idempotent and quiet when everything is present. Usage: scripts/setup.sh [run|test|bench]
+# Idempotent and quiet when everything is present. Usage: scripts/setup.sh [run|test|bench|fuzz]
+# (`fuzz` needs only the C toolchain, Rust and cargo-fuzz: no WebKit, Node.js or npm.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-# Build: C toolchain for SQLCipher/OpenSSL; WebKitGTK and friends for the Tauri window.
-for p in build-essential pkg-config perl make python3 ca-certificates curl file \
-         libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
-         libxdo-dev librsvg2-dev; do
+# Build: C toolchain and OpenSSL's headers for SQLCipher; WebKitGTK and friends for
+# the Tauri window.
+for p in build-essential pkg-config perl make python3 ca-certificates curl file libssl-dev; do
   pkg "$p" || need+=("$p")
 done
-have node || need+=(nodejs)
-have npm || need+=(npm)
+if [ "$mode" != fuzz ]; then
+  for p in libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+           libxdo-dev librsvg2-dev; do
+    pkg "$p" || need+=("$p")
+  done
+  have node || need+=(nodejs)
+  have npm || need+=(npm)
+fi
 if [ "$mode" = test ]; then
   # The real-window tests: WebKit's WebDriver, a virtual X server, xdotool for the
   # native file dialog, fonts so screenshots show text.
@@ -34,6 +40,14 @@ fi
 if ! have cargo; then
   echo "Cairn needs Rust (cargo); install it with rustup (https://rustup.rs) and run this again." >&2
   exit 1
+fi
+if [ "$mode" = fuzz ]; then
+  # cargo-fuzz drives libFuzzer; scripts/fuzz.sh runs it on stable with RUSTC_BOOTSTRAP=1.
+  if ! have cargo-fuzz; then
+    echo "Installing cargo-fuzz 0.13.2"
+    cargo install cargo-fuzz --version 0.13.2 --locked --quiet
+  fi
+  exit 0
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then

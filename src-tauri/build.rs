@@ -24,6 +24,13 @@ const COMMANDS: &[&str] = &[
     "verify",
     "change_passphrase",
     "save_settings",
+    "plan_export",
+    "export_bundle",
+    "bundle_is_sealed",
+    "check_bundle",
+    "receipt",
+    "reports",
+    "save_report",
 ];
 
 fn main() {

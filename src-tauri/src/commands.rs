@@ -17,19 +17,14 @@ use crate::state::{guard, AppState, Shared};
 use crate::views::{AppStatus, Created, HistoryView, ItemView, Progress};
 
 /// Runs `f` on a blocking thread with the app state.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: State<'_, Shared>,
     f: impl FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
 ) -> CmdResult<T> {
     let st = Arc::clone(&state);
     tauri::async_runtime::spawn_blocking(move || f(&st))
         .await
-        .map_err(|_| {
-            AppError::new(
-                "internal",
-                "Something went wrong inside Cairn; nothing was changed.",
-            )
-        })?
+        .map_err(|_| AppError::internal())?
 }
 
 fn status_of(st: &AppState) -> AppStatus {

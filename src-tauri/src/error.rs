@@ -25,6 +25,14 @@ impl AppError {
         }
     }
 
+    /// A failure inside the shell itself (a worker thread that did not finish).
+    pub fn internal() -> AppError {
+        AppError::new(
+            "internal",
+            "Something went wrong inside Cairn; nothing was changed.",
+        )
+    }
+
     /// The vault is locked (or was locked while the request was on its way).
     pub fn locked() -> AppError {
         AppError::new("locked", "Cairn is locked. Unlock it to continue.")

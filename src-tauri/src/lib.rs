@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod error;
 pub mod media;
+pub mod share;
 pub mod state;
 pub mod views;
 
@@ -50,6 +51,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             verify,
             change_passphrase,
             save_settings,
+            share::plan_export,
+            share::export_bundle,
+            share::bundle_is_sealed,
+            share::check_bundle,
+            share::receipt,
+            share::reports,
+            share::save_report,
         ])
         .typ::<cairn_core::Category>()
         .constant(

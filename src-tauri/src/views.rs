@@ -2,8 +2,8 @@
 //! never parses JSON itself.
 
 use cairn_core::{
-    checkpoint, FileRecord, History, Incident, ItemDetail, ItemKind, LinkView, Person, Settings,
-    Tombstone, Vault,
+    checkpoint, FileRecord, Handover, History, Incident, ItemDetail, ItemKind, LinkView, Person,
+    Settings, Tombstone, Vault,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -18,6 +18,8 @@ pub enum Record {
     Person(Person),
     /// A file.
     File(FileRecord),
+    /// A report to an agency, or a handover of evidence.
+    Report(Handover),
     /// Removed by redaction, or a kind this version does not show.
     None,
 }
@@ -30,7 +32,8 @@ impl Record {
             ItemKind::Incident => serde_json::from_value(v.clone()).ok().map(Record::Incident),
             ItemKind::Person => serde_json::from_value(v.clone()).ok().map(Record::Person),
             ItemKind::File => serde_json::from_value(v.clone()).ok().map(Record::File),
-            ItemKind::Link | ItemKind::Report => None,
+            ItemKind::Report => serde_json::from_value(v.clone()).ok().map(Record::Report),
+            ItemKind::Link => None,
         };
         typed.unwrap_or(Record::None)
     }

@@ -1,7 +1,9 @@
 //! The desktop app in a real window, driven through WebDriver (`tauri-driver` +
 //! `WebKitWebDriver`) under `Xvfb`: create a vault, add an incident with a photo (through
 //! the native file dialog, typed into with `xdotool`), see its thumbnail, lock, have a
-//! wrong passphrase refused, unlock, find the incident and photo again, check integrity.
+//! wrong passphrase refused, unlock, find the incident and photo again, check integrity,
+//! share everything as a sealed bundle (the native save dialog), check that bundle in
+//! *Open a bundle*, and find the handover in the reports.
 //! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
 //!
 //! Then the leak check: a random marker typed into the incident and a window of the
@@ -30,6 +32,7 @@ use cairn_e2e::leak::{outermost, Needle, Scanner};
 use cairn_e2e::webdriver::{wait_until, Element, Session, WdResult, WebDriver};
 use cairn_e2e::{hex, is_recovery_code_shape};
 use serde_json::{json, Value};
+use sha2::Digest;
 
 /// Set to `1` to run the real-window test.
 const ENABLE_ENV: &str = "CAIRN_DESKTOP_E2E";
@@ -39,6 +42,7 @@ const KEEP_ENV: &str = "CAIRN_DESKTOP_E2E_KEEP";
 const PASSPHRASE: &str = "granite lantern orbits seven quiet harbours";
 const WRONG_PASSPHRASE: &str = "granite lantern orbits seven quiet harbour";
 const TITLE: &str = "Car followed me home from work";
+const BUNDLE_PASSPHRASE: &str = "copper meadow lighthouse under nine bridges";
 const BODY: &str = "Same grey car as on Monday, parked opposite the house for an hour.";
 /// How long to wait for an element.
 const WAIT: Duration = Duration::from_secs(20);
@@ -358,12 +362,18 @@ struct Secrets {
     photo_window: Vec<u8>,
 }
 
-/// Picks the photo in the native (GTK) file dialog: waits for the new window, focuses
-/// it, opens its location bar (ctrl+L), types the path and presses Enter.
+/// Picks the photo in the native (GTK) file dialog.
 fn attach_photo(ui: &mut Ui, photo: &Path) -> WdResult<()> {
+    file_dialog(ui, "attach-files", photo)
+}
+
+/// Clicks `button`, which opens a native (GTK) open or save dialog: waits for the new
+/// window, focuses it, opens its location bar (ctrl+L; a save dialog's name field
+/// takes a whole path as it is), types the path and presses Enter.
+fn file_dialog(ui: &mut Ui, button: &str, file: &Path) -> WdResult<()> {
     let display = ui.display;
     let before = visible_windows(display)?;
-    ui.click("attach-files")?;
+    ui.click(button)?;
     // The dialog's top-level window is the new one with a title (GTK also maps an
     // untitled helper window).
     let (dialog, name) = wait_until("the native file dialog to open", WAIT, || {
@@ -378,7 +388,7 @@ fn attach_photo(ui: &mut Ui, photo: &Path) -> WdResult<()> {
         Ok(None)
     })?;
     eprintln!("desktop e2e: file dialog {name:?} (window {dialog})");
-    let path = photo.to_str().ok_or("photo path is not UTF-8")?;
+    let path = file.to_str().ok_or("path is not UTF-8")?;
     // Let GTK finish mapping the dialog before keys arrive.
     std::thread::sleep(Duration::from_millis(500));
     let mut last_err = String::new();
@@ -393,7 +403,9 @@ fn attach_photo(ui: &mut Ui, photo: &Path) -> WdResult<()> {
         std::thread::sleep(Duration::from_millis(300));
         if attempt == 1 {
             ui.shots += 1;
-            let p = ui.out.join(format!("{:02}-file-dialog.png", ui.shots));
+            let p = ui
+                .out
+                .join(format!("{:02}-file-dialog-{}.png", ui.shots, slug(button)));
             if let Err(e) = screen_capture(display, &p) {
                 eprintln!("desktop e2e: no screen capture of the file dialog: {e}");
             }
@@ -554,12 +566,86 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     }
     eprintln!("desktop e2e: integrity → {:?}", text.trim());
 
+    share_and_check(ui, secrets)?;
+
     // The smallest window the app supports: the timeline still shows its rows.
     ui.step("the timeline at 800×600");
     ui.s.set_window_size(800, 600)?;
     ui.click("nav-timeline")?;
     ui.wait("timeline-row", WAIT)?;
     ui.shot("timeline-800x600")?;
+    Ok(())
+}
+
+/// Shares everything as a sealed bundle through the wizard (saved with the native save
+/// dialog), checks it in *Open a bundle*, and finds the handover in the reports.
+fn share_and_check(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
+    ui.step("share with your solicitor");
+    ui.click("nav-share")?;
+    wait_until("the share plan", WAIT, || {
+        let t = ui.text("share-plan")?;
+        Ok(t.contains("exhibit").then_some(()))
+    })?;
+    ui.shot("share-what")?;
+    ui.click("share-next")?;
+    ui.type_into("share-initials", "ab")?;
+    ui.wait("share-exhibits", WAIT)?;
+    ui.shot("share-exhibits")?;
+    ui.click("share-next")?;
+    ui.type_into("share-passphrase", BUNDLE_PASSPHRASE)?;
+    ui.type_into("share-passphrase-confirm", BUNDLE_PASSPHRASE)?;
+    ui.shot("share-seal")?;
+    ui.click("share-next")?;
+    ui.wait("share-summary", WAIT)?;
+    ui.shot("share-summary")?;
+    // Beside the photo: outside the scanned folders (sealed, but it is hers to keep).
+    let bundle = secrets.photo.with_file_name("for-my-solicitor.age");
+    file_dialog(ui, "share-save", &bundle)?;
+    ui.wait("share-done", SLOW)?;
+    ui.shot("share-done")?;
+    let bytes = fs::read(&bundle).map_err(|e| format!("the bundle was not saved: {e}"))?;
+    if !bytes.starts_with(b"age-encryption.org/v1") {
+        return Err("the saved bundle is not sealed with age".into());
+    }
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let shown = ui.text("share-bundle-sha")?;
+    if shown.trim() != sha {
+        return Err(format!(
+            "the wizard shows SHA-256 {shown:?}, the file has {sha}"
+        ));
+    }
+
+    ui.step("open the bundle");
+    ui.click("nav-integrity")?;
+    ui.click("open-bundle")?;
+    file_dialog(ui, "bundle-choose", &bundle)?;
+    ui.type_into("bundle-passphrase", BUNDLE_PASSPHRASE)?;
+    ui.click("bundle-check")?;
+    let result = ui.wait("bundle-result", SLOW)?;
+    let ok = ui.s.attribute(&result, "data-ok")?;
+    let text = ui.inner_text(&result)?;
+    ui.shot("bundle-checked")?;
+    if ok.as_deref() != Some("true") {
+        return Err(format!(
+            "the bundle did not check as intact: {:?}",
+            text.trim()
+        ));
+    }
+    eprintln!("desktop e2e: bundle → {:?}", text.trim());
+
+    ui.step("the handover is on record");
+    ui.click("nav-reports")?;
+    let row = ui.wait("report-row", WAIT)?;
+    let t = ui.inner_text(&row)?;
+    if !t.contains("Solicitor") {
+        return Err(format!(
+            "the handover row does not name the solicitor: {t:?}"
+        ));
+    }
+    ui.shot("reports")?;
     Ok(())
 }
 

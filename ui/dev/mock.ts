@@ -2,7 +2,7 @@
 // interface against a pretend vault held in memory. Never part of the build.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AppStatus, HistoryView, Incident, ItemView, Person, TimelineItem } from '../src/lib/bindings';
+import type { AppStatus, Handover, HistoryView, Incident, ItemView, Person, ReportRow, TimelineItem } from '../src/lib/bindings';
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -13,10 +13,10 @@ const state = {
 };
 const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-const records = new Map<string, { kind: 'incident' | 'person' | 'file'; data: Incident | Person | Record<string, unknown>; recorded: string; version: number }>();
+const records = new Map<string, { kind: 'incident' | 'person' | 'file' | 'report'; data: Incident | Person | Handover | Record<string, unknown>; recorded: string; version: number }>();
 const links: { id: string; a: string; b: string }[] = [];
 
-function add(kind: 'incident' | 'person', data: Incident | Person, recorded: string): string {
+function add(kind: 'incident' | 'person' | 'report', data: Incident | Person | Handover, recorded: string): string {
   const id = `${kind.slice(0, 3)}-${records.size + 1}`;
   records.set(id, { kind, data, recorded, version: 1 });
   return id;
@@ -24,6 +24,8 @@ function add(kind: 'incident' | 'person', data: Incident | Person, recorded: str
 
 const harm = add('person', { name: 'Mark', role: 'officer', collar_number: '4821', force: 'Kent Police', relationship: 'Ex-partner' }, '2026-10-01T09:00:00Z');
 add('person', { name: 'Jo (neighbour)', role: 'witness' }, '2026-10-02T09:00:00Z');
+add('report', { title: 'Report to Police', agency: 'Police', organisation: 'Kent Police', person: 'PC Patel', collar_number: '3310', reference: '12/3456/26', outcome: 'Gave me a crime reference; an officer will call.', occurred: { start: '2026-11-03' } }, '2026-11-04T09:00:00Z');
+add('report', { title: 'Bundle for Solicitor', agency: 'Solicitor', person: 'A. Khan', occurred: { start: '2026-11-18' }, exhibits: [{ reference: 'SM/1', item: 'fil-1', sha256: 'a1'.repeat(32) }, { reference: 'SM/2', item: 'fil-2', sha256: 'b2'.repeat(32), original_sha256: 'c3'.repeat(32) }], bundle_sha256: 'd4'.repeat(32), evidence_sha256: 'e5'.repeat(32), notes: 'Exported by Cairn: 12 items, 2 exhibits, sealed with a passphrase.' }, '2026-11-18T15:00:00Z');
 const n = Number(params.get('n') ?? '60');
 for (let i = 0; i < n; i++) {
   const day = new Date(Date.UTC(2026, 10, 20) - i * 36e5 * 17);
@@ -62,11 +64,12 @@ function linked(id: string): string[] {
 function timeline(): TimelineItem[] {
   return [...records.entries()].map(([id, r]) => {
     const inc = r.kind === 'incident' ? (r.data as Incident) : null;
-    const start = inc?.occurred?.start ?? null;
+    const rep = r.kind === 'report' ? (r.data as Handover) : null;
+    const start = (inc ?? rep)?.occurred?.start ?? null;
     return {
       id,
       kind: r.kind,
-      title: inc ? inc.title : String((r.data as { name: string }).name),
+      title: inc ? inc.title : rep ? rep.title || `Report to ${rep.agency}` : String((r.data as { name: string }).name),
       occurred: start,
       occurred_end: inc?.occurred?.end ?? null,
       approximate: inc?.occurred?.approximate ?? false,
@@ -171,10 +174,15 @@ mockIPC(async (cmd, raw) => {
       };
       return h;
     }
+    case 'reports':
+      return [...records.entries()]
+        .filter(([, r]) => r.kind === 'report')
+        .map(([id, r]): ReportRow => ({ id, version: r.version, recordedAt: r.recorded, report: r.data as Handover }));
     case 'save_incident':
-    case 'save_person': {
-      const kind = cmd === 'save_incident' ? 'incident' : 'person';
-      const data = (kind === 'incident' ? a.incident : a.person) as Incident | Person;
+    case 'save_person':
+    case 'save_report': {
+      const kind = cmd === 'save_incident' ? 'incident' : cmd === 'save_person' ? 'person' : 'report';
+      const data = (kind === 'incident' ? a.incident : kind === 'person' ? a.person : a.report) as Incident | Person | Handover;
       if (a.id) {
         const r = records.get(String(a.id));
         if (r) {

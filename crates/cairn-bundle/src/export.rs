@@ -68,6 +68,7 @@ pub struct ExportOptions<'a> {
 }
 
 /// An exhibit as exported.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportedExhibit {
     /// `AB/1`.
@@ -87,6 +88,7 @@ pub struct ExportedExhibit {
 }
 
 /// What an export produced.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Exported {
     /// The bundle file.
@@ -105,6 +107,88 @@ pub struct Exported {
     pub chain_size: u64,
     /// The report entry that records this handover.
     pub handover: Added,
+}
+
+/// What an export would hold, for a wizard to show before anything is written.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Items that would go out (the chosen ones and what is linked to them).
+    pub items: usize,
+    /// Written records among them.
+    pub incidents: usize,
+    /// People among them.
+    pub people: usize,
+    /// Reports and handovers among them.
+    pub reports: usize,
+    /// The exhibits, in the order of the exhibit list.
+    pub exhibits: Vec<PlannedExhibit>,
+    /// Bytes of exhibits in all.
+    pub bytes: u64,
+}
+
+/// One exhibit an export would hold.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedExhibit {
+    /// `AB/1`.
+    pub reference: String,
+    /// The reference is given now, by this export (false: it had it already).
+    pub new: bool,
+    /// The file item.
+    pub item: String,
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// A photo carrying location data (left out of the copy unless she chooses).
+    pub has_location: bool,
+}
+
+/// What [`export()`] would hold for `selection` and `initials`; nothing is stored.
+pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan> {
+    let ids = select(vault, selection)?;
+    let mut out = Plan {
+        items: ids.len(),
+        incidents: 0,
+        people: 0,
+        reports: 0,
+        exhibits: Vec::new(),
+        bytes: 0,
+    };
+    let mut files = Vec::new();
+    let mut records = BTreeMap::new();
+    for id in &ids {
+        let d = vault.show(id)?;
+        match d.kind {
+            ItemKind::Incident => out.incidents += 1,
+            ItemKind::Person => out.people += 1,
+            ItemKind::Report => out.reports += 1,
+            ItemKind::File if d.redaction.is_none() => {
+                files.push(id.clone());
+                records.insert(id.clone(), d.record.unwrap_or(Value::Null));
+            }
+            ItemKind::File | ItemKind::Link => {}
+        }
+    }
+    for (item, r, new) in vault.plan_exhibit_refs(&files, initials)? {
+        let rec = records.get(&item).unwrap_or(&Value::Null);
+        let size = rec.get("size").and_then(Value::as_u64).unwrap_or(0);
+        let has_location = rec
+            .get("exif")
+            .and_then(Value::as_object)
+            .is_some_and(|e| LOCATION_FIELDS.iter().any(|f| e.contains_key(*f)));
+        out.bytes += size;
+        out.exhibits.push(PlannedExhibit {
+            reference: r.label(),
+            new,
+            name: text(Some(rec), "name"),
+            item,
+            size,
+            has_location,
+        });
+    }
+    Ok(out)
 }
 
 /// Fields that stay behind unless she chooses otherwise.

@@ -19,6 +19,8 @@
 
 mod bag;
 mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gps;
 mod howto;
 mod html;
@@ -30,7 +32,9 @@ mod seal;
 mod verify;
 
 pub use bag::{decode_manifest_path, encode_manifest_path};
-pub use export::{export, ExportOptions, Exported, ExportedExhibit, Selection};
+pub use export::{
+    export, plan, ExportOptions, Exported, ExportedExhibit, Plan, PlannedExhibit, Selection,
+};
 pub use receipt::{receipt, Receipt};
 pub use seal::{is_sealed, parse_recipient, Key, Seal};
-pub use verify::{verify_bundle, BundleReport, Problem, RedactionSeen};
+pub use verify::{verify_bundle, verify_bundle_bytes, BundleReport, Problem, RedactionSeen};

@@ -5,7 +5,8 @@
 //! Text is measured with the same glyph advances it is drawn with (skrifa), so what
 //! is wrapped is exactly what is printed.
 
-use std::sync::Arc;
+use std::io::Read;
+use std::sync::{Arc, OnceLock};
 
 use cairn_core::{Error, ItemKind, Result};
 use krilla::color::rgb;
@@ -24,8 +25,26 @@ use skrifa::{FontRef, MetadataProvider};
 use crate::howto;
 use crate::schedule::{pretty_time, text, Schedule, NARRATIVE_FIELDS, POLICE_FIELDS};
 
-static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+// Deflated by build.rs from assets/fonts; inflated once, on the first PDF made.
+static REGULAR_Z: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.deflate"));
+static BOLD_Z: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.deflate"));
+
+/// The regular and bold fonts, inflated.
+fn fonts() -> Result<&'static (Vec<u8>, Vec<u8>)> {
+    static FONTS: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    if let Some(f) = FONTS.get() {
+        return Ok(f);
+    }
+    let inflate = |z: &[u8]| -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        flate2::read::DeflateDecoder::new(z)
+            .read_to_end(&mut out)
+            .map_err(|_| Error::Invalid("The schedule's font could not be loaded.".into()))?;
+        Ok(out)
+    };
+    let both = (inflate(REGULAR_Z)?, inflate(BOLD_Z)?);
+    Ok(FONTS.get_or_init(|| both))
+}
 
 /// A4 in points, and the margins.
 const PAGE_W: f32 = 595.28;
@@ -154,9 +173,10 @@ fn wrap(face: &Face, s: &str, size: f32, width: f32) -> Vec<String> {
 
 impl Layout {
     fn new() -> Result<Layout> {
+        let (regular, bold) = fonts()?;
         Ok(Layout {
-            regular: Face::load(REGULAR)?,
-            bold: Face::load(BOLD)?,
+            regular: Face::load(regular)?,
+            bold: Face::load(bold)?,
             pages: vec![Vec::new()],
             y: TOP,
         })

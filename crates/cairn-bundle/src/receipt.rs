@@ -7,6 +7,7 @@ use cairn_core::{Error, Result, Vault};
 use serde::Serialize;
 
 /// A receipt as printed by `cairn receipt`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Receipt {
     /// The vault.

@@ -2,7 +2,7 @@
 //! opens it: to a passphrase (scrypt) or to an age X25519 public key.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -116,11 +116,16 @@ pub(crate) fn sniff(path: &Path) -> Result<Kind> {
     let mut f = File::open(path).map_err(|e| Error::io("read", path, e))?;
     let mut head = [0u8; 21];
     let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io("read", path, e))?;
-    if head[..n].starts_with(b"age-encryption.org/v1") {
+    kind_of(&head[..n])
+}
+
+/// What kind of bundle `head` (its first bytes, or all of it) begins.
+pub(crate) fn kind_of(head: &[u8]) -> Result<Kind> {
+    if head.starts_with(b"age-encryption.org/v1") {
         Ok(Kind::Age)
-    } else if head[..n].starts_with(b"PK\x03\x04") {
+    } else if head.starts_with(b"PK\x03\x04") {
         Ok(Kind::Zip)
-    } else if n == 0 {
+    } else if head.is_empty() {
         Err(Error::BundleUnreadable("the file is empty".into()))
     } else {
         Err(Error::BundleUnreadable(
@@ -146,10 +151,19 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 pub(crate) fn open(path: &Path, key: &Key) -> Result<(Box<dyn ReadSeek>, bool)> {
     let kind = sniff(path)?;
     let f = File::open(path).map_err(|e| Error::io("read", path, e))?;
+    open_reader(BufReader::new(f), kind, key)
+}
+
+/// [`open`] over bytes already read or buffered (`kind` from [`kind_of`]).
+pub(crate) fn open_reader<R: BufRead + Seek + Send + 'static>(
+    r: R,
+    kind: Kind,
+    key: &Key,
+) -> Result<(Box<dyn ReadSeek>, bool)> {
     match kind {
-        Kind::Zip => Ok((Box::new(BufReader::new(f)), false)),
+        Kind::Zip => Ok((Box::new(r), false)),
         Kind::Age => {
-            let dec = age::Decryptor::new_buffered(BufReader::new(f)).map_err(age_err)?;
+            let dec = age::Decryptor::new_buffered(r).map_err(age_err)?;
             let reader = match key {
                 Key::None => return Err(Error::Invalid(
                     "This bundle is sealed; give its passphrase or the age key it was sealed to."
@@ -179,8 +193,65 @@ pub(crate) fn open(path: &Path, key: &Key) -> Result<(Box<dyn ReadSeek>, bool)> 
                         .map_err(age_err)?
                 }
             };
+            let reader = WithinPlaintext::new(reader).map_err(|e| {
+                // A cut or altered last chunk fails age's check of the length here.
+                Error::BundleUnreadable(format!("it is damaged or cut short ({e})"))
+            })?;
             Ok((Box::new(reader), true))
         }
+    }
+}
+
+/// age's decrypting reader, kept to positions inside the plaintext. age 0.11.5's
+/// `StreamReader` panics (a subtraction overflow, or a slice out of range) when a read
+/// follows a seek past the end of a short last chunk — which a damaged or crafted ZIP
+/// inside a correctly sealed bundle asks for by naming an offset past its end. Here a
+/// seek to or past the end is only noted, and reads there give end of file, as they
+/// do from a file; every seek passed on is absolute and inside the plaintext.
+struct WithinPlaintext<R> {
+    inner: R,
+    pos: u64,
+    len: u64,
+}
+
+impl<R: Read + Seek> WithinPlaintext<R> {
+    fn new(mut inner: R) -> io::Result<Self> {
+        // age authenticates the plaintext's length by decrypting the last chunk.
+        let len = inner.seek(SeekFrom::End(0))?;
+        inner.seek(SeekFrom::Start(0))?;
+        Ok(WithinPlaintext { inner, pos: 0, len })
+    }
+}
+
+impl<R: Read + Seek> Read for WithinPlaintext<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for WithinPlaintext<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        }
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a seek before the start of the bundle's contents",
+            )
+        })?;
+        if target < self.len {
+            self.inner.seek(SeekFrom::Start(target))?;
+        }
+        self.pos = target;
+        Ok(target)
     }
 }
 

@@ -4,7 +4,7 @@
 //! checkpoint, and optionally that the chain extends an earlier receipt.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use cairn_core::canonical::to_canonical;
@@ -24,6 +24,7 @@ use crate::record::{
 use crate::seal::{self, Key};
 
 /// A problem found, with a stable code and where it is.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     /// Stable code, e.g. `fixity`, `chain_hash`, `exhibit_hash`.
@@ -39,6 +40,7 @@ pub struct Problem {
 }
 
 /// A redaction listed in the chain.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RedactionSeen {
     /// Its entry.
@@ -50,6 +52,7 @@ pub struct RedactionSeen {
 }
 
 /// What verify-bundle found.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Serialize)]
 pub struct BundleReport {
     /// Nothing wrong.
@@ -122,7 +125,9 @@ fn read_small(z: &mut Zip, root: &str, path: &str, limit: u64) -> Result<Option<
             "{path} is far larger than a Cairn bundle writes"
         )));
     }
-    let mut v = Vec::with_capacity(f.size() as usize);
+    // The declared size is the bundle's word: reserve at most 1 MiB on it, grow as
+    // bytes really arrive.
+    let mut v = Vec::with_capacity(f.size().min(1 << 20) as usize);
     f.read_to_end(&mut v)
         .map_err(|e| Error::BundleUnreadable(format!("{path} cannot be read ({e})")))?;
     Ok(Some(v))
@@ -174,6 +179,26 @@ fn file_sha256(path: &Path) -> Result<String> {
 pub fn verify_bundle(path: &Path, key: &Key, receipt: Option<&str>) -> Result<BundleReport> {
     let bundle_sha256 = file_sha256(path)?;
     let (reader, sealed) = seal::open(path, key)?;
+    verify_opened(reader, sealed, bundle_sha256, receipt)
+}
+
+/// Checks a bundle already in memory, exactly as [`verify_bundle`] checks a file
+/// holding `bytes` (the same report, the same errors). For callers that have the
+/// bytes anyway, and for the fuzz targets in `fuzz/`, which feed it arbitrary input.
+pub fn verify_bundle_bytes(bytes: &[u8], key: &Key, receipt: Option<&str>) -> Result<BundleReport> {
+    let bundle_sha256 = hex(&Sha256::digest(bytes));
+    let kind = seal::kind_of(bytes)?;
+    let (reader, sealed) = seal::open_reader(Cursor::new(bytes.to_vec()), kind, key)?;
+    verify_opened(reader, sealed, bundle_sha256, receipt)
+}
+
+/// The checks themselves, over the opened (decrypted) ZIP bytes.
+fn verify_opened(
+    reader: Box<dyn seal::ReadSeek>,
+    sealed: bool,
+    bundle_sha256: String,
+    receipt: Option<&str>,
+) -> Result<BundleReport> {
     let mut z: Zip = ZipArchive::new(reader).map_err(|e| match e {
         zip::result::ZipError::Io(io) => {
             // Inside an age stream, a damaged or cut chunk shows up as a read error.
@@ -733,7 +758,7 @@ fn check_receipt(
             false
         }
         None => {
-            c.bad("receipt_rewritten", format!("The receipt covers {} entries but this chain has only {}: the history was cut short.", r.size, entries.len()), Some(CHAIN_PATH), None);
+            c.bad("receipt_rewritten", format!("The receipt covers {} entries but this bundle's chain has only {}: the bundle was made before the receipt, or its history was cut short.", r.size, entries.len()), Some(CHAIN_PATH), None);
             false
         }
     }

@@ -1,7 +1,8 @@
 //! Commands through IPC: create, unlock with delays, recover, items, files, redaction,
-//! verify, settings, and the capability boundary.
+//! verify, settings, sharing (plan, export, open a bundle, receipt, reports), and the
+//! capability boundary.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::{created, App, PASS};
 
@@ -309,4 +310,146 @@ fn unlock_while_still_unlocked_checks_the_passphrase() {
         "wrong_passphrase",
     );
     assert_eq!(e["retryAfterMs"], 2000, "{e}");
+}
+
+#[test]
+fn share_plans_exports_checks_and_records_the_handover() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, _) = created(&tmp.path().join("v"));
+    let photo = tmp.path().join("bruise.png");
+    crate::media::write_png(&photo);
+    let inc = app.ok(
+        "save_incident",
+        json!({ "id": null, "incident": { "title": "Bruise", "private_notes": "only mine" } }),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.ok(
+        "add_files",
+        json!({ "paths": [photo.to_str().unwrap()], "linkTo": inc, "acquired": "Taken with my phone",
+        "job": "j1", "progress": "__CHANNEL__:7" }),
+    );
+
+    // The plan names the exhibit reference to come and stores nothing.
+    let plan = app.ok(
+        "plan_export",
+        json!({ "choice": { "kind": "items", "ids": [inc] }, "initials": "ab" }),
+    );
+    assert_eq!(plan["items"], 2, "{plan}");
+    assert_eq!(plan["exhibits"][0]["reference"], "AB/1");
+    assert_eq!(plan["exhibits"][0]["new"], true);
+    app.err(
+        "plan_export",
+        json!({ "choice": { "kind": "all" }, "initials": "A1" }),
+        "invalid_input",
+    );
+
+    // A weak bundle passphrase and a key that is not one are refused before any work.
+    let out = tmp.path().join("bundle.age");
+    let request = |seal: Value| {
+        json!({ "request": { "choice": { "kind": "all" }, "initials": "AB", "includeLocation": false,
+            "seal": seal, "agency": "Solicitor", "person": "Ms Patel", "out": out.to_str().unwrap() },
+            "job": "e1", "progress": "__CHANNEL__:11" })
+    };
+    app.err(
+        "export_bundle",
+        request(json!({ "kind": "passphrase", "passphrase": "short" })),
+        "weak_passphrase",
+    );
+    app.err(
+        "export_bundle",
+        request(json!({ "kind": "recipient", "recipient": "age1nope" })),
+        "invalid_input",
+    );
+    assert!(!out.exists());
+
+    // A receipt taken before the export, and one after (which covers the handover too).
+    let before = app.ok("receipt", json!({}))["short"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = app.ok(
+        "export_bundle",
+        request(
+            json!({ "kind": "passphrase", "passphrase": "seven bridges over the quiet river" }),
+        ),
+    );
+    assert_eq!(done["sealed"], true);
+    assert_eq!(done["exhibits"][0]["reference"], "AB/1");
+    assert!(out.is_file());
+    // Never over an existing file.
+    app.err(
+        "export_bundle",
+        request(
+            json!({ "kind": "passphrase", "passphrase": "seven bridges over the quiet river" }),
+        ),
+        "invalid_input",
+    );
+
+    // Open a bundle: sealed, the wrong passphrase is told apart, the right one checks.
+    let path = out.to_str().unwrap();
+    assert_eq!(app.ok("bundle_is_sealed", json!({ "path": path })), true);
+    app.err(
+        "check_bundle",
+        json!({ "path": path, "key": { "kind": "passphrase", "passphrase": "not it at all" }, "receipt": null }),
+        "wrong_bundle_key",
+    );
+    let check = |receipt: &str| {
+        app.ok(
+            "check_bundle",
+            json!({ "path": path, "key": { "kind": "passphrase", "passphrase": "seven bridges over the quiet river" },
+                "receipt": receipt }),
+        )
+    };
+    let report = check(&before);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["bundle_sha256"], done["bundle_sha256"]);
+    assert_eq!(report["receipt_extends"], true, "{report}");
+    let after = app.ok("receipt", json!({}))["short"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = check(&after);
+    assert_eq!(report["ok"], false, "{report}");
+    assert_eq!(
+        report["problems"][0]["code"], "receipt_rewritten",
+        "{report}"
+    );
+    app.err(
+        "check_bundle",
+        json!({ "path": tmp.path().join("none.age").to_str().unwrap(), "key": { "kind": "none" }, "receipt": null }),
+        "io",
+    );
+
+    // The handover is in the log; she adds a report of her own, then edits it.
+    let reports = app.ok("reports", json!({}));
+    let rows = reports.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let handover = &rows[0]["report"];
+    assert_eq!(handover["agency"], "Solicitor");
+    assert_eq!(handover["person"], "Ms Patel");
+    assert_eq!(handover["bundle_sha256"], done["bundle_sha256"]);
+    assert_eq!(handover["exhibits"][0]["reference"], "AB/1");
+    app.err(
+        "save_report",
+        json!({ "id": null, "report": { "agency": " " } }),
+        "invalid_input",
+    );
+    let added = app.ok(
+        "save_report",
+        json!({ "id": null, "report": { "agency": "Police", "reference": "12/3456/26",
+            "occurred": { "start": "2026-11-03" } } }),
+    );
+    let id = added["id"].as_str().unwrap().to_string();
+    app.ok(
+        "save_report",
+        json!({ "id": id, "report": { "agency": "Police", "reference": "12/3456/26", "outcome": "No further action" } }),
+    );
+    let view = app.ok("item", json!({ "id": id }));
+    assert_eq!(view["record"]["kind"], "report");
+    assert_eq!(view["record"]["data"]["outcome"], "No further action");
+    assert_eq!(view["record"]["data"]["title"], "Report to Police");
+    assert_eq!(view["version"], 2);
+    assert_eq!(app.ok("reports", json!({})).as_array().unwrap().len(), 2);
 }

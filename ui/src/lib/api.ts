@@ -9,13 +9,22 @@ import {
   type Added,
   type AppError,
   type AppStatus,
+  type BundleReport,
+  type Choice,
   type Created,
+  type ExportRequest,
+  type Exported,
+  type Handover,
   type HistoryView,
   type Incident,
   type ItemView,
+  type OpenKey,
   type Person,
+  type Plan,
   type Progress,
+  type Receipt,
   type Report,
+  type ReportRow,
   type Settings,
   type Strength,
   type TimelineHead,
@@ -134,4 +143,19 @@ export const api = {
     await unwrap(commands.changePassphrase(current, newPassphrase));
   },
   saveSettings: (settings: Settings): Promise<AppStatus> => unwrap(commands.saveSettings(settings)),
+  planExport: (choice: Choice, initials: string): Promise<Plan> => unwrap(commands.planExport(choice, initials)),
+  exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>): Promise<Exported> =>
+    unwrap(commands.exportBundle(request, job, progress)),
+  bundleIsSealed: async (path: string): Promise<boolean> => {
+    try {
+      return await commands.bundleIsSealed(path);
+    } catch (e) {
+      throw toCairnError(e);
+    }
+  },
+  checkBundle: (path: string, key: OpenKey, receipt: string | null): Promise<BundleReport> =>
+    unwrap(commands.checkBundle(path, key, receipt)),
+  receipt: (): Promise<Receipt> => unwrap(commands.receipt()),
+  reports: (): Promise<ReportRow[]> => unwrap(commands.reports()),
+  saveReport: (id: string | null, report: Handover): Promise<Added> => unwrap(commands.saveReport(id, report)),
 };

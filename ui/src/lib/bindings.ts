@@ -58,6 +58,26 @@ export const commands = {
 	changePassphrase: (current: string, newPassphrase: string) => typedError<null, AppError>(__TAURI_INVOKE("change_passphrase", { current, newPassphrase })),
 	/**  Saves the settings. */
 	saveSettings: (settings: Settings) => typedError<AppStatus, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**  What an export with `choice` and `initials` would hold; nothing is stored. */
+	planExport: (choice: Choice, initials: string) => typedError<Plan, AppError>(__TAURI_INVOKE("plan_export", { choice, initials })),
+	/**
+	 *  Writes a sealed bundle and records the handover; reports bytes of exhibits
+	 *  written. `cancel_job(job)` stops it and leaves nothing behind.
+	 */
+	exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>) => typedError<Exported, AppError>(__TAURI_INVOKE("export_bundle", { request, job, progress })),
+	/**  Whether the file is sealed with age (so the app asks for its passphrase or key). */
+	bundleIsSealed: (path: string) => __TAURI_INVOKE<boolean>("bundle_is_sealed", { path }),
+	/**
+	 *  Opens a bundle and checks it; with an earlier receipt, that its history extends
+	 *  it. Needs no vault: a bundle is checked on its own.
+	 */
+	checkBundle: (path: string, key: OpenKey, receipt: string | null) => typedError<BundleReport, AppError>(__TAURI_INVOKE("check_bundle", { path, key, receipt })),
+	/**  The current checkpoint as short text to keep somewhere else. */
+	receipt: () => typedError<Receipt, AppError>(__TAURI_INVOKE("receipt")),
+	/**  Every report and handover, oldest first. */
+	reports: () => typedError<ReportRow[], AppError>(__TAURI_INVOKE("reports")),
+	/**  Adds a report (no `id`) or saves a new version of one. */
+	saveReport: (id: string | null, report: Handover) => typedError<Added, AppError>(__TAURI_INVOKE("save_report", { id, report })),
 };
 
 /* Constants */
@@ -144,6 +164,44 @@ export type AppStatus = {
 	version: string,
 };
 
+/**  What verify-bundle found. */
+export type BundleReport = {
+	/**  Nothing wrong. */
+	ok: boolean,
+	/**  It was sealed with age. */
+	sealed: boolean,
+	/**  One plain sentence. */
+	verdict: string,
+	/**  SHA-256 of the bundle file. */
+	bundle_sha256: string,
+	/**  The evidence fingerprint, recomputed. */
+	evidence_sha256: string,
+	/**  The vault it came from. */
+	vault_id: string,
+	/**  When it was made. */
+	exported_at: string,
+	/**  Chain entries. */
+	entries: number,
+	/**  Files checked against the manifest. */
+	files_checked: number,
+	/**  Exhibits. */
+	exhibits: number,
+	/**  Record versions whose hash was rechecked. */
+	versions_checked: number,
+	/**  Versions with fields left out at her choice (not rechecked). */
+	versions_withheld: number,
+	/**  Redactions in the chain. */
+	redactions: RedactionSeen[],
+	/**  The checkpoint's signature checked with the bundle's device key. */
+	checkpoint_valid: boolean,
+	/**  `Some(true)` when the chain extends the receipt given. */
+	receipt_extends: boolean | null,
+	/**  Everything wrong. */
+	problems: Problem[],
+	/**  Things to know that are not problems. */
+	notes: string[],
+};
+
 /**  Incident categories (a fixed list, from what courts and agencies use). */
 export type Category = 
 /**  Physical violence. */
@@ -181,6 +239,21 @@ export type Checkpoint = {
 	time: string,
 };
 
+/**  Which items go out. */
+export type Choice = 
+/**  Everything in the vault. */
+{ kind: "all" } | 
+/**  These items, with what is linked to them. */
+{ kind: "items"; 
+/**  Item ids. */
+ids: string[] } | 
+/**  What happened between two dates (inclusive; either may be empty). */
+{ kind: "dates"; 
+/**  First day, `YYYY-MM-DD`. */
+from: string | null; 
+/**  Last day, `YYYY-MM-DD`. */
+to: string | null };
+
 /**  The result of creating a vault. */
 export type Created = {
 	/**  The recovery code, shown once: 6 groups of 5. */
@@ -203,6 +276,62 @@ export type Exif = {
 	gps_longitude?: string | null,
 	/**  EXIF orientation (1–8). */
 	orientation?: number | null,
+};
+
+/**  Everything the wizard asks. */
+export type ExportRequest = {
+	/**  Which items. */
+	choice: Choice,
+	/**  Initials for exhibit references. */
+	initials: string,
+	/**  Let photo location data go out. */
+	includeLocation: boolean,
+	/**  How it is sealed. */
+	seal: SealChoice,
+	/**  Who it is for: "Solicitor", "IOPC", … */
+	agency: string,
+	/**  The person, if she wants it on record. */
+	person: string,
+	/**  Where to write the bundle (a new file). */
+	out: string,
+};
+
+/**  What an export produced. */
+export type Exported = {
+	/**  The bundle file. */
+	path: string,
+	/**  SHA-256 of the bundle file as written. */
+	bundle_sha256: string,
+	/**  SHA-256 of the evidence manifest (shown on the cover and in `bag-info.txt`). */
+	evidence_sha256: string,
+	/**  Sealed with age. */
+	sealed: boolean,
+	/**  Items exported. */
+	items: number,
+	/**  Exhibits, with their references. */
+	exhibits: ExportedExhibit[],
+	/**  Chain entries whose headers went out (all of them). */
+	chain_size: number,
+	/**  The report entry that records this handover. */
+	handover: Added,
+};
+
+/**  An exhibit as exported. */
+export type ExportedExhibit = {
+	/**  `AB/1`. */
+	reference: string,
+	/**  The file item. */
+	item: string,
+	/**  Path inside the bag, or null when it was left out. */
+	path: string | null,
+	/**  SHA-256 of the bytes in the bundle. */
+	sha256: string | null,
+	/**  SHA-256 of the original, as in the chain. */
+	original_sha256: string,
+	/**  A copy without location data went out instead of the original. */
+	location_removed: boolean,
+	/**  Why it was left out, if it was. */
+	left_out: string | null,
 };
 
 /**  An original file. */
@@ -241,6 +370,55 @@ export type Finding = {
 	blob?: string | null,
 	/**  Item concerned. */
 	item?: string | null,
+};
+
+/**  One exhibit handed over: its reference, the item and the SHA-256 of the bytes. */
+export type HandedOver = {
+	/**  The exhibit reference, e.g. `AB/1`. */
+	reference: string,
+	/**  The file item. */
+	item: string,
+	/**
+	 *  SHA-256 of the bytes handed over (the original's, or of the copy with its
+	 *  location data removed; then `original_sha256` names the original).
+	 */
+	sha256: string,
+	/**  The original's SHA-256, when a copy without location data was handed over. */
+	original_sha256?: string | null,
+};
+
+/**
+ *  A report to an agency, or a handover of evidence (USERS.md, "reports and
+ *  handovers"): what answers "the police lost what she gave them".
+ */
+export type Handover = {
+	/**  A short title; "Report to <agency>" when left empty. */
+	title?: string,
+	/**  When the report or handover was made. */
+	occurred?: Occurred | null,
+	/**  e.g. "Police", "IOPC", "Solicitor", "IDVA". */
+	agency: string,
+	/**  Force or organisation. */
+	organisation?: string,
+	/**  Person reported to. */
+	person?: string,
+	/**  Officer's collar number. */
+	collar_number?: string,
+	/**  Crime, incident, CAD or complaint reference. */
+	reference?: string,
+	/**  What came of it. */
+	outcome?: string,
+	/**  Which exhibits were handed over, by hash. */
+	exhibits?: HandedOver[],
+	/**  For a bundle made by Cairn: the SHA-256 of the bundle file. */
+	bundle_sha256?: string,
+	/**
+	 *  For a bundle made by Cairn: the SHA-256 of its evidence manifest (what the
+	 *  bundle's own cover and `bag-info.txt` show).
+	 */
+	evidence_sha256?: string,
+	/**  Anything else. */
+	notes?: string,
 };
 
 /**  An item's history. */
@@ -358,6 +536,19 @@ export type Occurred = {
 	approximate?: boolean,
 };
 
+/**  The key to open a bundle with. */
+export type OpenKey = 
+/**  The bundle is not sealed. */
+{ kind: "none" } | 
+/**  Its passphrase. */
+{ kind: "passphrase"; 
+/**  The passphrase. */
+passphrase: string } | 
+/**  An age identity file (`AGE-SECRET-KEY-…`). */
+{ kind: "identity"; 
+/**  Its path. */
+path: string };
+
 /**  Someone involved. */
 export type Person = {
 	/**  Name as she knows them. */
@@ -376,6 +567,38 @@ export type Person = {
 	notes?: string,
 };
 
+/**  What an export would hold, for a wizard to show before anything is written. */
+export type Plan = {
+	/**  Items that would go out (the chosen ones and what is linked to them). */
+	items: number,
+	/**  Written records among them. */
+	incidents: number,
+	/**  People among them. */
+	people: number,
+	/**  Reports and handovers among them. */
+	reports: number,
+	/**  The exhibits, in the order of the exhibit list. */
+	exhibits: PlannedExhibit[],
+	/**  Bytes of exhibits in all. */
+	bytes: number,
+};
+
+/**  One exhibit an export would hold. */
+export type PlannedExhibit = {
+	/**  `AB/1`. */
+	reference: string,
+	/**  The reference is given now, by this export (false: it had it already). */
+	new: boolean,
+	/**  The file item. */
+	item: string,
+	/**  The file's name. */
+	name: string,
+	/**  Its size in bytes. */
+	size: number,
+	/**  A photo carrying location data (left out of the copy unless she chooses). */
+	has_location: boolean,
+};
+
 /**  Fields for abuse by a police officer or police staff. */
 export type PoliceFields = {
 	/**  He used his status, or threatened that she would not be believed. */
@@ -390,6 +613,18 @@ export type PoliceFields = {
 	counter_allegations?: string,
 };
 
+/**  A problem found, with a stable code and where it is. */
+export type Problem = {
+	/**  Stable code, e.g. `fixity`, `chain_hash`, `exhibit_hash`. */
+	code: string,
+	/**  One plain sentence. */
+	message: string,
+	/**  The file in the bag, when it concerns one. */
+	path?: string | null,
+	/**  The chain entry, when it concerns one. */
+	seq?: number | null,
+};
+
 /**  Progress of a long job. */
 export type Progress = {
 	/**  Which file (0-based) of how many, for multi-file jobs. */
@@ -402,6 +637,22 @@ export type Progress = {
 	total: number,
 };
 
+/**  A receipt as printed by `cairn receipt`. */
+export type Receipt = {
+	/**  The vault. */
+	vault_id: string,
+	/**  Chain entries covered. */
+	size: number,
+	/**  Hash of entry `size`, hex. */
+	head: string,
+	/**  When the checkpoint was signed. */
+	time: string,
+	/**  The line to write down: `cairn-receipt <vault> <size> <first 16 of head>`. */
+	short: string,
+	/**  The signed note (C2SP signed-note form). */
+	note: string,
+};
+
 /**  An item's record, by kind. */
 export type Record = 
 /**  An incident. */
@@ -410,8 +661,20 @@ export type Record =
 { kind: "person"; data: Person } | 
 /**  A file. */
 { kind: "file"; data: FileRecord } | 
+/**  A report to an agency, or a handover of evidence. */
+{ kind: "report"; data: Handover } | 
 /**  Removed by redaction, or a kind this version does not show. */
 { kind: "none" };
+
+/**  A redaction listed in the chain. */
+export type RedactionSeen = {
+	/**  Its entry. */
+	seq: number,
+	/**  The item. */
+	item: string,
+	/**  When (UTC). */
+	recorded_at: string,
+};
 
 /**  The verification report (`cairn verify --json` prints it). */
 export type Report = {
@@ -441,6 +704,18 @@ export type Report = {
 	warnings: Finding[],
 };
 
+/**  A report or handover as the reports screen lists it. */
+export type ReportRow = {
+	/**  Item id. */
+	id: string,
+	/**  Latest version. */
+	version: number,
+	/**  First recorded. */
+	recordedAt: string,
+	/**  The report; None once redacted. */
+	report: Handover | null,
+};
+
 /**  A person's role. */
 export type Role = 
 /**  The person harming her. */
@@ -453,6 +728,20 @@ export type Role =
 "professional" | 
 /**  Anyone else. */
 "other";
+
+/**
+ *  How the bundle is sealed. There is no unsealed choice in the app: an open bag is
+ *  plaintext outside the vault (the CLI's `--no-encrypt` is for those who mean it).
+ */
+export type SealChoice = 
+/**  A passphrase she gives the recipient separately. */
+{ kind: "passphrase"; 
+/**  The bundle's passphrase. */
+passphrase: string } | 
+/**  The recipient's age public key (`age1…`). */
+{ kind: "recipient"; 
+/**  The key. */
+recipient: string };
 
 /**  App settings. */
 export type Settings = {

@@ -208,11 +208,13 @@ export function sameRecord(a: unknown, b: unknown): boolean {
 export type IncidentField = 'title' | 'date' | 'time' | 'endDate' | 'endTime' | `agency-${number}`;
 export type IncidentErrors = Partial<Record<IncidentField, string>>;
 
-/** The form's problems, in the order the fields appear. */
-export function validateIncident(m: IncidentModel): IncidentErrors {
-  const e: IncidentErrors = {};
-  if (!m.title.trim()) e.title = 'Give this a short title, so you can find it again.';
-  const w = m.when;
+export type WhenField = 'date' | 'time' | 'endDate' | 'endTime';
+export type WhenErrors = Partial<Record<WhenField, string>>;
+
+/** Problems with a date, time and optional end (all optional, but each must be real,
+ * and the end after the start). */
+export function validateWhen(w: WhenFields): WhenErrors {
+  const e: WhenErrors = {};
   if (w.date && !isValidDate(w.date)) e.date = 'Enter the date as day, month and year.';
   if (w.time && !isValidTime(w.time)) e.time = 'Enter the time as hours and minutes, like 21:40.';
   if (!w.date && w.time) e.date = 'Add the date as well as the time.';
@@ -229,6 +231,14 @@ export function validateIncident(m: IncidentModel): IncidentErrors {
       }
     }
   }
+  return e;
+}
+
+/** The form's problems, in the order the fields appear. */
+export function validateIncident(m: IncidentModel): IncidentErrors {
+  const e: IncidentErrors = {};
+  if (!m.title.trim()) e.title = 'Give this a short title, so you can find it again.';
+  Object.assign(e, validateWhen(m.when));
   m.agencies.forEach((a, i) => {
     if (!agencyIsBlank(a) && !a.agency.trim()) {
       e[`agency-${i}`] = 'Say which agency this was, for example Police, GP or IDVA.';

@@ -79,6 +79,12 @@ export const FIELD_LABELS: Record<string, string> = {
   agency: 'Agency',
   person: 'Person spoken to',
   reference: 'Reference number',
+  outcome: 'What came of it',
+  exhibits: 'Exhibits handed over',
+  item: 'Item',
+  original_sha256: 'Original SHA-256 (before location data was removed)',
+  bundle_sha256: 'Bundle file SHA-256',
+  evidence_sha256: 'Evidence list SHA-256',
 };
 
 export function fieldLabel(name: string): string {

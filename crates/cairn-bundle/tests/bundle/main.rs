@@ -8,12 +8,15 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use cairn_bundle::{export, receipt, verify_bundle, ExportOptions, Key, Seal, Selection};
+use cairn_bundle::{export, plan, receipt, verify_bundle, ExportOptions, Key, Seal, Selection};
 use cairn_core::{
     AddFile, Category, Error, Incident, ItemKind, KdfCost, Occurred, Passphrase, Vault,
 };
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+mod fuzz_found;
+mod in_memory;
 
 const PASS: &str = "correct horse battery staple";
 const SEAL_PASS: &str = "seven bridges over the quiet river Tay";
@@ -235,8 +238,31 @@ fn sealed_export_verifies_and_records_the_handover() {
 #[test]
 fn exhibit_references_are_stable_across_exports() {
     let mut f = fixture();
+    // The plan shows the reference an export will give, and stores nothing.
+    let before = f.vault.chain().expect("chain").len();
+    let p = plan(&f.vault, &Selection::All, "ab").expect("plan");
+    assert_eq!((p.items, p.incidents, p.people, p.reports), (2, 1, 0, 0));
+    assert_eq!(p.exhibits.len(), 1);
+    let e = &p.exhibits[0];
+    assert_eq!(
+        (e.reference.as_str(), e.new, e.name.as_str()),
+        ("AB/1", true, "car.png")
+    );
+    assert_eq!(
+        (e.size, p.bytes),
+        (f.photo_bytes.len() as u64, f.photo_bytes.len() as u64)
+    );
+    assert!(!e.has_location);
+    assert_eq!(f.vault.chain().expect("chain").len(), before);
+
     let first = open_bundle(&mut f, "one.zip");
     let _ = first;
+    let again = plan(&f.vault, &Selection::All, "AB").expect("plan");
+    assert!(
+        !again.exhibits[0].new,
+        "the reference was given by the export"
+    );
+    assert_eq!(again.reports, 1, "the handover is a report");
     let dir = f.tmp.path().to_path_buf();
     let second = add_file(&mut f.vault, &dir, "letter.txt", b"a letter", None);
     let out = dir.join("two.zip");
@@ -520,6 +546,11 @@ fn photo_location_is_removed_unless_asked() {
     let id = add_file(&mut f.vault, &dir, "at-home.jpg", &jpeg, None);
     let rec = f.vault.show(&id).expect("show").record.expect("record");
     assert!(rec.pointer("/exif/gps_latitude").is_some(), "{rec}");
+    let p = plan(&f.vault, &Selection::Items(vec![id.clone()]), "AB").expect("plan");
+    assert!(
+        p.exhibits.iter().any(|e| e.item == id && e.has_location),
+        "{p:?}"
+    );
 
     let out = dir.join("loc.zip");
     let done = export(

@@ -10,7 +10,12 @@ export type Route =
   | { name: 'people' }
   | { name: 'person-new' }
   | { name: 'person-edit'; id: string }
+  | { name: 'reports' }
+  | { name: 'report-new' }
+  | { name: 'report-edit'; id: string }
+  | { name: 'share' }
   | { name: 'integrity' }
+  | { name: 'bundle' }
   | { name: 'settings' };
 
 export class Router {
