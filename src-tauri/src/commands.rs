@@ -27,6 +27,37 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(|_| AppError::internal())?
 }
 
+/// Sends a job's progress, a message per `step` bytes and one at the end: a few
+/// hundred at most, however large the job.
+pub(crate) struct Throttled<'a> {
+    channel: &'a Channel<Progress>,
+    step: u64,
+    last: AtomicU64,
+}
+
+impl<'a> Throttled<'a> {
+    pub(crate) fn new(channel: &'a Channel<Progress>, step: u64) -> Throttled<'a> {
+        Throttled {
+            channel,
+            step,
+            last: AtomicU64::new(0),
+        }
+    }
+
+    /// Reports `done` of `total` for file `index` of `count`, if it is time to.
+    pub(crate) fn send(&self, index: u32, count: u32, done: u64, total: u64) {
+        if done == total || done >= self.last.load(Ordering::Relaxed) + self.step {
+            self.last.store(done, Ordering::Relaxed);
+            let _ = self.channel.send(Progress {
+                index,
+                count,
+                done,
+                total,
+            });
+        }
+    }
+}
+
 fn status_of(st: &AppState) -> AppStatus {
     let dir = st.dir();
     AppStatus {
@@ -300,20 +331,8 @@ pub async fn add_files(
             for (i, p) in paths.iter().enumerate() {
                 let path = PathBuf::from(p);
                 let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                let last = AtomicU64::new(0);
-                let report = |done: u64| {
-                    // A few hundred messages per file at most: every 1 MiB, and the end.
-                    let prev = last.load(Ordering::Relaxed);
-                    if done == total || done >= prev + (1 << 20) {
-                        last.store(done, Ordering::Relaxed);
-                        let _ = progress.send(Progress {
-                            index: i as u32,
-                            count,
-                            done,
-                            total,
-                        });
-                    }
-                };
+                let throttled = Throttled::new(&progress, 1 << 20);
+                let report = |done: u64| throttled.send(i as u32, count, done, total);
                 let opts = AddFile {
                     acquired: acquired.clone(),
                     link_to: link_to.clone(),
@@ -362,18 +381,8 @@ pub async fn verify(
     let cancel = state.start_job(&job);
     blocking(state, move |st| {
         let r = st.with_vault(|v| {
-            let last = AtomicU64::new(0);
-            let report = |done: u64, total: u64| {
-                if done == total || done >= last.load(Ordering::Relaxed) + (4 << 20) {
-                    last.store(done, Ordering::Relaxed);
-                    let _ = progress.send(Progress {
-                        index: 0,
-                        count: 1,
-                        done,
-                        total,
-                    });
-                }
-            };
+            let throttled = Throttled::new(&progress, 4 << 20);
+            let report = |done: u64, total: u64| throttled.send(0, 1, done, total);
             Ok(v.verify_cancellable(VerifyOptions { quick }, &report, &cancel)?)
         });
         st.end_job(&job);

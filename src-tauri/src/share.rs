@@ -3,14 +3,14 @@
 //! call into cairn-bundle or cairn-core.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use cairn_bundle::{BundleReport, ExportOptions, Exported, Key, Plan, Receipt, Seal, Selection};
-use cairn_core::{Added, Handover, ItemKind, KdfCost, Passphrase};
+use cairn_core::{Added, Handover, KdfCost, Passphrase};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::commands::Throttled;
 use crate::error::{AppError, CmdResult};
 use crate::state::Shared;
 use crate::views::Progress;
@@ -156,18 +156,8 @@ pub async fn export_bundle(
     };
     let cancel = state.start_job(&job);
     crate::commands::blocking(state, move |st| {
-        let last = AtomicU64::new(0);
-        let report = |done: u64, total: u64| {
-            if done == total || done >= last.load(Ordering::Relaxed) + (1 << 20) {
-                last.store(done, Ordering::Relaxed);
-                let _ = progress.send(Progress {
-                    index: 0,
-                    count: 1,
-                    done,
-                    total,
-                });
-            }
-        };
+        let throttled = Throttled::new(&progress, 1 << 20);
+        let report = |done: u64, total: u64| throttled.send(0, 1, done, total);
         let opts = ExportOptions {
             selection: request.choice.selection(),
             initials: request.initials,
@@ -230,21 +220,18 @@ pub async fn receipt(state: State<'_, Shared>) -> CmdResult<Receipt> {
 pub async fn reports(state: State<'_, Shared>) -> CmdResult<Vec<ReportRow>> {
     crate::commands::blocking(state, |st| {
         st.with_vault(|v| {
-            let mut out = Vec::new();
-            for s in v.list()?.into_iter().filter(|s| s.kind == ItemKind::Report) {
-                let d = v.show(&s.id)?;
-                let report = match (&d.redaction, d.record) {
-                    (None, Some(r)) => serde_json::from_value(r).ok(),
-                    _ => None,
-                };
-                out.push(ReportRow {
+            Ok(v.reports()?
+                .into_iter()
+                .map(|d| ReportRow {
+                    report: match (&d.redaction, d.record) {
+                        (None, Some(r)) => serde_json::from_value(r).ok(),
+                        _ => None,
+                    },
                     id: d.id,
                     version: d.version,
                     recorded_at: d.recorded_at,
-                    report,
-                });
-            }
-            Ok(out)
+                })
+                .collect())
         })
     })
     .await

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use cairn_bundle::{ExportOptions, Key, Seal, Selection};
-use cairn_core::{Error, ItemKind, Vault};
+use cairn_core::{Error, Vault};
 
 use crate::input::read_passphrase;
 use crate::output::print_json;
@@ -172,12 +172,7 @@ pub fn receipt(vault: &Vault, json: bool) -> Result<(), Error> {
 
 pub fn report_list(vault: &Vault, json: bool) -> Result<(), Error> {
     let mut out = Vec::new();
-    for s in vault
-        .list()?
-        .into_iter()
-        .filter(|s| s.kind == ItemKind::Report)
-    {
-        let d = vault.show(&s.id)?;
+    for d in vault.reports()? {
         out.push(serde_json::json!({
             "id": d.id, "version": d.version, "recorded_at": d.recorded_at,
             "record": d.record, "redacted": d.redaction.is_some(),

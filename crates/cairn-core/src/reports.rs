@@ -15,7 +15,7 @@ use crate::canonical::canonical_of;
 use crate::error::{Error, Result};
 use crate::items::{Handover, ItemKind};
 use crate::store::map_err;
-use crate::vault::{norm_id, Added, Vault, Writer};
+use crate::vault::{norm_id, Added, ItemDetail, Vault, Writer};
 
 /// An exhibit reference, as `initials/number`.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -51,6 +51,15 @@ pub fn normalise_initials(s: &str) -> Result<String> {
 }
 
 impl Vault {
+    /// Every report and handover, in recording order, as [`Vault::show`] gives them.
+    pub fn reports(&self) -> Result<Vec<ItemDetail>> {
+        self.list()?
+            .into_iter()
+            .filter(|s| s.kind == ItemKind::Report)
+            .map(|s| self.show(&s.id))
+            .collect()
+    }
+
     /// Records a report to an agency (or a handover made outside Cairn).
     pub fn add_report(&mut self, r: Handover) -> Result<Added> {
         let r = r.normalised()?;
