@@ -463,7 +463,14 @@ window.__cairnE2eTick = setInterval(() => {
   n++;
   s.backgroundColor = 'rgba(0, 0, 0, ' + (n % 2 ? 0.01 : 0.02) + ')';
 }, 30);
-setTimeout(() => { clearInterval(window.__cairnE2eTick); d.remove(); }, 3000);
+// Stopped by REPAINT_STOP once the screenshot is back; the cap only guards a test that died.
+setTimeout(() => { clearInterval(window.__cairnE2eTick); d.remove(); }, 120000);
+return true;";
+
+    /// Ends [`REPAINT_NUDGE`].
+    const REPAINT_STOP: &str = "clearInterval(window.__cairnE2eTick);
+const d = document.getElementById('cairn-e2e-tick');
+if (d) d.remove();
 return true;";
 
     /// Results of WebDriver calls: the error is a message for a test failure.
@@ -783,11 +790,16 @@ return true;";
         /// with compositing off (as under Xvfb) a page where nothing changes (no caret
         /// blinking, no animation) may never have one, so the command hangs. A script
         /// first adds a 1-pixel, almost transparent element in the bottom-right corner
-        /// and repaints it every 30 ms for 3 s (then removes it). Style changes that
-        /// paint nothing (a custom property, an invisible outline) were not enough.
+        /// and repaints it every 30 ms until the screenshot is back (then removes it).
+        /// Style changes that paint nothing (a custom property, an invisible outline)
+        /// were not enough. A fixed 3 s of repainting was not enough either: on a busy
+        /// machine the screenshot command can reach the page after that, and then hung.
         pub fn save_screenshot(&self, path: &Path) -> WdResult<()> {
             self.execute(REPAINT_NUDGE, Vec::new())?;
-            let png = self.screenshot()?;
+            let shot = self.screenshot();
+            let stopped = self.execute(REPAINT_STOP, Vec::new());
+            let png = shot?;
+            stopped?;
             if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
                 return Err("screenshot: not a PNG".into());
             }
