@@ -108,6 +108,51 @@ fn full_disk_is_one_sentence_and_loses_nothing() {
     cli.ok(["note", "add", "--title", "after freeing space"]);
 }
 
+/// An export to a full USB stick: one sentence, no half-written bundle beside the
+/// destination, no handover on record (nothing was handed over), and the same export
+/// works once there is room.
+#[test]
+fn export_to_a_full_disk_leaves_no_bundle_and_no_handover() {
+    let cli = Cli::new();
+    cli.init();
+    let mut rng = XorShift::new(11);
+    let big = cli.write_file("big.bin", &rng.bytes(3_000_000));
+    cli.ok(["file", "add", big.to_str().unwrap()]);
+    let stick = cli.scratch().join("stick");
+    let Some(_mount) = small_disk(&stick, "1m") else {
+        return;
+    };
+    let pw = cli.write_file("bundle-pw", b"a long bundle passphrase for the solicitor\n");
+    let out = stick.join("bundle.age");
+    let export = |dest: &Path| {
+        cli.run([
+            "export",
+            "--all",
+            "--initials",
+            "AB",
+            "--bundle-passphrase-file",
+            pw.to_str().unwrap(),
+            "--out",
+            dest.to_str().unwrap(),
+        ])
+    };
+    let line = assert_cairn_error(&export(&out), 2, "export to a full disk");
+    assert!(line.contains("disk is full"), "{line}");
+    let left: Vec<_> = fs::read_dir(&stick).unwrap().collect();
+    assert!(left.is_empty(), "nothing is left on the stick: {left:?}");
+    let reports = cli.json(["report", "list", "--json"]);
+    assert_eq!(
+        reports.as_array().map(Vec::len),
+        Some(0),
+        "no handover is recorded for a bundle that was not written: {reports}"
+    );
+    assert_exit(&cli.run(["verify"]), 0, "verify after a refused export");
+
+    let roomy = cli.scratch().join("bundle.age");
+    assert_exit(&export(&roomy), 0, "the same export with room");
+    assert!(roomy.is_file());
+}
+
 #[test]
 fn closed_output_pipe_is_not_a_panic() {
     let (cli, _) = Cli::with_vault();

@@ -143,6 +143,43 @@ impl<W: Write> BagWriter<W> {
         Ok(l)
     }
 
+    /// Adds a payload file whose SHA-256 is already known: an original from the vault,
+    /// authenticated chunk by chunk as it is decrypted, so hashing it again would only
+    /// repeat what was recorded when it was added (verify-bundle hashes it afresh).
+    /// `fill` writes its bytes and must write exactly `size` of them.
+    pub fn add_known(
+        &mut self,
+        path: &str,
+        size: u64,
+        sha256: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<Listed> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::DatabaseDamaged(format!(
+                "{path} has no recorded SHA-256"
+            )));
+        }
+        self.start(path, size)?;
+        let mut counted = Counted {
+            inner: &mut self.zip,
+            n: 0,
+        };
+        fill(&mut counted)?;
+        if counted.n != size {
+            return Err(Error::DatabaseDamaged(format!(
+                "{path} holds {} bytes where {size} were recorded",
+                counted.n
+            )));
+        }
+        let l = Listed {
+            path: path.to_string(),
+            sha256: sha256.to_ascii_lowercase(),
+            size,
+        };
+        self.payload.push(l.clone());
+        Ok(l)
+    }
+
     /// Adds a payload file from memory.
     pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) -> Result<Listed> {
         self.add_reader(path, bytes.len() as u64, &mut &bytes[..], &mut |_| {}, true)
@@ -181,5 +218,22 @@ impl<W: Write> BagWriter<W> {
         self.zip.write_all(tagmanifest.as_bytes()).map_err(io_err)?;
         let inner = self.zip.finish().map_err(zip_err)?;
         Ok(inner.into_inner())
+    }
+}
+
+/// Counts what passes through to `inner`.
+struct Counted<'a, W: Write> {
+    inner: &'a mut W,
+    n: u64,
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let k = self.inner.write(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }

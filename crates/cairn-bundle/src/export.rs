@@ -8,6 +8,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
 
 use cairn_core::chain::Entry;
 use cairn_core::items::sort_key;
@@ -321,20 +323,131 @@ impl<R: Read> Read for Cancellable<'_, R> {
     }
 }
 
-/// Hashes what passes through to the file.
-struct HashingFile {
+/// The bundle file, written 128 KiB at a time from this thread (the bytes just sealed
+/// are still in its cache), then handed to a second thread that takes its SHA-256 (the
+/// handover records it; hashing costs nearly as much as sealing). A third handle asks
+/// the kernel to start writing to disk as it goes, as the vault does when a file is
+/// added, so the final fsync has little left to wait for.
+struct HashedFile {
     file: File,
-    hash: Sha256,
+    buf: Vec<u8>,
+    unflushed: usize,
+    to_hasher: Option<mpsc::SyncSender<Vec<u8>>>,
+    free: mpsc::Receiver<Vec<u8>>,
+    to_flusher: Option<mpsc::SyncSender<()>>,
+    hasher: Option<thread::JoinHandle<[u8; 32]>>,
+    /// Set once the export has failed: what the ZIP writer then writes as it is
+    /// dropped (it finishes the archive, and prints when it cannot) is thrown away.
+    discard: Arc<AtomicBool>,
 }
 
-impl Write for HashingFile {
+/// Sets [`HashedFile::discard`] when dropped: declared after the bag, so that on an
+/// early return it drops first.
+struct Discard(Arc<AtomicBool>);
+
+impl Drop for Discard {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Small batches are still in the cache when the hashing thread reads them.
+const OUT_BATCH: usize = 1 << 17;
+/// Batches queued for the hashing thread (bounds memory to a few MiB).
+const OUT_IN_FLIGHT: usize = 16;
+/// Ask the kernel to start writing to disk after this many bytes.
+const FLUSH_EVERY: usize = 32 << 20;
+
+impl HashedFile {
+    fn new(file: File) -> HashedFile {
+        let (to_hasher, rx) = mpsc::sync_channel::<Vec<u8>>(OUT_IN_FLIGHT);
+        let (free_tx, free) = mpsc::sync_channel::<Vec<u8>>(OUT_IN_FLIGHT + 2);
+        let hasher = thread::spawn(move || {
+            let mut h = Sha256::new();
+            for b in rx.iter() {
+                h.update(&b);
+                let _ = free_tx.try_send(b);
+            }
+            h.finalize().into()
+        });
+        let to_flusher = file.try_clone().ok().map(|f| {
+            let (tx, rx) = mpsc::sync_channel::<()>(1);
+            thread::spawn(move || {
+                for () in rx.iter() {
+                    // Best effort: the export's own sync_all is what makes it durable.
+                    let _ = f.sync_data();
+                }
+            });
+            tx
+        });
+        HashedFile {
+            file,
+            buf: Vec::with_capacity(OUT_BATCH),
+            unflushed: 0,
+            to_hasher: Some(to_hasher),
+            free,
+            to_flusher,
+            hasher: Some(hasher),
+            discard: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn write_out(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.file.write_all(&self.buf) {
+            self.discard.store(true, Ordering::Relaxed);
+            return Err(e);
+        }
+        self.unflushed += self.buf.len();
+        if self.unflushed >= FLUSH_EVERY {
+            if let Some(tx) = &self.to_flusher {
+                // A flush still running is left to finish rather than waited for.
+                let _ = tx.try_send(());
+            }
+            self.unflushed = 0;
+        }
+        let mut next = self
+            .free
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(OUT_BATCH));
+        next.clear();
+        let full = std::mem::replace(&mut self.buf, next);
+        match &self.to_hasher {
+            Some(tx) if tx.send(full).is_ok() => Ok(()),
+            _ => Err(io::Error::other("the thread hashing the bundle stopped")),
+        }
+    }
+
+    /// Writes what is buffered and returns the file with the SHA-256 of all of it.
+    fn finish(mut self) -> io::Result<(File, [u8; 32])> {
+        self.write_out()?;
+        drop(self.to_hasher.take());
+        drop(self.to_flusher.take());
+        let digest = self
+            .hasher
+            .take()
+            .and_then(|h| h.join().ok())
+            .ok_or_else(|| io::Error::other("the thread hashing the bundle stopped"))?;
+        Ok((self.file, digest))
+    }
+}
+
+impl Write for HashedFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hash.update(&buf[..n]);
+        if self.discard.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        let n = (OUT_BATCH - self.buf.len()).min(buf.len());
+        self.buf.extend_from_slice(&buf[..n]);
+        if self.buf.len() == OUT_BATCH {
+            self.write_out()?;
+        }
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.write_out()
     }
 }
 
@@ -475,10 +588,8 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         path: tmp.clone(),
         keep: false,
     };
-    let sink = HashingFile {
-        file,
-        hash: Sha256::new(),
-    };
+    let sink = HashedFile::new(file);
+    let discard = Discard(sink.discard.clone());
     let sealed = !matches!(opts.seal, Seal::Open);
     let writer = SealWriter::start(&opts.seal, sink, opts.fast_kdf_for_tests)?;
     let root = format!(
@@ -498,6 +609,8 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     )
     .unwrap_or_default();
     let mut bag = BagWriter::new(writer, &root, zdt);
+    // Moved below the bag, so an early return drops it (and quiets the file) first.
+    let _discard = discard;
 
     // Exhibits first: the bulk of the bytes, streamed and hashed.
     let mut exhibits: Vec<ExportedExhibit> = Vec::new();
@@ -519,24 +632,33 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         // Location fields were withheld from the record: the bytes need cleaning too.
         let strip = item.withheld.iter().any(|w| w.starts_with("exif.gps_"));
         let path = format!("data/exhibits/{}", exhibit_file_name(r, &orig_name));
-        let reader = vault.open_original(id)?;
-        let mut src = Cancellable {
-            inner: io::BufReader::with_capacity(1 << 16, reader),
-            cancel: opts.cancel,
-        };
         let mut tick = |n: u64| {
             done += n;
             (opts.progress)(done.min(total), total);
         };
         let (listed, removed, left_out) = if !strip {
+            // The bulk of the bytes: decrypted ahead on a second thread while this one
+            // seals and writes (the export's cost is two ciphers and one hash).
+            let reader = vault.open_original(id)?;
+            let fill = |w: &mut dyn Write| {
+                reader.decrypt_ahead(opts.cancel, &mut |batch| {
+                    w.write_all(batch).map_err(io_err)?;
+                    tick(batch.len() as u64);
+                    Ok(())
+                })
+            };
             (
-                Some(bag.add_reader(&path, size, &mut src, &mut tick, true)?),
+                Some(bag.add_known(&path, size, &original_sha, fill)?),
                 false,
                 None,
             )
         } else if media_type == "image/jpeg" {
             // Clean into memory first (a photo, bounded): only a copy we know is clean
             // goes into the bundle.
+            let mut src = Cancellable {
+                inner: io::BufReader::with_capacity(1 << 16, vault.open_original(id)?),
+                cancel: opts.cancel,
+            };
             let mut clean = Vec::with_capacity(size.min(64 << 20) as usize);
             match gps::strip_jpeg_location(&mut src, &mut clean) {
                 Ok(()) => (Some(bag.add_bytes(&path, &clean)?), true, None),
@@ -567,15 +689,6 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             location_removed: removed,
             left_out: left_out.clone(),
         };
-        if let Some(l) = &listed {
-            if !removed && l.sha256 != original_sha {
-                return Err(Error::BlobDamaged {
-                    blob: id.clone(),
-                    detail: "its bytes no longer match the SHA-256 recorded when it was added"
-                        .into(),
-                });
-            }
-        }
         bundle_exhibits.push(BundleExhibit {
             reference: e.reference.clone(),
             item: id.clone(),
@@ -645,13 +758,11 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         ("Cairn-Chain-Head".into(), head.hash.clone()),
     ];
     let writer = bag.finish(&bag_info)?;
-    let mut sink = writer.finish()?;
-    sink.flush().map_err(io_err)?;
-    sink.file
-        .sync_all()
-        .map_err(|e| Error::io("write", &tmp, e))?;
-    let bundle_sha = hex(&sink.hash.finalize());
-    drop(sink.file);
+    let sink = writer.finish()?;
+    let (file, digest) = sink.finish().map_err(io_err)?;
+    file.sync_all().map_err(|e| Error::io("write", &tmp, e))?;
+    let bundle_sha = hex(&digest);
+    drop(file);
     if out.exists() {
         return Err(Error::Invalid(format!(
             "{} appeared while the bundle was being written; nothing was replaced.",

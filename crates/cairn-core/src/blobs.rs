@@ -19,10 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use chacha20poly1305::aead::{AeadInPlace, KeyInit};
-use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
+use crate::chunkcipher::{ChunkCipher, TAG};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::keys::hex;
@@ -31,7 +30,6 @@ use crate::secret::{random_array, SecretKey};
 /// Plaintext bytes per chunk.
 pub const CHUNK: usize = 1 << 16;
 const CHUNK_LOG2: u8 = 16;
-const TAG: usize = 16;
 /// Bytes of the blob header.
 pub const HEADER_LEN: usize = 48;
 const MAGIC: &[u8; 8] = b"CAIRNBLB";
@@ -43,6 +41,10 @@ const BATCH: usize = CHUNK * BATCH_CHUNKS;
 const FLUSH_EVERY: usize = 32 << 20;
 /// Batches in flight between the threads (bounds memory).
 const IN_FLIGHT: usize = 3;
+/// Chunks per batch in [`BlobReader::decrypt_ahead`], and batches in flight: small
+/// batches are still in the cache when the other thread reads them.
+const AHEAD_CHUNKS: usize = 2;
+const AHEAD_IN_FLIGHT: usize = 8;
 
 /// Where blobs live inside the vault folder.
 pub(crate) const BLOB_DIR: &str = "blobs";
@@ -85,14 +87,6 @@ pub(crate) fn path(vault: &Path, id: &str) -> Result<PathBuf> {
         return Err(damaged(id, "its id is not valid"));
     }
     Ok(vault.join(BLOB_DIR).join(&id[..2]).join(id))
-}
-
-fn nonce(prefix: &[u8], i: u32, last: bool) -> XNonce {
-    let mut n = [0u8; 24];
-    n[..19].copy_from_slice(prefix);
-    n[19..23].copy_from_slice(&i.to_be_bytes());
-    n[23] = last as u8;
-    XNonce::from(n)
 }
 
 fn too_large() -> Error {
@@ -148,7 +142,7 @@ fn store_inner(
     let mut out = BufWriter::with_capacity(BATCH + BATCH_CHUNKS * TAG, file);
     out.write_all(&header)
         .map_err(|e| Error::io("write to", tmp, e))?;
-    let cipher = XChaCha20Poly1305::new(key.expose().into());
+    let cipher = ChunkCipher::new(key, &prefix);
 
     // Reader/hasher thread → (batch, len) → this thread encrypts and writes.
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(IN_FLIGHT);
@@ -214,13 +208,7 @@ fn store_inner(
                     let end = (start + CHUNK).min(len);
                     let last = last_batch && c + 1 == n_chunks;
                     let i = u32::try_from(chunk_index).map_err(|_| too_large())?;
-                    let tag = cipher
-                        .encrypt_in_place_detached(
-                            &nonce(&prefix, i, last),
-                            &header,
-                            &mut buf[start..end],
-                        )
-                        .map_err(|_| too_large())?;
+                    let tag = cipher.seal(i, last, &header, &mut buf[start..end])?;
                     out.write_all(&buf[start..end])
                         .and_then(|_| out.write_all(&tag))
                         .map_err(|e| Error::io("write to", tmp, e))?;
@@ -296,7 +284,7 @@ fn damaged(id: &str, detail: impl Into<String>) -> Error {
 pub struct BlobReader {
     file: File,
     id: String,
-    cipher: XChaCha20Poly1305,
+    cipher: ChunkCipher,
     header: [u8; HEADER_LEN],
     size: u64,
     n_chunks: u64,
@@ -364,10 +352,12 @@ impl BlobReader {
                 },
             ));
         }
+        let mut prefix = [0u8; 19];
+        prefix.copy_from_slice(&header[28..47]);
         Ok(BlobReader {
             file,
             id: id.to_string(),
-            cipher: XChaCha20Poly1305::new(key.expose().into()),
+            cipher: ChunkCipher::new(key, &prefix),
             header,
             size,
             n_chunks,
@@ -387,6 +377,17 @@ impl BlobReader {
             return Ok(());
         }
         self.buf_chunk = None;
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let r = self.append_chunk(i, &mut buf);
+        self.buf = buf;
+        r?;
+        self.buf_chunk = Some(i);
+        Ok(())
+    }
+
+    /// Reads chunk `i`, authenticates it and appends its plaintext to `dst`.
+    fn append_chunk(&mut self, i: u64, dst: &mut Vec<u8>) -> Result<()> {
         let stride = (CHUNK + TAG) as u64;
         let offset = HEADER_LEN as u64 + i * stride;
         let last = i + 1 == self.n_chunks;
@@ -395,24 +396,24 @@ impl BlobReader {
         } else {
             CHUNK + TAG
         };
-        self.buf.resize(ct_len, 0);
+        let start = dst.len();
+        dst.resize(start + ct_len, 0);
         self.file
             .seek(SeekFrom::Start(offset))
-            .and_then(|_| self.file.read_exact(&mut self.buf))
+            .and_then(|_| self.file.read_exact(&mut dst[start..]))
             .map_err(|_| damaged(&self.id, "it could not be read back"))?;
-        let (data, tag) = self.buf.split_at_mut(ct_len - TAG);
-        let tag = Tag::clone_from_slice(tag);
+        let (data, tag) = dst[start..].split_at_mut(ct_len - TAG);
+        let mut t = [0u8; TAG];
+        t.copy_from_slice(tag);
         let i32 = u32::try_from(i).map_err(|_| damaged(&self.id, "it is too long"))?;
-        self.cipher
-            .decrypt_in_place_detached(
-                &nonce(&self.header[28..47], i32, last),
-                &self.header,
-                data,
-                &tag,
-            )
-            .map_err(|_| damaged(&self.id, format!("chunk {i} failed authentication")))?;
-        self.buf.truncate(ct_len - TAG);
-        self.buf_chunk = Some(i);
+        if !self.cipher.open(i32, last, &self.header, data, &t)? {
+            dst.truncate(start);
+            return Err(damaged(
+                &self.id,
+                format!("chunk {i} failed authentication"),
+            ));
+        }
+        dst.truncate(start + ct_len - TAG);
         Ok(())
     }
 
@@ -458,6 +459,58 @@ impl BlobReader {
                 .map_err(|_| Error::Invalid("The checking thread stopped unexpectedly.".into()))?;
             outcome?;
             digest.map_err(|e| Error::io("write", Path::new("the output"), e))
+        })
+    }
+}
+
+impl BlobReader {
+    /// Hands the whole plaintext to `each`, 128 KiB at a time, on the calling thread,
+    /// while a second thread decrypts the batches that follow. Every chunk is
+    /// authenticated before it is handed over, so the bytes are the ones written when
+    /// the file was added (whose SHA-256 was taken then). Stops with
+    /// [`Error::Cancelled`] once `cancel` is set, and with the first error of `each`.
+    /// Used by export, where encrypting the bundle fills the calling thread.
+    pub fn decrypt_ahead(
+        mut self,
+        cancel: &AtomicBool,
+        each: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let (tx, rx) = mpsc::sync_channel::<Result<Vec<u8>>>(AHEAD_IN_FLIGHT);
+        let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(AHEAD_IN_FLIGHT + 2);
+        // `move`: the receiver must drop when this closure returns (before the scope
+        // joins), or a decrypting thread blocked on a full channel would never end.
+        std::thread::scope(move |s| -> Result<()> {
+            s.spawn(move || {
+                let mut i = 0;
+                while i < self.n_chunks {
+                    if cancel.load(Ordering::Relaxed) {
+                        let _ = tx.send(Err(Error::Cancelled));
+                        return;
+                    }
+                    let mut batch = free_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(AHEAD_CHUNKS * (CHUNK + TAG)));
+                    batch.clear();
+                    let end = (i + AHEAD_CHUNKS as u64).min(self.n_chunks);
+                    while i < end {
+                        if let Err(e) = self.append_chunk(i, &mut batch) {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                        i += 1;
+                    }
+                    // A closed channel means the caller stopped early: nothing to do.
+                    if tx.send(Ok(batch)).is_err() {
+                        return;
+                    }
+                }
+            });
+            for batch in rx.iter() {
+                let batch = batch?;
+                each(&batch)?;
+                let _ = free_tx.try_send(batch);
+            }
+            Ok(())
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod blobs;
 pub mod canonical;
 pub mod chain;
 pub mod checkpoint;
+mod chunkcipher;
 pub mod clock;
 pub mod error;
 mod fsutil;
