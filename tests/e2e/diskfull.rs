@@ -153,6 +153,47 @@ fn export_to_a_full_disk_leaves_no_bundle_and_no_handover() {
     assert!(roomy.is_file());
 }
 
+/// Nothing leaves without being on record: when the vault's own disk is full, the
+/// handover cannot be written, so no bundle is left at the destination either.
+#[test]
+fn export_from_a_full_vault_disk_leaves_no_bundle() {
+    let cli = Cli::new();
+    let Some(_mount) = small_disk(&cli.vault, "3m") else {
+        return;
+    };
+    cli.init();
+    let mut rng = XorShift::new(13);
+    let photo = cli.write_file("evidence.bin", &rng.bytes(200_000));
+    cli.ok(["file", "add", photo.to_str().unwrap()]);
+    let filler = fill(&cli.vault);
+    let out = cli.scratch().join("bundle.zip");
+    let line = assert_cairn_error(
+        &cli.run([
+            "export",
+            "--all",
+            "--initials",
+            "AB",
+            "--no-encrypt",
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        2,
+        "export when the vault cannot record the handover",
+    );
+    assert!(line.contains("disk is full"), "{line}");
+    assert!(!out.exists(), "the bundle was removed");
+    let left: Vec<_> = fs::read_dir(cli.scratch())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("bundle.zip"))
+        .collect();
+    assert!(left.is_empty(), "no partial bundle either: {left:?}");
+    fs::remove_file(filler).unwrap();
+    assert_exit(&cli.run(["verify"]), 0, "verify after freeing space");
+    let reports = cli.json(["report", "list", "--json"]);
+    assert_eq!(reports.as_array().map(Vec::len), Some(0), "{reports}");
+}
+
 #[test]
 fn closed_output_pipe_is_not_a_panic() {
     let (cli, _) = Cli::with_vault();
