@@ -2,8 +2,8 @@
 //! never parses JSON itself.
 
 use cairn_core::{
-    checkpoint, FileRecord, Handover, History, Incident, ItemDetail, ItemKind, LinkView, Person,
-    Settings, Tombstone, Vault,
+    checkpoint, FileRecord, Handover, History, Incident, ItemDetail, ItemKind, LinkView, Message,
+    Person, Settings, Tombstone, Vault,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -20,6 +20,8 @@ pub enum Record {
     File(FileRecord),
     /// A report to an agency, or a handover of evidence.
     Report(Handover),
+    /// A message from an imported conversation.
+    Message(Message),
     /// Removed by redaction, or a kind this version does not show.
     None,
 }
@@ -33,6 +35,7 @@ impl Record {
             ItemKind::Person => serde_json::from_value(v.clone()).ok().map(Record::Person),
             ItemKind::File => serde_json::from_value(v.clone()).ok().map(Record::File),
             ItemKind::Report => serde_json::from_value(v.clone()).ok().map(Record::Report),
+            ItemKind::Message => serde_json::from_value(v.clone()).ok().map(Record::Message),
             ItemKind::Link => None,
         };
         typed.unwrap_or(Record::None)

@@ -10,6 +10,7 @@ mod desktop_bench;
 mod diskfull;
 mod extract;
 mod happy;
+mod messages;
 mod redact;
 mod secrets;
 mod tamper;

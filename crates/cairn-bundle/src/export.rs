@@ -170,7 +170,8 @@ pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan
                 files.push(id.clone());
                 records.insert(id.clone(), d.record.unwrap_or(Value::Null));
             }
-            ItemKind::File | ItemKind::Link => {}
+            // Messages go out as records; their export file is the exhibit.
+            ItemKind::File | ItemKind::Link | ItemKind::Message => {}
         }
     }
     for (item, r, new) in vault.plan_exhibit_refs(&files, initials)? {

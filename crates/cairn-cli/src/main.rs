@@ -12,6 +12,7 @@ macro_rules! say {
 }
 
 mod bundle_cmd;
+mod import_cmd;
 mod input;
 mod output;
 
@@ -171,6 +172,33 @@ enum Cmd {
     /// Reports to agencies and handovers of evidence.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Import messages from an app's export, keeping the export itself as an exhibit.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Search incidents, messages, people and file names (every word, as a prefix).
+    Search {
+        /// The words to look for.
+        query: String,
+        /// At most this many results, best first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// A WhatsApp "Export chat" .txt file (Android or iOS).
+    Whatsapp {
+        /// The exported chat file.
+        path: PathBuf,
+        /// How the export writes dates, when reading them from the file is not enough.
+        #[arg(long, value_enum)]
+        dates: Option<import_cmd::Dates>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -719,6 +747,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             receipt,
             json,
         } => return bundle_cmd::verify(&cli, file, identity.as_deref(), receipt.as_deref(), *json),
+        Cmd::Import(ImportCmd::Whatsapp { path, dates, json }) => {
+            let mut vault = open(&cli)?;
+            import_cmd::whatsapp(&mut vault, path, *dates, *json)?;
+        }
+        Cmd::Search { query, limit, json } => {
+            let vault = open(&cli)?;
+            import_cmd::search(&vault, query, *limit, *json)?;
+        }
         Cmd::Receipt { json } => {
             let vault = open(&cli)?;
             bundle_cmd::receipt(&vault, *json)?;

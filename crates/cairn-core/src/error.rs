@@ -112,6 +112,15 @@ pub enum Error {
     /// A file that is not a Cairn bundle, or one too damaged to read at all.
     #[error("This is not a readable Cairn bundle: {0}.")]
     BundleUnreadable(String),
+    /// An importer refused a file (a malformed chat export, say); `code` is the
+    /// importer's own stable code and the message names the line or byte offset.
+    #[error("{message}")]
+    ImportRefused {
+        /// Stable code from the importer, e.g. `import_malformed`.
+        code: &'static str,
+        /// One sentence for the person importing.
+        message: String,
+    },
 }
 
 fn io_reason(e: &io::Error) -> String {
@@ -161,6 +170,7 @@ impl Error {
             Error::WeakPassphrase => "weak_passphrase",
             Error::WrongBundleKey => "wrong_bundle_key",
             Error::BundleUnreadable(_) => "bundle_unreadable",
+            Error::ImportRefused { code, .. } => code,
         }
     }
 

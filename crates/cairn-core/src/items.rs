@@ -28,6 +28,8 @@ pub enum ItemKind {
     Link,
     /// A report to an agency or a handover of evidence.
     Report,
+    /// One message from an imported conversation (a WhatsApp export, …).
+    Message,
 }
 
 impl ItemKind {
@@ -39,6 +41,7 @@ impl ItemKind {
             ItemKind::Person => "person",
             ItemKind::Link => "link",
             ItemKind::Report => "report",
+            ItemKind::Message => "message",
         }
     }
     /// Parses the stored name.
@@ -49,6 +52,7 @@ impl ItemKind {
             "person" => ItemKind::Person,
             "link" => ItemKind::Link,
             "report" => ItemKind::Report,
+            "message" => ItemKind::Message,
             _ => return None,
         })
     }
@@ -60,6 +64,7 @@ impl ItemKind {
             ItemKind::Person => "per",
             ItemKind::Link => "lnk",
             ItemKind::Report => "rep",
+            ItemKind::Message => "msg",
         }
     }
 }
@@ -499,6 +504,49 @@ pub struct FileRecord {
     /// Thumbnail, for photos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Thumbnail>,
+}
+
+/// What a message is.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageKind {
+    /// Something a person wrote.
+    Text,
+    /// A line the app wrote itself ("Alice added Bob", an encryption notice).
+    System,
+    /// A photo, recording or document the export left out ("<Media omitted>").
+    MediaOmitted,
+    /// A file sent with the message; `attachment` names it.
+    Attachment,
+    /// A message its sender deleted.
+    Deleted,
+}
+
+/// One message of an imported conversation. Every message names the original export
+/// it was read from (a file item, kept byte-exact as the exhibit) and where in it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Where it came from: `whatsapp`.
+    pub source: String,
+    /// The conversation, as the export names it (the other person or the group).
+    pub conversation: String,
+    /// Who sent it, as the exporting phone named them; empty for the app's own lines.
+    pub sender: String,
+    /// When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
+    /// exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
+    pub sent_at: String,
+    /// The text, lines joined with `\n`.
+    pub text: String,
+    /// What the message is.
+    pub kind: MessageKind,
+    /// The attached file's name as the export gives it; empty when there is none.
+    pub attachment: String,
+    /// The file item of the original export.
+    pub export: String,
+    /// 1-based line of the message in the export.
+    pub line: u64,
 }
 
 /// A connection between two items (incident↔file, incident↔person, …).

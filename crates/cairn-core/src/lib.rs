@@ -25,8 +25,10 @@ mod fsutil;
 pub mod items;
 pub mod keys;
 mod media;
+pub mod messages;
 pub mod recovery;
 mod reports;
+pub mod search;
 pub mod secret;
 pub mod settings;
 pub mod store;
@@ -38,9 +40,10 @@ pub mod verify;
 pub use error::{Error, Result};
 pub use items::{
     AgencyContact, Category, Exif, FileRecord, HandedOver, Handover, Incident, ItemKind, Link,
-    Occurred, Person, PoliceFields, Role,
+    Message, MessageKind, Occurred, Person, PoliceFields, Role,
 };
 pub use keys::{KdfCost, KdfSummary};
+pub use messages::{ChatImport, ImportedChat, NewMessage};
 pub use recovery::RecoveryCode;
 pub use reports::{normalise_initials, ExhibitRef};
 pub use secret::Passphrase;

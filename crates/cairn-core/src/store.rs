@@ -17,6 +17,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_item_index.sql"),
     include_str!("../migrations/0003_reports_exhibits.sql"),
+    include_str!("../migrations/0004_messages_search.sql"),
 ];
 
 /// Highest schema version this build understands.
@@ -160,6 +161,10 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
                     "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {};",
                     v + 1
                 ))?;
+                // Work SQL scripts cannot do, in the same transaction.
+                if v + 1 == 4 {
+                    crate::search::rebuild(conn)?;
+                }
                 let broken: i64 =
                     conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
                         r.get(0)

@@ -21,9 +21,12 @@ use crate::checkpoint;
 use crate::clock::{format_ms, system_clock, Clock, Millis};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::items::{changed_fields, FileRecord, Incident, ItemKind, Link, Person, Thumbnail};
+use crate::items::{
+    changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
+};
 use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
 use crate::media;
+use crate::messages::{ChatImport, ImportedChat};
 use crate::recovery::RecoveryCode;
 use crate::secret::{random_array, Passphrase, SecretKey};
 use crate::store::{self, map_err};
@@ -721,6 +724,115 @@ impl Vault {
         })
     }
 
+    /// Imports a conversation: the original export is kept byte-exact as a file item,
+    /// and each message becomes an item that names it, all in one transaction with one
+    /// chain entry per item. An export imported before (the same SHA-256) adds nothing.
+    pub fn import_chat(&mut self, chat: ChatImport<'_>) -> Result<ImportedChat> {
+        if chat.messages.is_empty() {
+            return Err(Error::Invalid(
+                "The export has no messages in it, so nothing was imported.".into(),
+            ));
+        }
+        let sha = hex(&sha256(chat.original));
+        if let Some(export) = self.imported_export(&sha)? {
+            return Ok(ImportedChat {
+                export,
+                export_sha256: sha,
+                messages: 0,
+                already_imported: true,
+                first_seq: 0,
+                last_seq: 0,
+            });
+        }
+        let blob_id = self.begin_blob()?;
+        let key = SecretKey::random()?;
+        let never = AtomicBool::new(false);
+        let stored = match blobs::store(
+            &self.dir,
+            &blob_id,
+            &key,
+            &mut Cursor::new(chat.original),
+            &|_| {},
+            &never,
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                self.abandon_blob(&blob_id);
+                return Err(e);
+            }
+        };
+        let (name, name_bytes_hex) = os_name(chat.file_name);
+        let head = &chat.original[..chat.original.len().min(8192)];
+        let record = FileRecord {
+            name,
+            name_bytes_hex,
+            size: stored.size,
+            sha256: hex(&stored.sha256),
+            media_type: media::sniff(head),
+            modified_at: chat.modified_at.clone(),
+            acquired: chat.acquired.trim().to_string(),
+            description: String::new(),
+            exif: None,
+            thumbnail: None,
+        };
+        let result = self.write(|w| {
+            w.finish_blob(&blob_id, &key, stored.size, &stored.sha256)?;
+            let file = w.add_file_record(&record, &blob_id, None)?;
+            let mut last = file.seq;
+            for m in &chat.messages {
+                let msg = Message {
+                    source: chat.source.to_string(),
+                    conversation: chat.conversation.clone(),
+                    sender: m.sender.clone(),
+                    sent_at: m.sent_at.clone(),
+                    text: m.text.clone(),
+                    kind: m.kind,
+                    attachment: m.attachment.clone(),
+                    export: file.id.clone(),
+                    line: m.line,
+                };
+                last = w.add_message(&msg)?.seq;
+            }
+            Ok(ImportedChat {
+                export: file.id,
+                export_sha256: record.sha256.clone(),
+                messages: chat.messages.len(),
+                already_imported: false,
+                first_seq: file.seq,
+                last_seq: last,
+            })
+        });
+        if result.is_err() {
+            self.abandon_blob(&blob_id);
+        }
+        result
+    }
+
+    /// The file item of an earlier import of the export with this SHA-256, if any.
+    fn imported_export(&self, sha: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT f.item_id FROM versions f JOIN items i ON i.id = f.item_id
+                 WHERE i.kind = 'file' AND json_extract(f.record, '$.sha256') = ?1
+                   AND EXISTS (SELECT 1 FROM versions m JOIN items mi ON mi.id = m.item_id
+                               WHERE mi.kind = 'message'
+                                 AND json_extract(m.record, '$.export') = f.item_id)
+                 LIMIT 1",
+                [sha],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(map_err)
+    }
+
+    /// Items whose words match what she typed (every word, each as a prefix), best
+    /// first, at most `limit`, with the words around each match: incidents, messages,
+    /// people, files, reports. (The timeline's filter, [`Vault::search`], matches
+    /// within words and keeps the timeline's order.)
+    pub fn search_ranked(&self, typed: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+        crate::search::search(&self.conn, typed, limit)
+    }
+
     /// Makes a photo's thumbnail and stores it as a pending blob; `None` if the image
     /// cannot be decoded (the original is kept all the same).
     fn store_thumbnail(
@@ -1196,15 +1308,15 @@ pub(crate) fn blob_read_error(blob: &str, e: std::io::Error) -> Error {
 /// The title and "when it happened" of a record, as the list shows them.
 pub(crate) fn summary_of(record_text: &str) -> (String, Option<String>) {
     let v: Value = serde_json::from_str(record_text).unwrap_or(Value::Null);
-    let title = v
-        .get("title")
-        .or_else(|| v.get("name"))
-        .and_then(Value::as_str)
+    // The same fields, in the same order, as item_index_derived (migrations) and
+    // verify's DERIVED_INDEX_SQL: a message's title is its sender.
+    let title = ["title", "name", "sender"]
+        .iter()
+        .find_map(|k| v.get(k).and_then(Value::as_str))
         .unwrap_or_default();
-    let occurred = v
-        .pointer("/occurred/start")
-        .or_else(|| v.pointer("/exif/taken_at"))
-        .and_then(Value::as_str)
+    let occurred = ["/occurred/start", "/exif/taken_at", "/sent_at"]
+        .iter()
+        .find_map(|p| v.pointer(p).and_then(Value::as_str))
         .map(String::from);
     (title.to_string(), occurred)
 }
@@ -1359,6 +1471,7 @@ impl Writer<'_> {
         )?;
         if kind != ItemKind::Link {
             self.index_version(id, kind, version, &entry, record_text)?;
+            crate::search::index(self.conn, id, kind.as_str(), record_text)?;
         }
         Ok(Added {
             id: id.to_string(),
@@ -1472,6 +1585,20 @@ impl Writer<'_> {
         )
     }
 
+    /// Adds one message of an imported conversation.
+    pub fn add_message(&mut self, m: &Message) -> Result<Added> {
+        let id = self.fresh_id(ItemKind::Message)?;
+        self.put_version(
+            &id,
+            ItemKind::Message,
+            1,
+            &canonical_of(m)?,
+            None,
+            None,
+            None,
+        )
+    }
+
     fn add_file_record(
         &mut self,
         rec: &FileRecord,
@@ -1575,6 +1702,7 @@ impl Writer<'_> {
         self.conn
             .execute("UPDATE item_index SET title = '', occurred = NULL, redacted = 1 WHERE item_id = ?1", [id])
             .map_err(map_err)?;
+        crate::search::forget(self.conn, id)?;
         for b in blob_ids {
             self.conn
                 .execute(

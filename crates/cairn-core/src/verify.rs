@@ -25,8 +25,10 @@ use crate::vault::Vault;
 /// as migration 2's view, which verify does not rely on).
 const DERIVED_INDEX_SQL: &str = "
     SELECT i.id, i.kind, v.version, e1.recorded_at, e2.recorded_at,
-           coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'), ''),
-           coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at')),
+           coalesce(json_extract(v.record, '$.title'), json_extract(v.record, '$.name'),
+                    json_extract(v.record, '$.sender'), ''),
+           coalesce(json_extract(v.record, '$.occurred.start'), json_extract(v.record, '$.exif.taken_at'),
+                    json_extract(v.record, '$.sent_at')),
            t.item_id IS NOT NULL, i.created_seq
     FROM items i
     JOIN versions v ON v.item_id = i.id

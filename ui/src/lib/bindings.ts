@@ -478,7 +478,9 @@ export type ItemKind =
 /**  A connection between two items. */
 "link" | 
 /**  A report to an agency or a handover of evidence. */
-"report";
+"report" | 
+/**  One message from an imported conversation (a WhatsApp export, …). */
+"message";
 
 /**  Everything the detail screen shows. */
 export type ItemView = {
@@ -525,6 +527,47 @@ export type LinkView = {
 	/**  It is a file with a stored thumbnail. */
 	other_has_thumbnail: boolean,
 };
+
+/**
+ *  One message of an imported conversation. Every message names the original export
+ *  it was read from (a file item, kept byte-exact as the exhibit) and where in it.
+ */
+export type Message = {
+	/**  Where it came from: `whatsapp`. */
+	source: string,
+	/**  The conversation, as the export names it (the other person or the group). */
+	conversation: string,
+	/**  Who sent it, as the exporting phone named them; empty for the app's own lines. */
+	sender: string,
+	/**
+	 *  When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
+	 *  exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
+	 */
+	sent_at: string,
+	/**  The text, lines joined with `\n`. */
+	text: string,
+	/**  What the message is. */
+	kind: MessageKind,
+	/**  The attached file's name as the export gives it; empty when there is none. */
+	attachment: string,
+	/**  The file item of the original export. */
+	export: string,
+	/**  1-based line of the message in the export. */
+	line: number,
+};
+
+/**  What a message is. */
+export type MessageKind = 
+/**  Something a person wrote. */
+"text" | 
+/**  A line the app wrote itself ("Alice added Bob", an encryption notice). */
+"system" | 
+/**  A photo, recording or document the export left out ("<Media omitted>"). */
+"media-omitted" | 
+/**  A file sent with the message; `attachment` names it. */
+"attachment" | 
+/**  A message its sender deleted. */
+"deleted";
 
 /**  When an incident happened: a moment or date, optionally approximate, optionally a range. */
 export type Occurred = {
@@ -663,6 +706,8 @@ export type Record =
 { kind: "file"; data: FileRecord } | 
 /**  A report to an agency, or a handover of evidence. */
 { kind: "report"; data: Handover } | 
+/**  A message from an imported conversation. */
+{ kind: "message"; data: Message } | 
 /**  Removed by redaction, or a kind this version does not show. */
 { kind: "none" };
 

@@ -1,6 +1,6 @@
 // Plain words for stored names: categories, kinds, fields, entry kinds.
 
-import { CATEGORIES, type Category, type ItemKind } from './bindings';
+import { CATEGORIES, type Category, type ItemKind, type MessageKind } from './bindings';
 import { formatOccurred, formatStored } from './datetime';
 import { ROLE_SHORT } from './personForm';
 
@@ -23,6 +23,19 @@ export const KIND_LABELS: Record<Exclude<ItemKind, 'link'>, string> = {
   file: 'File',
   person: 'Person',
   report: 'Report or handover',
+  message: 'Message',
+};
+
+export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
+  text: 'A message',
+  system: "A line the app wrote itself",
+  'media-omitted': 'A photo, recording or document the export left out',
+  attachment: 'A file sent with the message',
+  deleted: 'A message its sender deleted',
+};
+
+export const SOURCE_LABELS: Record<string, string> = {
+  whatsapp: 'WhatsApp',
 };
 
 export function kindLabel(kind: ItemKind, mediaType?: string | null): string {

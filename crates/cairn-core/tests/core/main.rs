@@ -10,6 +10,7 @@ mod common;
 mod chain;
 mod items;
 mod keys;
+mod messages;
 mod roundtrip;
 mod tamper;
 mod timeline;

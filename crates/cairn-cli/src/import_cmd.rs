@@ -1,0 +1,94 @@
+//! `cairn import …` and `cairn search`: thin calls into cairn-import and the core.
+
+use std::path::Path;
+
+use cairn_core::search::{HIT_END, HIT_START};
+use cairn_core::{Error, Vault};
+use cairn_import::whatsapp::DateOrder;
+
+use crate::output::print_json;
+
+/// `--dates` values (the names are what she types: `--dates day-first`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+#[allow(clippy::enum_variant_names)]
+pub enum Dates {
+    /// 31/12/2023
+    DayFirst,
+    /// 12/31/2023
+    MonthFirst,
+    /// 2023-12-31
+    YearFirst,
+}
+
+impl From<Dates> for DateOrder {
+    fn from(d: Dates) -> DateOrder {
+        match d {
+            Dates::DayFirst => DateOrder::DayFirst,
+            Dates::MonthFirst => DateOrder::MonthFirst,
+            Dates::YearFirst => DateOrder::YearFirst,
+        }
+    }
+}
+
+/// `cairn import whatsapp PATH`.
+pub fn whatsapp(
+    vault: &mut Vault,
+    path: &Path,
+    dates: Option<Dates>,
+    json: bool,
+) -> Result<(), Error> {
+    let done = cairn_import::vault::whatsapp(vault, path, dates.map(DateOrder::from))?;
+    if json {
+        print_json(&done);
+        return Ok(());
+    }
+    if done.chat.already_imported {
+        say!(
+            "This export was imported before (as {}); nothing was added.",
+            done.chat.export
+        );
+        return Ok(());
+    }
+    say!(
+        "Imported {} messages from \"{}\"; the export itself is kept as {} (SHA-256 {}).",
+        done.chat.messages,
+        done.conversation,
+        done.chat.export,
+        done.chat.export_sha256
+    );
+    let order = done.date_order.replace('-', " ");
+    if done.date_order_guessed {
+        say!(
+            "Dates were read {order}: nothing in the export settled it. If a date looks wrong, import again with --dates."
+        );
+    }
+    Ok(())
+}
+
+/// `cairn search QUERY`.
+pub fn search(vault: &Vault, query: &str, limit: usize, json: bool) -> Result<(), Error> {
+    let hits = vault.search_ranked(query, limit)?;
+    if json {
+        print_json(&hits);
+        return Ok(());
+    }
+    if hits.is_empty() {
+        say!("Nothing matches.");
+    }
+    for h in &hits {
+        let snippet = h
+            .snippet
+            .replace(HIT_START, "[")
+            .replace(HIT_END, "]")
+            .replace('\n', " ");
+        say!(
+            "{}  {:<8}  {}  {}  {}",
+            h.id,
+            h.kind,
+            h.occurred.as_deref().unwrap_or("-"),
+            h.title,
+            snippet
+        );
+    }
+    Ok(())
+}

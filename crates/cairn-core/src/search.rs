@@ -1,0 +1,159 @@
+//! Full-text search over the current version of every item (incidents, messages,
+//! people, files by name and description, reports), with SQLite FTS5 inside the
+//! encrypted database.
+//!
+//! The words of a record are its string values, except those that are identifiers
+//! or hashes (a SHA-256 in hex would only match itself). One SQL expression makes them,
+//! for the index kept as versions are written and for filling it when a vault is
+//! upgraded.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::map_err;
+
+/// Keys whose string values are not words.
+const NOT_WORDS: &str = "'sha256', 'original_sha256', 'record_sha256', 'bundle_sha256', \
+     'evidence_sha256', 'name_bytes_hex', 'media_type', 'export', 'item', 'from', 'to'";
+
+/// The words of the record in SQL parameter `rec`, one value per line.
+fn words_sql(rec: &str) -> String {
+    format!(
+        "(SELECT group_concat(value, char(10)) FROM json_tree({rec}) \
+          WHERE type = 'text' AND (key IS NULL OR key NOT IN ({NOT_WORDS})) \
+          AND path NOT LIKE '$.thumbnail%')"
+    )
+}
+
+/// Puts item `id`'s current record into the index (replacing what it had).
+pub(crate) fn index(conn: &Connection, id: &str, kind: &str, record_text: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM search WHERE item_id = ?1")
+        .and_then(|mut st| st.execute([id]))
+        .map_err(map_err)?;
+    let sql = format!(
+        "INSERT INTO search (item_id, kind, body) VALUES (?1, ?2, {})",
+        words_sql("?3")
+    );
+    conn.prepare_cached(&sql)
+        .and_then(|mut st| st.execute(params![id, kind, record_text]))
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// Takes item `id` out of the index (it was redacted).
+pub(crate) fn forget(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM search WHERE item_id = ?1", [id])
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// Fills the index from every item's current version (run once, when a vault is
+/// upgraded to schema 4).
+pub(crate) fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM search", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO search (item_id, kind, body)
+             SELECT i.id, i.kind, {}
+             FROM items i
+             JOIN versions v ON v.item_id = i.id
+                  AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)
+             WHERE i.kind != 'link' AND v.record IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.item_id = i.id)",
+            words_sql("v.record")
+        ),
+        [],
+    )?;
+    Ok(())
+}
+
+/// One item that matched.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// The item.
+    pub id: String,
+    /// Its kind (`incident`, `message`, …).
+    pub kind: String,
+    /// Its title in lists (a message's is its sender).
+    pub title: String,
+    /// When it happened or was sent, if known.
+    pub occurred: Option<String>,
+    /// A few words around the match; each matched word is between
+    /// [`HIT_START`] and [`HIT_END`].
+    pub snippet: String,
+}
+
+/// Marks the start of a matched word in [`Hit::snippet`] (U+0002, never typed).
+pub const HIT_START: char = '\u{2}';
+/// Marks the end of a matched word in [`Hit::snippet`] (U+0003).
+pub const HIT_END: char = '\u{3}';
+
+/// Turns what she typed into an FTS5 query: every word must appear, each as a
+/// prefix ("threat" finds "threatened"), and nothing she types is FTS5 syntax (a
+/// quote, a colon or `NEAR` is just text). `None` when there is nothing to look for.
+pub(crate) fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The best `limit` matches for `typed`, best first.
+pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Vec<Hit>> {
+    if typed.chars().count() > 1000 {
+        return Err(Error::Invalid(
+            "That search is too long; use a few words.".into(),
+        ));
+    }
+    let Some(q) = fts_query(typed) else {
+        return Ok(Vec::new());
+    };
+    let mut st = conn
+        .prepare_cached(
+            "SELECT s.item_id, s.kind, coalesce(ix.title, ''), ix.occurred,
+                    snippet(search, 2, char(2), char(3), '…', 12)
+             FROM search s JOIN item_index ix ON ix.item_id = s.item_id
+             WHERE search MATCH ?1
+             ORDER BY rank
+             LIMIT ?2",
+        )
+        .map_err(map_err)?;
+    let rows = st
+        .query_map(params![q, limit as i64], |r| {
+            Ok(Hit {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                title: r.get(2)?,
+                occurred: r.get(3)?,
+                snippet: r.get(4)?,
+            })
+        })
+        .map_err(map_err)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(map_err)?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn typed_text_is_never_fts_syntax() {
+        assert_eq!(fts_query("threat"), Some("\"threat\"*".into()));
+        assert_eq!(
+            fts_query("  where ARE you? "),
+            Some("\"where\"* \"ARE\"* \"you?\"*".into())
+        );
+        assert_eq!(
+            fts_query("\"NEAR(a b)\" body:x OR -y"),
+            Some("\"NEAR(a\"* \"b)\"* \"body:x\"* \"OR\"* \"-y\"*".into())
+        );
+        assert_eq!(fts_query("  \" - * "), None);
+        assert_eq!(fts_query(""), None);
+    }
+}
