@@ -26,25 +26,39 @@ fn words_sql(rec: &str) -> String {
     )
 }
 
-/// Puts item `id`'s current record into the index (replacing what it had).
-pub(crate) fn index(conn: &Connection, id: &str, kind: &str, record_text: &str) -> Result<()> {
-    conn.prepare_cached("DELETE FROM search WHERE item_id = ?1")
-        .and_then(|mut st| st.execute([id]))
-        .map_err(map_err)?;
+/// Puts item `id`'s current record into the index (replacing what it had). The FTS
+/// row's rowid is the item's `created_seq`, which never changes, so replacing and
+/// forgetting are lookups rather than scans.
+pub(crate) fn index(
+    conn: &Connection,
+    created_seq: u64,
+    id: &str,
+    kind: &str,
+    record_text: &str,
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")
+            .and_then(|mut st| st.execute([created_seq as i64]))
+            .map_err(map_err)?;
+    }
     let sql = format!(
-        "INSERT INTO search (item_id, kind, body) VALUES (?1, ?2, {})",
-        words_sql("?3")
+        "INSERT INTO search (rowid, item_id, kind, body) VALUES (?1, ?2, ?3, {})",
+        words_sql("?4")
     );
     conn.prepare_cached(&sql)
-        .and_then(|mut st| st.execute(params![id, kind, record_text]))
+        .and_then(|mut st| st.execute(params![created_seq as i64, id, kind, record_text]))
         .map_err(map_err)?;
     Ok(())
 }
 
 /// Takes item `id` out of the index (it was redacted).
 pub(crate) fn forget(conn: &Connection, id: &str) -> Result<()> {
-    conn.execute("DELETE FROM search WHERE item_id = ?1", [id])
-        .map_err(map_err)?;
+    conn.execute(
+        "DELETE FROM search WHERE rowid = (SELECT created_seq FROM items WHERE id = ?1)",
+        [id],
+    )
+    .map_err(map_err)?;
     Ok(())
 }
 
@@ -54,8 +68,8 @@ pub(crate) fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM search", [])?;
     conn.execute(
         &format!(
-            "INSERT INTO search (item_id, kind, body)
-             SELECT i.id, i.kind, {}
+            "INSERT INTO search (rowid, item_id, kind, body)
+             SELECT i.created_seq, i.id, i.kind, {}
              FROM items i
              JOIN versions v ON v.item_id = i.id
                   AND v.version = (SELECT max(version) FROM versions WHERE item_id = i.id)

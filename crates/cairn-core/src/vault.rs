@@ -1471,7 +1471,23 @@ impl Writer<'_> {
         )?;
         if kind != ItemKind::Link {
             self.index_version(id, kind, version, &entry, record_text)?;
-            crate::search::index(self.conn, id, kind.as_str(), record_text)?;
+            let created_seq = if version == 1 {
+                entry.seq
+            } else {
+                self.conn
+                    .query_row("SELECT created_seq FROM items WHERE id = ?1", [id], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map_err(map_err)? as u64
+            };
+            crate::search::index(
+                self.conn,
+                created_seq,
+                id,
+                kind.as_str(),
+                record_text,
+                version > 1,
+            )?;
         }
         Ok(Added {
             id: id.to_string(),
