@@ -533,15 +533,18 @@ pub struct Message {
     /// The conversation, as the export names it (the other person or the group).
     pub conversation: String,
     /// Who sent it, as the exporting phone named them; empty for the app's own lines.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sender: String,
     /// When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
     /// exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
     pub sent_at: String,
     /// The text, lines joined with `\n`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// What the message is.
     pub kind: MessageKind,
     /// The attached file's name as the export gives it; empty when there is none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub attachment: String,
     /// The file item of the original export.
     pub export: String,

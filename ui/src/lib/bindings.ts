@@ -538,18 +538,18 @@ export type Message = {
 	/**  The conversation, as the export names it (the other person or the group). */
 	conversation: string,
 	/**  Who sent it, as the exporting phone named them; empty for the app's own lines. */
-	sender: string,
+	sender?: string,
 	/**
 	 *  When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
 	 *  exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
 	 */
 	sent_at: string,
 	/**  The text, lines joined with `\n`. */
-	text: string,
+	text?: string,
 	/**  What the message is. */
 	kind: MessageKind,
 	/**  The attached file's name as the export gives it; empty when there is none. */
-	attachment: string,
+	attachment?: string,
 	/**  The file item of the original export. */
 	export: string,
 	/**  1-based line of the message in the export. */
