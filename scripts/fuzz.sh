@@ -2,7 +2,7 @@
 # Fuzzes the bundle reader with cargo-fuzz (libFuzzer): each target in fuzz/ for a short
 # run, then one line of figures per target. `make fuzz` installs cargo-fuzz first.
 #
-#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse manifest_path)
+#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse manifest_path whatsapp_parse)
 #
 #   CAIRN_FUZZ_SECONDS    seconds per target (default 60)
 #   CAIRN_FUZZ_SANITIZER  address (default) or none; if AddressSanitizer cannot be
@@ -20,13 +20,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${CAIRN_FUZZ_SECONDS:-60}"
 san="${CAIRN_FUZZ_SANITIZER:-address}"
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse manifest_path); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse manifest_path whatsapp_parse); fi
 export RUSTC_BOOTSTRAP=1
 
 max_len() {
   case "$1" in
     bundle_reader) echo 131072 ;; # the seed bundles are ~64 KiB (the PDF schedule most of it)
     receipt_parse) echo 4096 ;;   # a receipt pasted from an email is well under 1 KiB
+    whatsapp_parse) echo 16384 ;; # a few hundred lines of chat
     *) echo 1024 ;;
   esac
 }
@@ -35,6 +36,16 @@ if [ ! -s fuzz/seeds/bundle_reader/open-no-key ]; then
   echo "== making seed bundles (fuzz/seeds)"
   rm -rf fuzz/seeds
   cargo run -q -p cairn-bundle --example fuzz_seeds -- fuzz/seeds
+fi
+
+if [ ! -s fuzz/seeds/whatsapp_parse/android ]; then
+  mkdir -p fuzz/seeds/whatsapp_parse
+  printf '31/12/2023, 21:41 - Messages and calls are end-to-end encrypted.\n31/12/2023, 21:42 - Sam: Where are you?\nAnswer me\n01/01/2024, 09:00 - Me: <Media omitted>\n01/01/2024, 09:01 - Me: IMG-20240101-WA0001.jpg (file attached)\nthe bruise\n' \
+    > fuzz/seeds/whatsapp_parse/android
+  printf '\xe2\x80\x8e[12/31/23, 9:41:05\xe2\x80\xafPM] Sam: hi\n[12/31/23, 9:42:00\xe2\x80\xafPM] Me: \xe2\x80\x8e<attached: 00000012-PHOTO-2023-12-31-21-41-05.jpg>\n[1/1/24, 8:00:00\xe2\x80\xafAM] Sam: \xe2\x80\x8eimage omitted\n' \
+    > fuzz/seeds/whatsapp_parse/ios
+  printf '\xef\xbb\xbf2023-12-31, 21:41 - Sam: This message was deleted\r\n2023-12-31, 21:42 - Sam: ok\r\n' \
+    > fuzz/seeds/whatsapp_parse/year-first
 fi
 
 logs=fuzz/target/logs
