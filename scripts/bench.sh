@@ -9,6 +9,7 @@ N_ITEMS=${CAIRN_BENCH_ITEMS:-100000}
 OUT=$(realpath -m "${CAIRN_BENCH_DIR:-target/bench}")
 cargo build --release -q -p cairn-cli -p cairn-desktop
 cargo build --release -q -p cairn-core --example bench_list
+cargo build --release -q -p cairn-import --example bench_chat
 CAIRN=$PWD/target/release/cairn
 rm -rf "$OUT"; mkdir -p "$OUT"
 export CAIRN_TEST_INSECURE_KDF=1   # keep the ~1 s KDF out of the figures; it is reported apart
@@ -93,6 +94,12 @@ rm -rf "$OUT/kdf-vault"
   "$CAIRN" --vault "$OUT/kdf-vault" --passphrase-file "$OUT/pw" list > /dev/null
 python3 -c "import json;d=json.loads(open('$OUT/kdf-vault/keys').readline());print('calibrated Argon2id:', d['slots'][0]['kdf'])"
 echo
+echo "== WhatsApp import and search, ${N_MESSAGES:=100000} messages (after the KDF) =="
+/usr/bin/time -v -o "$OUT/chat.time" ./target/release/examples/bench_chat "$OUT/chat" "$N_MESSAGES"
+echo "import peak RSS: $(( $(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$OUT/chat.time") / 1024 )) MiB   (targets: import <= 3 s; a search <= 30 ms)"
+rm -rf "$OUT/chat"
+echo
+
 echo "== desktop app (release build, real window under Xvfb, 10,000 items) =="
 DESK=$PWD/target/release/cairn-desktop
 echo "release binary: $(( $(stat -c %s "$DESK") / 1024 / 1024 )) MiB ($(stat -c %s "$DESK") bytes; target <= 20 MiB)   cairn CLI: $(( $(stat -c %s "$CAIRN") / 1024 / 1024 )) MiB"

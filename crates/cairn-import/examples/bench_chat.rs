@@ -1,0 +1,88 @@
+//! Benchmark helper for `make bench`: writes a WhatsApp export of N messages, imports
+//! it into a new vault (insecure test KDF, so the figure is the import's own), then
+//! times full-text searches over it in the same process.
+//!
+//! `cargo run --release -p cairn-import --example bench_chat -- DIR N`
+
+use std::time::Instant;
+
+use cairn_core::{KdfCost, Passphrase, Vault};
+use cairn_import::testing::{write, GenMessage, Style};
+use cairn_import::whatsapp::{Clock, DateOrder, MessageKind, Platform};
+use time::{Duration, PrimitiveDateTime};
+
+const WORDS: &[&str] = &[
+    "where", "are", "you", "answer", "me", "now", "I", "know", "at", "your", "mum's", "house",
+    "come", "home", "tonight", "or", "else", "stop", "ignoring", "why", "did", "not", "reply",
+    "phone", "watching", "car", "outside", "work",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let usage = "usage: bench_chat DIR N";
+    let dir = std::path::PathBuf::from(args.get(1).ok_or(usage)?);
+    let n: usize = args.get(2).ok_or(usage)?.parse()?;
+    std::fs::create_dir_all(&dir)?;
+
+    // A chronological chat between two people, 2 to 14 words a message.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut at = PrimitiveDateTime::new(
+        time::Date::from_calendar_date(2023, time::Month::January, 1)?,
+        time::Time::from_hms(8, 0, 0)?,
+    );
+    let mut msgs = Vec::with_capacity(n);
+    for _ in 0..n {
+        at += Duration::minutes((next() % 20) as i64);
+        let words = 2 + (next() % 13) as usize;
+        let text: Vec<&str> = (0..words)
+            .map(|_| WORDS[(next() as usize) % WORDS.len()])
+            .collect();
+        msgs.push(GenMessage {
+            sent_at: at,
+            sender: Some(if next() % 2 == 0 { "Sam" } else { "Me" }.to_string()),
+            text: text.join(" "),
+            kind: MessageKind::Text,
+        });
+    }
+    let style = Style::new(Platform::Android, Clock::H24, DateOrder::DayFirst);
+    let chat = dir.join("WhatsApp Chat with Sam.txt");
+    std::fs::write(&chat, write(&msgs, style))?;
+    let bytes = std::fs::metadata(&chat)?.len();
+
+    let vault_dir = dir.join("vault");
+    let pass = Passphrase::new("benchmark passphrase");
+    let (mut vault, _code) = Vault::init(&vault_dir, &pass, KdfCost::InsecureTestOnly)?;
+    let t = Instant::now();
+    let done = cairn_import::vault::whatsapp(&mut vault, &chat, None)?;
+    let import_s = t.elapsed().as_secs_f64();
+
+    let mut searches = Vec::new();
+    for q in [
+        "mum's house",
+        "ignoring",
+        "car outside work",
+        "tonight",
+        "wh",
+    ] {
+        let mut best = f64::MAX;
+        let mut hits = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            hits = vault.search_ranked(q, 50)?.len();
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        searches.push(format!("{q:?} {best:.1} ms ({hits} hits)"));
+    }
+    println!(
+        "messages={} export_bytes={bytes} import_s={import_s:.2}",
+        done.chat.messages
+    );
+    println!("search (best of 5, top 50): {}", searches.join("; "));
+    Ok(())
+}
