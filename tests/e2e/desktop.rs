@@ -360,6 +360,59 @@ struct Secrets {
     marker: String,
     photo: PathBuf,
     photo_window: Vec<u8>,
+    /// The vault folder the app uses, and a chat export beside the photo, imported
+    /// with the CLI while the app is locked.
+    vault: PathBuf,
+    chat: PathBuf,
+}
+
+/// A short WhatsApp export (Android, 24-hour clock).
+const CHAT: &str = "31/12/2025, 21:42 - Sam: Where are you?\n\
+31/12/2025, 21:43 - Sam: Answer me. I know you're at your mum's\n";
+
+/// Imports [`CHAT`] into the app's vault with the `cairn` CLI (as she might from a
+/// terminal): the app, locked, holds no key and no open database.
+fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
+    let dir = secrets.chat.parent().ok_or("the chat has no folder")?;
+    let pass = dir.join("passphrase");
+    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(cairn_e2e::cairn_bin())
+        .arg("--vault")
+        .arg(&secrets.vault)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .args(["import", "whatsapp"])
+        .arg(&secrets.chat)
+        .output()
+        .map_err(|e| format!("run cairn: {e}"))?;
+    let _ = fs::remove_file(&pass);
+    if !out.status.success() {
+        return Err(format!(
+            "cairn import whatsapp failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// Opens the newer imported message from the timeline and checks its detail.
+fn check_message(ui: &mut Ui) -> WdResult<()> {
+    ui.step("an imported message in the timeline and its detail");
+    ui.click("nav-timeline")?;
+    let row = ui.s.wait_for(
+        "[data-testid=\"timeline-row\"][data-id^=\"msg-\"] button",
+        WAIT,
+    )?;
+    ui.s.click(&row)?;
+    let details = ui.wait("message-details", WAIT)?;
+    let text = wait_until("the message's text", WAIT, || {
+        let t = ui.inner_text(&details)?;
+        Ok((t.contains("Sam") && t.contains("original WhatsApp export")).then_some(t))
+    })?;
+    if !text.contains("Where are you?") && !text.contains("Answer me.") {
+        return Err("the message's detail does not show its text".into());
+    }
+    ui.shot("message-detail")
 }
 
 /// Picks the photo in the native (GTK) file dialog.
@@ -520,6 +573,9 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     }
     ui.shot("locked")?;
 
+    ui.step("import a WhatsApp chat with the CLI while the app is locked");
+    import_chat_with_cli(secrets)?;
+
     ui.step("a wrong passphrase is refused");
     ui.type_into("unlock-passphrase", WRONG_PASSPHRASE)?;
     ui.click("unlock-submit")?;
@@ -545,6 +601,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
         ui.click("nav-timeline")?;
     }
     check_incident(ui, secrets, "after-unlock")?;
+    check_message(ui)?;
 
     ui.step("integrity check");
     ui.click("nav-integrity")?;
@@ -721,7 +778,10 @@ fn real_window() {
         marker: format!("marker-{}", hex(&random_bytes(8))),
         photo: photo.canonicalize().expect("canonical photo path"),
         photo_window: photo_bytes[mid - 32..mid + 32].to_vec(),
+        vault: vault.clone(),
+        chat: photo_dir.path().join("WhatsApp Chat with Sam.txt"),
     };
+    fs::write(&secrets.chat, CHAT).expect("write chat");
 
     let Launched {
         mut procs,

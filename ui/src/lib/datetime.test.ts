@@ -134,6 +134,9 @@ describe('formatting', () => {
     expect(formatDate('2026-11-03')).toBe('3 Nov 2026');
     expect(formatDay('2026-11-03')).toBe('Tuesday 3 November 2026');
     expect(formatStored('2026-11-03T21:40:00+01:00')).toBe('3 Nov 2026, 21:40');
+    // An imported message's time, as its export wrote it (no zone).
+    expect(formatStored('2025-12-31T21:43:00')).toBe('31 Dec 2025, 21:43');
+    expect(formatStored('2025-12-31T21:43:00+')).toBe('2025-12-31T21:43:00+');
   });
 
   it('says "about" and shows ranges', () => {

@@ -18,7 +18,9 @@ export function emptyWhen(): WhenFields {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const STORED_RE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+// The offset is optional: an imported message keeps the wall-clock time its export wrote,
+// with no zone.
+const STORED_RE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** A real calendar date as YYYY-MM-DD. */
 export function isValidDate(s: string): boolean {
