@@ -403,6 +403,14 @@ fn check_message(ui: &mut Ui) -> WdResult<()> {
         "[data-testid=\"timeline-row\"][data-id^=\"msg-\"] button",
         WAIT,
     )?;
+    // The newest message first, its words on the row.
+    let words = ui.inner_text(&row)?;
+    if !words.contains("Answer me. I know you're at your mum's") {
+        return Err(format!(
+            "the message's row does not show its text: {words:?}"
+        ));
+    }
+    ui.shot("timeline-messages")?;
     ui.s.click(&row)?;
     let details = ui.wait("message-details", WAIT)?;
     let text = wait_until("the message's text", WAIT, || {

@@ -87,6 +87,7 @@ function timeline(): TimelineItem[] {
       media_type: null,
       has_thumbnail: false,
       linked: linked(id),
+      excerpt: '',
     };
   });
 }

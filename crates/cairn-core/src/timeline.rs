@@ -62,6 +62,22 @@ pub struct TimelineItem {
     pub has_thumbnail: bool,
     /// Ids of the items linked to this one.
     pub linked: Vec<String>,
+    /// A message's text on one line, cut at 140 characters (empty for other kinds).
+    pub excerpt: String,
+}
+
+/// Characters of a message's text the timeline shows.
+const EXCERPT_CHARS: usize = 140;
+
+/// `text` on one line, cut at [`EXCERPT_CHARS`] characters with an ellipsis.
+fn excerpt(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= EXCERPT_CHARS {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(EXCERPT_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The fields of a record (of any kind) the timeline reads, parsed in one pass; a
@@ -76,6 +92,7 @@ struct RowFields {
     role: Option<Role>,
     media_type: Option<String>,
     thumbnail: Option<IgnoredAny>,
+    text: String,
 }
 
 #[derive(Default, Deserialize)]
@@ -225,6 +242,11 @@ impl Vault {
                 role: rec.role,
                 media_type: rec.media_type,
                 has_thumbnail: rec.thumbnail.is_some(),
+                excerpt: if kind == ItemKind::Message {
+                    excerpt(&rec.text)
+                } else {
+                    String::new()
+                },
             });
         }
         Ok(out)
@@ -307,5 +329,20 @@ fn collect_text(v: &Value, out: &mut String) {
             .filter(|(k, _)| !matches!(k.as_str(), "sha256" | "name_bytes_hex" | "thumbnail"))
             .for_each(|(_, x)| collect_text(x, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::excerpt;
+
+    #[test]
+    fn one_line_and_cut_at_140_characters() {
+        assert_eq!(excerpt("Answer me.\n  I know"), "Answer me. I know");
+        let long = "ä".repeat(200);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), 140);
+        assert!(e.ends_with('…'));
+        assert_eq!(excerpt(&"b".repeat(140)), "b".repeat(140));
     }
 }

@@ -883,6 +883,8 @@ export type TimelineItem = {
 	has_thumbnail: boolean,
 	/**  Ids of the items linked to this one. */
 	linked: string[],
+	/**  A message's text on one line, cut at 140 characters (empty for other kinds). */
+	excerpt: string,
 };
 
 /**  A redaction tombstone. */

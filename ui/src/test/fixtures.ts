@@ -36,6 +36,7 @@ export function item(over: Partial<TimelineItem> & { id: string }): TimelineItem
     media_type: null,
     has_thumbnail: false,
     linked: [],
+    excerpt: '',
     ...over,
   };
 }
