@@ -590,7 +590,7 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         keep: false,
     };
     let sink = HashedFile::new(file);
-    let discard = Discard(sink.discard.clone());
+    let discard_flag = sink.discard.clone();
     let sealed = !matches!(opts.seal, Seal::Open);
     let writer = SealWriter::start(&opts.seal, sink, opts.fast_kdf_for_tests)?;
     let root = format!(
@@ -610,8 +610,8 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     )
     .unwrap_or_default();
     let mut bag = BagWriter::new(writer, &root, zdt);
-    // Moved below the bag, so an early return drops it (and quiets the file) first.
-    let _discard = discard;
+    // Declared after the bag, so an early return drops it (and quiets the file) first.
+    let _discard = Discard(discard_flag);
 
     // Exhibits first: the bulk of the bytes, streamed and hashed.
     let mut exhibits: Vec<ExportedExhibit> = Vec::new();

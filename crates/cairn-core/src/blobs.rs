@@ -417,49 +417,19 @@ impl BlobReader {
         Ok(())
     }
 
-    /// Reads the whole plaintext through `sink` in one pass, hashing it on a second
-    /// thread; returns the SHA-256. Used by verify and extract.
-    pub(crate) fn stream_to(mut self, sink: &mut (dyn Write + Send)) -> Result<[u8; 32]> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
-        let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
-        std::thread::scope(|s| -> Result<[u8; 32]> {
-            let hasher = s.spawn(move || -> io::Result<[u8; 32]> {
-                let mut h = Sha256::new();
-                for batch in rx.iter() {
-                    h.update(&batch);
-                    sink.write_all(&batch)?;
-                    let _ = free_tx.try_send(batch);
-                }
-                sink.flush()?;
-                Ok(h.finalize().into())
-            });
-            let mut outcome = Ok(());
-            let mut i = 0;
-            while i < self.n_chunks {
-                let mut batch = free_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                batch.clear();
-                let end = (i + BATCH_CHUNKS as u64).min(self.n_chunks);
-                while i < end {
-                    if let Err(e) = self.load_chunk(i) {
-                        outcome = Err(e);
-                        break;
-                    }
-                    batch.extend_from_slice(&self.buf);
-                    i += 1;
-                }
-                if outcome.is_err() || tx.send(batch).is_err() {
-                    break;
-                }
-            }
-            drop(tx);
-            let digest = hasher
-                .join()
-                .map_err(|_| Error::Invalid("The checking thread stopped unexpectedly.".into()))?;
-            outcome?;
-            digest.map_err(|e| Error::io("write", Path::new("the output"), e))
-        })
+    /// Reads the whole plaintext through `sink` in one pass, decrypting on a second
+    /// thread ([`BlobReader::decrypt_ahead`]) while this one hashes and writes;
+    /// returns the SHA-256. Used by verify and extract.
+    pub(crate) fn stream_to(self, sink: &mut (dyn Write + Send)) -> Result<[u8; 32]> {
+        let never = AtomicBool::new(false);
+        let mut h = Sha256::new();
+        let out = |e| Error::io("write", Path::new("the output"), e);
+        self.decrypt_ahead(&never, &mut |batch| {
+            h.update(batch);
+            sink.write_all(batch).map_err(out)
+        })?;
+        sink.flush().map_err(out)?;
+        Ok(h.finalize().into())
     }
 }
 

@@ -744,23 +744,7 @@ impl Vault {
                 last_seq: 0,
             });
         }
-        let blob_id = self.begin_blob()?;
-        let key = SecretKey::random()?;
-        let never = AtomicBool::new(false);
-        let stored = match blobs::store(
-            &self.dir,
-            &blob_id,
-            &key,
-            &mut Cursor::new(chat.original),
-            &|_| {},
-            &never,
-        ) {
-            Ok(s) => s,
-            Err(e) => {
-                self.abandon_blob(&blob_id);
-                return Err(e);
-            }
-        };
+        let (blob_id, key, stored) = self.store_bytes(chat.original)?;
         let (name, name_bytes_hex) = os_name(chat.file_name);
         let head = &chat.original[..chat.original.len().min(8192)];
         let record = FileRecord {
@@ -844,6 +828,19 @@ impl Vault {
         let Some((jpeg, width, height)) = made.ok().flatten() else {
             return Ok(None);
         };
+        let (id, key, blob) = self.store_bytes(&jpeg)?;
+        Ok(Some(StoredThumb {
+            id,
+            key,
+            blob,
+            width,
+            height,
+        }))
+    }
+
+    /// Stores `bytes` as a new pending blob under a fresh key (a thumbnail, a chat
+    /// export read whole); on failure nothing is left behind.
+    fn store_bytes(&self, bytes: &[u8]) -> Result<(String, SecretKey, blobs::StoredBlob)> {
         let id = self.begin_blob()?;
         let key = SecretKey::random()?;
         let never = AtomicBool::new(false);
@@ -851,17 +848,11 @@ impl Vault {
             &self.dir,
             &id,
             &key,
-            &mut Cursor::new(&jpeg),
+            &mut Cursor::new(bytes),
             &|_| {},
             &never,
         ) {
-            Ok(blob) => Ok(Some(StoredThumb {
-                id,
-                key,
-                blob,
-                width,
-                height,
-            })),
+            Ok(blob) => Ok((id, key, blob)),
             Err(e) => {
                 self.abandon_blob(&id);
                 Err(e)
