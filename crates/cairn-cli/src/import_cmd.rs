@@ -4,6 +4,7 @@ use std::path::Path;
 
 use cairn_core::search::{HIT_END, HIT_START};
 use cairn_core::{Error, Vault};
+use cairn_import::vault::Imported;
 use cairn_import::whatsapp::DateOrder;
 
 use crate::output::print_json;
@@ -38,31 +39,50 @@ pub fn whatsapp(
     json: bool,
 ) -> Result<(), Error> {
     let done = cairn_import::vault::whatsapp(vault, path, dates.map(DateOrder::from))?;
+    report(&done, json);
+    if !json && !done.chat.already_imported && done.date_order_guessed {
+        let order = done.date_order.replace('-', " ");
+        say!(
+            "Dates were read {order}: nothing in the export settled it. If a date looks wrong, import again with --dates."
+        );
+    }
+    Ok(())
+}
+
+/// What an import did, as JSON or in sentences.
+pub fn report(done: &Imported, json: bool) {
     if json {
-        print_json(&done);
-        return Ok(());
+        print_json(done);
+        return;
     }
     if done.chat.already_imported {
         say!(
             "This export was imported before (as {}); nothing was added.",
             done.chat.export
         );
-        return Ok(());
+        return;
     }
+    let from = match done.conversations.as_slice() {
+        [one] => format!("\"{one}\""),
+        many => format!("{} conversations", many.len()),
+    };
+    let files = match done.chat.attachments {
+        0 => String::new(),
+        1 => " and 1 attached file".into(),
+        n => format!(" and {n} attached files"),
+    };
     say!(
-        "Imported {} messages from \"{}\"; the export itself is kept as {} (SHA-256 {}).",
+        "Imported {} messages{files} from {from}; the export itself is kept as {} (SHA-256 {}).",
         done.chat.messages,
-        done.conversation,
         done.chat.export,
         done.chat.export_sha256
     );
-    let order = done.date_order.replace('-', " ");
-    if done.date_order_guessed {
+    if done.attachments_missing > 0 {
         say!(
-            "Dates were read {order}: nothing in the export settled it. If a date looks wrong, import again with --dates."
+            "{} attached files are named but not in the export (exported without media?); their messages are kept, saying a file was sent.",
+            done.attachments_missing
         );
     }
-    Ok(())
 }
 
 /// `cairn search QUERY`.

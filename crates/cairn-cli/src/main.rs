@@ -189,13 +189,34 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum ImportCmd {
-    /// A WhatsApp "Export chat" .txt file (Android or iOS).
+    /// A WhatsApp "Export chat": the .txt, or the .zip with media (Android or iOS).
     Whatsapp {
-        /// The exported chat file.
+        /// The exported chat file (.txt or .zip).
         path: PathBuf,
         /// How the export writes dates, when reading them from the file is not enough.
         #[arg(long, value_enum)]
         dates: Option<import_cmd::Dates>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The XML backup made by the Android app "SMS Backup & Restore" (SMS and MMS).
+    Sms {
+        /// The backup file (sms-….xml).
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An email (.eml) or a mailbox (.mbox).
+    Email {
+        /// The .eml or .mbox file.
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Telegram Desktop's JSON export (result.json, or the folder holding it).
+    Telegram {
+        /// result.json or its folder.
+        path: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -750,6 +771,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Import(ImportCmd::Whatsapp { path, dates, json }) => {
             let mut vault = open(&cli)?;
             import_cmd::whatsapp(&mut vault, path, *dates, *json)?;
+        }
+        Cmd::Import(ImportCmd::Sms { path, json }) => {
+            let mut vault = open(&cli)?;
+            import_cmd::report(&cairn_import::vault::sms(&mut vault, path)?, *json);
+        }
+        Cmd::Import(ImportCmd::Email { path, json }) => {
+            let mut vault = open(&cli)?;
+            import_cmd::report(&cairn_import::vault::email(&mut vault, path)?, *json);
+        }
+        Cmd::Import(ImportCmd::Telegram { path, json }) => {
+            let mut vault = open(&cli)?;
+            import_cmd::report(&cairn_import::vault::telegram(&mut vault, path)?, *json);
         }
         Cmd::Search { query, limit, json } => {
             let vault = open(&cli)?;

@@ -508,10 +508,11 @@ pub struct FileRecord {
 
 /// What a message is.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MessageKind {
     /// Something a person wrote.
+    #[default]
     Text,
     /// A line the app wrote itself ("Alice added Bob", an encryption notice).
     System,
@@ -528,28 +529,42 @@ pub enum MessageKind {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
-    /// Where it came from: `whatsapp`.
+    /// Where it came from: `whatsapp`, `sms`, `email`, `telegram`.
     pub source: String,
-    /// The conversation, as the export names it (the other person or the group).
+    /// The conversation, as the export names it (the other person, the group, an
+    /// email thread's subject).
     pub conversation: String,
     /// Who sent it, as the exporting phone named them; empty for the app's own lines.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sender: String,
-    /// When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
-    /// exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
+    /// Who it went to, when the source says (email, MMS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// When it was sent: `YYYY-MM-DDTHH:MM:SS` when the export gives only the
+    /// exporting device's wall-clock time (WhatsApp), or RFC 3339 with an offset when
+    /// it gives an instant (see docs/FORMAT.md).
     pub sent_at: String,
+    /// An email's subject.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subject: String,
     /// The text, lines joined with `\n`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// What the message is.
     pub kind: MessageKind,
-    /// The attached file's name as the export gives it; empty when there is none.
+    /// The attached file's name as the export's text gives it; empty when none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub attachment: String,
+    /// The file items attached to it, kept from the export.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
     /// The file item of the original export.
     pub export: String,
     /// 1-based line of the message in the export.
     pub line: u64,
+    /// The source's own id for it (Telegram's message id, an email's Message-ID).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_id: String,
 }
 
 /// A connection between two items (incident↔file, incident↔person, …).

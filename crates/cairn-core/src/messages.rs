@@ -3,47 +3,52 @@
 //! exports is the `cairn-import` crate's job; keeping the original and the messages
 //! is the vault's ([`crate::Vault::import_chat`]).
 
-use std::ffi::OsStr;
-
 use serde::Serialize;
 
 use crate::items::MessageKind;
+use crate::vault::StagedFile;
 
-/// A conversation read from an export file, to import in one transaction.
+/// Messages read from an export, to import in one transaction.
 #[derive(Debug)]
 pub struct ChatImport<'a> {
-    /// Where it came from: `whatsapp`, …
+    /// Where they came from: `whatsapp`, `sms`, `email`, `telegram`.
     pub source: &'a str,
-    /// The conversation's name (the other person, or the group).
-    pub conversation: String,
-    /// The export file's name.
-    pub file_name: &'a OsStr,
-    /// The export's bytes exactly as read: kept byte-exact as the exhibit every
+    /// The export itself (the file she chose), staged byte-exact: the exhibit every
     /// message points back to.
-    pub original: &'a [u8],
-    /// The export file's last-modified time, if known (RFC 3339, UTC).
-    pub modified_at: Option<String>,
-    /// How she obtained it, for the exhibit list.
-    pub acquired: String,
+    pub original: StagedFile,
+    /// Files attached to messages, staged; [`NewMessage::attachments`] indexes this.
+    pub attachments: Vec<StagedFile>,
     /// The messages, in the export's order.
     pub messages: Vec<NewMessage>,
 }
 
 /// One message of a [`ChatImport`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewMessage {
+    /// The conversation: the other person, the group, an email thread's subject.
+    pub conversation: String,
     /// Who sent it; empty for the app's own lines.
     pub sender: String,
-    /// When, `YYYY-MM-DDTHH:MM:SS`, as the export writes it.
+    /// Who it went to, when the source says (email, MMS).
+    pub recipients: Vec<String>,
+    /// When: `YYYY-MM-DDTHH:MM:SS` when the export gives a wall-clock time with no
+    /// zone, RFC 3339 with its offset when it gives an instant.
     pub sent_at: String,
+    /// An email's subject; empty otherwise.
+    pub subject: String,
     /// The text.
     pub text: String,
     /// What it is.
     pub kind: MessageKind,
-    /// The attached file's name; empty when none.
+    /// The attached file's name as the export's text gives it (WhatsApp's marker);
+    /// empty when none.
     pub attachment: String,
-    /// 1-based line in the export.
+    /// Indexes into [`ChatImport::attachments`] of the files attached to it.
+    pub attachments: Vec<usize>,
+    /// 1-based line in the export where the message starts.
     pub line: u64,
+    /// The source's own id for it (Telegram's message id, an email's Message-ID).
+    pub source_id: String,
 }
 
 /// What [`crate::Vault::import_chat`] did.
@@ -56,6 +61,8 @@ pub struct ImportedChat {
     pub export_sha256: String,
     /// Messages added (0 when it was imported before).
     pub messages: usize,
+    /// Attached files added (0 when it was imported before).
+    pub attachments: usize,
     /// True when this exact export was imported before: nothing was added.
     pub already_imported: bool,
     /// The chain entries written, first and last (both 0 when nothing was added).

@@ -626,35 +626,105 @@ impl Vault {
             Some(id) => Some(self.current(&norm_id(id))?.id),
             None => None,
         };
+        let acquired = if opts.acquired.trim().is_empty() {
+            "Added from a file on this computer"
+        } else {
+            opts.acquired.trim()
+        };
+        let staged = self.stage(name, src, modified_at, acquired, opts.progress, opts.cancel)?;
+        let result = self.write(|w| {
+            let added = w.commit_staged(&staged)?;
+            if let Some(target) = &link_to {
+                w.link(target, &added.id)?;
+            }
+            Ok(added)
+        });
+        let added = match result {
+            Ok(added) => added,
+            Err(e) => {
+                self.discard(staged);
+                return Err(e);
+            }
+        };
+        let record = staged.record;
+        Ok(AddedFile {
+            id: added.id,
+            sha256: record.sha256,
+            size: record.size,
+            name: record.name,
+            media_type: record.media_type,
+            seq: added.seq,
+            recorded_at: added.recorded_at,
+        })
+    }
+
+    /// Stores a file encrypted and describes it (media type, EXIF, thumbnail) without
+    /// putting it on record: importers stage an export and its attachments, then hand
+    /// them to [`Vault::import_chat`], which commits them all or none. A staged file
+    /// that is not imported must be [`Vault::discard`]ed; one left by a crash is swept
+    /// when the vault is next opened.
+    pub fn stage_file(
+        &self,
+        name: &OsStr,
+        src: &mut (dyn Read + Send),
+        modified_at: Option<String>,
+        acquired: &str,
+    ) -> Result<StagedFile> {
+        let never = AtomicBool::new(false);
+        self.stage(name, src, modified_at, acquired.trim(), &|_| {}, &never)
+    }
+
+    /// Removes a staged file's encrypted bytes (and its thumbnail's).
+    pub fn discard(&self, staged: StagedFile) {
+        self.abandon_blob(&staged.blob_id);
+        if let Some(t) = &staged.thumb {
+            self.abandon_blob(&t.id);
+        }
+    }
+
+    fn stage(
+        &self,
+        name: &OsStr,
+        src: &mut (dyn Read + Send),
+        modified_at: Option<String>,
+        acquired: &str,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<StagedFile> {
         let blob_id = self.begin_blob()?;
         let key = SecretKey::random()?;
-        let stored = match blobs::store(&self.dir, &blob_id, &key, src, opts.progress, opts.cancel)
-        {
+        let stored = match blobs::store(&self.dir, &blob_id, &key, src, progress, cancel) {
             Ok(s) => s,
             Err(e) => {
                 self.abandon_blob(&blob_id);
                 return Err(e);
             }
         };
-        let described =
-            self.describe_and_commit(name, &blob_id, &key, &stored, modified_at, opts, link_to);
-        if described.is_err() {
-            self.abandon_blob(&blob_id);
+        match self.describe(name, &blob_id, &key, &stored, modified_at, acquired) {
+            Ok((record, thumb)) => Ok(StagedFile {
+                blob_id,
+                key,
+                stored,
+                thumb,
+                record,
+            }),
+            Err(e) => {
+                self.abandon_blob(&blob_id);
+                Err(e)
+            }
         }
-        described
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn describe_and_commit(
-        &mut self,
+    /// A stored blob's file record and thumbnail, read back from the stored bytes.
+    fn describe(
+        &self,
         name: &OsStr,
         blob_id: &str,
         key: &SecretKey,
         stored: &blobs::StoredBlob,
         modified_at: Option<String>,
-        opts: &AddFile<'_>,
-        link_to: Option<String>,
-    ) -> Result<AddedFile> {
+        acquired: &str,
+    ) -> Result<(FileRecord, Option<StoredThumb>)> {
         let mut reader = BufReader::new(BlobReader::open(&self.dir, blob_id, key, stored.size)?);
         let mut head = Vec::with_capacity(8192);
         (&mut reader)
@@ -678,17 +748,13 @@ impl Vault {
         }
         let (name_text, name_bytes_hex) = os_name(name);
         let record = FileRecord {
-            name: name_text.clone(),
+            name: name_text,
             name_bytes_hex,
             size: stored.size,
             sha256: hex(&stored.sha256),
-            media_type: media_type.clone(),
+            media_type,
             modified_at,
-            acquired: if opts.acquired.trim().is_empty() {
-                "Added from a file on this computer".into()
-            } else {
-                opts.acquired.trim().to_string()
-            },
+            acquired: acquired.to_string(),
             description: String::new(),
             exif,
             thumbnail: thumb.as_ref().map(|t| Thumbnail {
@@ -697,103 +763,104 @@ impl Vault {
                 height: t.height,
             }),
         };
-        let result = self.write(|w| {
-            w.finish_blob(blob_id, key, stored.size, &stored.sha256)?;
-            if let Some(t) = &thumb {
-                w.finish_blob(&t.id, &t.key, t.blob.size, &t.blob.sha256)?;
-            }
-            let added =
-                w.add_file_record(&record, blob_id, thumb.as_ref().map(|t| t.id.as_str()))?;
-            if let Some(target) = &link_to {
-                w.link(target, &added.id)?;
-            }
-            Ok(added)
-        });
-        if let (Err(_), Some(t)) = (&result, &thumb) {
-            self.abandon_blob(&t.id);
-        }
-        let added = result?;
-        Ok(AddedFile {
-            id: added.id,
-            sha256: record.sha256,
-            size: record.size,
-            name: name_text,
-            media_type,
-            seq: added.seq,
-            recorded_at: added.recorded_at,
-        })
+        Ok((record, thumb))
     }
 
-    /// Imports a conversation: the original export is kept byte-exact as a file item,
-    /// and each message becomes an item that names it, all in one transaction with one
-    /// chain entry per item. An export imported before (the same SHA-256) adds nothing.
+    /// Imports messages: the original export (staged, see [`Vault::stage_file`]) is
+    /// kept byte-exact as a file item, each attachment as a file item, and each message
+    /// as an item naming the export and its attachments, all in one transaction with
+    /// one chain entry per item. An export imported before (the same SHA-256) adds
+    /// nothing. Every staged file is committed or, on any failure, discarded.
     pub fn import_chat(&mut self, chat: ChatImport<'_>) -> Result<ImportedChat> {
-        if chat.messages.is_empty() {
+        let ChatImport {
+            source,
+            original,
+            attachments,
+            messages,
+        } = chat;
+        let discard_all = |v: &Vault, original: StagedFile, attachments: Vec<StagedFile>| {
+            v.discard(original);
+            for a in attachments {
+                v.discard(a);
+            }
+        };
+        if messages.is_empty() {
+            discard_all(self, original, attachments);
             return Err(Error::Invalid(
                 "The export has no messages in it, so nothing was imported.".into(),
             ));
         }
-        let sha = hex(&sha256(chat.original));
+        if let Some(m) = messages
+            .iter()
+            .find(|m| m.attachments.iter().any(|&i| i >= attachments.len()))
+        {
+            let line = m.line;
+            discard_all(self, original, attachments);
+            return Err(Error::Invalid(format!(
+                "The message on line {line} names an attachment the import does not have, so nothing was imported."
+            )));
+        }
+        let sha = original.record.sha256.clone();
         if let Some(export) = self.imported_export(&sha)? {
+            discard_all(self, original, attachments);
             return Ok(ImportedChat {
                 export,
                 export_sha256: sha,
                 messages: 0,
+                attachments: 0,
                 already_imported: true,
                 first_seq: 0,
                 last_seq: 0,
             });
         }
-        let (blob_id, key, stored) = self.store_bytes(chat.original)?;
-        let (name, name_bytes_hex) = os_name(chat.file_name);
-        let head = &chat.original[..chat.original.len().min(8192)];
-        let record = FileRecord {
-            name,
-            name_bytes_hex,
-            size: stored.size,
-            sha256: hex(&stored.sha256),
-            media_type: media::sniff(head),
-            modified_at: chat.modified_at.clone(),
-            acquired: chat.acquired.trim().to_string(),
-            description: String::new(),
-            exif: None,
-            thumbnail: None,
-        };
         let result = self.write(|w| {
-            w.finish_blob(&blob_id, &key, stored.size, &stored.sha256)?;
-            let file = w.add_file_record(&record, &blob_id, None)?;
+            let file = w.commit_staged(&original)?;
+            let mut files = Vec::with_capacity(attachments.len());
+            for a in &attachments {
+                files.push(w.commit_staged(a)?.id);
+            }
             let mut last = file.seq;
-            for m in &chat.messages {
+            for m in &messages {
                 let msg = Message {
-                    source: chat.source.to_string(),
-                    conversation: chat.conversation.clone(),
+                    source: source.to_string(),
+                    conversation: m.conversation.clone(),
                     sender: m.sender.clone(),
+                    recipients: m.recipients.clone(),
                     sent_at: m.sent_at.clone(),
+                    subject: m.subject.clone(),
                     text: m.text.clone(),
                     kind: m.kind,
                     attachment: m.attachment.clone(),
+                    attachments: m.attachments.iter().map(|&i| files[i].clone()).collect(),
                     export: file.id.clone(),
                     line: m.line,
+                    source_id: m.source_id.clone(),
                 };
                 last = w.add_message(&msg)?.seq;
             }
             Ok(ImportedChat {
                 export: file.id,
-                export_sha256: record.sha256.clone(),
-                messages: chat.messages.len(),
+                export_sha256: sha.clone(),
+                messages: messages.len(),
+                attachments: files.len(),
                 already_imported: false,
                 first_seq: file.seq,
                 last_seq: last,
             })
         });
         if result.is_err() {
-            self.abandon_blob(&blob_id);
+            discard_all(self, original, attachments);
         }
         result
     }
 
-    /// The file item of an earlier import of the export with this SHA-256, if any.
-    fn imported_export(&self, sha: &str) -> Result<Option<String>> {
+    /// The file item holding an export with this SHA-256 that messages were imported
+    /// from, if any: an importer asks before it stages anything large.
+    pub fn imported_export(&self, sha256_hex: &str) -> Result<Option<String>> {
+        self.find_imported_export(sha256_hex)
+    }
+
+    fn find_imported_export(&self, sha: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
                 "SELECT f.item_id FROM versions f JOIN items i ON i.id = f.item_id
@@ -838,8 +905,8 @@ impl Vault {
         }))
     }
 
-    /// Stores `bytes` as a new pending blob under a fresh key (a thumbnail, a chat
-    /// export read whole); on failure nothing is left behind.
+    /// Stores `bytes` as a new pending blob under a fresh key (a thumbnail); on
+    /// failure nothing is left behind.
     fn store_bytes(&self, bytes: &[u8]) -> Result<(String, SecretKey, blobs::StoredBlob)> {
         let id = self.begin_blob()?;
         let key = SecretKey::random()?;
@@ -1328,7 +1395,35 @@ fn os_name(name: &OsStr) -> (String, Option<String>) {
     }
 }
 
+/// A file stored encrypted and described, not yet on record ([`Vault::stage_file`]).
+#[derive(Debug)]
+pub struct StagedFile {
+    blob_id: String,
+    key: SecretKey,
+    stored: blobs::StoredBlob,
+    thumb: Option<StoredThumb>,
+    record: FileRecord,
+}
+
+impl StagedFile {
+    /// SHA-256 of its bytes, in hex.
+    pub fn sha256(&self) -> &str {
+        &self.record.sha256
+    }
+
+    /// Its size in bytes.
+    pub fn size(&self) -> u64 {
+        self.record.size
+    }
+
+    /// Its media type, as sniffed from its bytes.
+    pub fn media_type(&self) -> &str {
+        &self.record.media_type
+    }
+}
+
 /// A thumbnail written but not yet committed.
+#[derive(Debug)]
 struct StoredThumb {
     id: String,
     key: SecretKey,
@@ -1519,11 +1614,8 @@ impl Writer<'_> {
             let id = new_item_id(kind)?;
             let taken: bool = self
                 .conn
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                    [&id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")
+                .and_then(|mut st| st.query_row([&id], |r| r.get(0)))
                 .map_err(map_err)?;
             if !taken {
                 return Ok(id);
@@ -1622,6 +1714,19 @@ impl Writer<'_> {
             Some(content),
             Some(blob),
             thumb,
+        )
+    }
+
+    /// Puts a staged file on record: its blobs stored, its item and chain entry written.
+    fn commit_staged(&mut self, f: &StagedFile) -> Result<Added> {
+        self.finish_blob(&f.blob_id, &f.key, f.stored.size, &f.stored.sha256)?;
+        if let Some(t) = &f.thumb {
+            self.finish_blob(&t.id, &t.key, t.blob.size, &t.blob.sha256)?;
+        }
+        self.add_file_record(
+            &f.record,
+            &f.blob_id,
+            f.thumb.as_ref().map(|t| t.id.as_str()),
         )
     }
 

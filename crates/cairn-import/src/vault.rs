@@ -1,18 +1,25 @@
-//! Imports into the vault: read an export, parse it whole, then hand the original
-//! bytes and every message to [`cairn_core::Vault::import_chat`] (one transaction).
+//! Imports into the vault: read an export, parse it whole, stage the original and
+//! every attached file (encrypted, not yet on record), then hand them and every
+//! message to [`cairn_core::Vault::import_chat`], which commits all of it in one
+//! transaction or none of it.
 
-use std::fs;
-use std::io::Read;
+use std::fs::{self, File};
+use std::io::{self, Cursor, Read};
 use std::path::Path;
 
-use cairn_core::{ChatImport, Error, ImportedChat, MessageKind as Kind, NewMessage, Vault};
+use cairn_core::{
+    ChatImport, Error, ImportedChat, MessageKind as Kind, NewMessage, StagedFile, Vault,
+};
+use sha2::{Digest, Sha256};
 use time::macros::format_description;
 
+use crate::model::{self, SentAt};
 use crate::whatsapp::{self, DateOrder, MessageKind};
+use crate::zipped::ZipExport;
 use crate::ImportError;
 
-/// The largest export read (a chat of a few hundred thousand messages is tens of
-/// MB): the file is parsed in memory, so this bounds what a hostile file can cost.
+/// The largest export text read (a chat of a few hundred thousand messages is tens of
+/// MB): the text is parsed in memory, so this bounds what a hostile file can cost.
 pub const MAX_EXPORT_BYTES: u64 = 256 << 20;
 
 /// What the import read, with what the vault did.
@@ -21,22 +28,39 @@ pub struct Imported {
     /// What the vault added.
     #[serde(flatten)]
     pub chat: ImportedChat,
-    /// The conversation's name.
-    pub conversation: String,
-    /// How dates were read: `day-first`, `month-first` or `year-first`.
+    /// The conversations' names (one for a chat export; any number for a backup
+    /// or a mailbox), each once, in the order first met.
+    pub conversations: Vec<String>,
+    /// How dates were read: `day-first`, `month-first` or `year-first`; empty when
+    /// the export writes unambiguous dates.
     pub date_order: &'static str,
     /// True when nothing in the export settled the date order (say so to her).
     pub date_order_guessed: bool,
+    /// Attachments the messages name that the export does not hold (a WhatsApp
+    /// export "without media", or files the app left out): the messages say a file
+    /// was sent, but there is none to keep.
+    pub attachments_missing: usize,
 }
 
-impl From<ImportError> for Error {
-    fn from(e: ImportError) -> Error {
-        Error::ImportRefused {
-            code: e.code(),
-            message: e.to_string(),
+/// Each importer's refusal reaches the person as one sentence, with its code.
+macro_rules! refused {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Error {
+                Error::ImportRefused {
+                    code: e.code(),
+                    message: e.to_string(),
+                }
+            }
         }
-    }
+    )*};
 }
+refused!(
+    ImportError,
+    crate::telegram::TelegramError,
+    crate::sms::SmsError,
+    crate::email::EmailError
+);
 
 /// `day-first`, `month-first` or `year-first`.
 pub fn date_order_name(o: DateOrder) -> &'static str {
@@ -47,52 +71,72 @@ pub fn date_order_name(o: DateOrder) -> &'static str {
     }
 }
 
-/// Reads a whole export, refusing one larger than [`MAX_EXPORT_BYTES`].
-fn read_export(path: &Path) -> Result<(Vec<u8>, Option<String>), Error> {
+/// The file's metadata, refusing a folder.
+fn file_meta(path: &Path, what: &str) -> Result<fs::Metadata, Error> {
     let meta = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
     if meta.is_dir() {
         return Err(Error::Invalid(format!(
-            "{} is a folder; choose the exported chat file.",
+            "{} is a folder; choose the {what} file.",
             path.display()
         )));
     }
-    if meta.len() > MAX_EXPORT_BYTES {
-        return Err(Error::Invalid(format!(
-            "{} is larger than any chat export Cairn reads ({} MiB), so nothing was imported.",
-            path.display(),
-            MAX_EXPORT_BYTES >> 20
-        )));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_EXPORT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| Error::io("read", path, e))?;
-    if bytes.len() as u64 > MAX_EXPORT_BYTES {
-        return Err(Error::Invalid(format!(
-            "{} grew while it was being read, so nothing was imported.",
-            path.display()
-        )));
-    }
-    let modified = meta
-        .modified()
+    Ok(meta)
+}
+
+/// The file's last-modified time as RFC 3339 (UTC), if the system says.
+fn modified_at(meta: &fs::Metadata) -> Option<String> {
+    meta.modified()
         .ok()
         .map(time::OffsetDateTime::from)
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .ok()
-        });
-    Ok((bytes, modified))
+        })
+}
+
+/// Reads at most [`MAX_EXPORT_BYTES`] from `src`, refusing more.
+pub(crate) fn read_capped(src: &mut dyn Read, path: &Path, hint: u64) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::with_capacity(hint.min(MAX_EXPORT_BYTES) as usize);
+    src.take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(too_large(path));
+    }
+    Ok(bytes)
+}
+
+fn too_large(path: &Path) -> Error {
+    Error::Invalid(format!(
+        "{} holds more text than any export Cairn reads ({} MiB), so nothing was imported.",
+        path.display(),
+        MAX_EXPORT_BYTES >> 20
+    ))
+}
+
+/// Reads a whole export file, refusing one larger than [`MAX_EXPORT_BYTES`].
+fn read_export(path: &Path, what: &str) -> Result<(Vec<u8>, Option<String>), Error> {
+    let meta = file_meta(path, what)?;
+    if meta.len() > MAX_EXPORT_BYTES {
+        return Err(too_large(path));
+    }
+    let mut f = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let bytes = read_capped(&mut f, path, meta.len())?;
+    Ok((bytes, modified_at(&meta)))
 }
 
 /// The conversation's name from the export's file name: Android names it
-/// "WhatsApp Chat with Alice.txt"; iOS calls every export "_chat.txt".
+/// "WhatsApp Chat with Alice.txt" (and the zip the same); iOS calls the text
+/// "_chat.txt" inside "WhatsApp Chat - Alice.zip".
 pub fn conversation_name(file_name: &str) -> String {
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name, |(stem, _)| stem)
         .trim();
-    if let Some(rest) = stem.strip_prefix("WhatsApp Chat with ") {
-        return rest.trim().to_string();
+    for prefix in ["WhatsApp Chat with ", "WhatsApp Chat - "] {
+        if let Some(rest) = stem.strip_prefix(prefix) {
+            return rest.trim().to_string();
+        }
     }
     if stem.is_empty() || stem == "_chat" {
         return "WhatsApp chat".into();
@@ -100,51 +144,511 @@ pub fn conversation_name(file_name: &str) -> String {
     stem.to_string()
 }
 
-/// Imports a WhatsApp "Export chat" text file. `dates` forces the date order.
+/// `YYYY-MM-DDTHH:MM:SS` for a wall-clock time; RFC 3339 with its offset
+/// (`+00:00` for UTC) for an instant. Whole seconds: no export gives less.
+pub fn sent_at_text(t: SentAt) -> Result<String, Error> {
+    let out = match t {
+        SentAt::Local(t) => t.format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]"
+        )),
+        SentAt::Instant(t) => t.format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
+        )),
+    };
+    out.map_err(|_| Error::Invalid("A message's time could not be written.".into()))
+}
+
+/// Stages an in-memory export as the original.
+fn stage_bytes(
+    vault: &Vault,
+    name: &std::ffi::OsStr,
+    bytes: &[u8],
+    modified: Option<String>,
+    acquired: &str,
+) -> Result<StagedFile, Error> {
+    vault.stage_file(name, &mut Cursor::new(bytes), modified, acquired)
+}
+
+/// The SHA-256 of a file, streamed, in hex.
+fn sha256_file(path: &Path) -> Result<String, Error> {
+    let mut f = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("read", path, e)),
+        };
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What to report when the export was imported before: nothing was staged or added.
+fn already(export: String, sha: String) -> ImportedChat {
+    ImportedChat {
+        export,
+        export_sha256: sha,
+        messages: 0,
+        attachments: 0,
+        already_imported: true,
+        first_seq: 0,
+        last_seq: 0,
+    }
+}
+
+/// Each conversation once, in the order first met.
+fn conversations_of(messages: &[NewMessage]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    messages
+        .iter()
+        .filter(|m| seen.insert(m.conversation.as_str()))
+        .map(|m| m.conversation.clone())
+        .collect()
+}
+
+/// Commits staged files and messages, or discards the staged files on failure.
+fn commit(
+    vault: &mut Vault,
+    source: &'static str,
+    original: StagedFile,
+    attachments: Vec<StagedFile>,
+    messages: Vec<NewMessage>,
+) -> Result<ImportedChat, Error> {
+    vault.import_chat(ChatImport {
+        source,
+        original,
+        attachments,
+        messages,
+    })
+}
+
+/// Imports a WhatsApp "Export chat": the `.txt`, or the `.zip` (with or without
+/// media). `dates` forces the date order.
 pub fn whatsapp(
     vault: &mut Vault,
     path: &Path,
     dates: Option<DateOrder>,
 ) -> Result<Imported, Error> {
-    let (bytes, modified_at) = read_export(path)?;
+    let meta = file_meta(path, "exported chat")?;
+    let mut magic = [0u8; 4];
+    let is_zip = File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04";
+    if is_zip {
+        return whatsapp_zip(vault, path, &meta, dates);
+    }
+    let (bytes, modified) = read_export(path, "exported chat")?;
     let chat = whatsapp::parse(&bytes, dates)?;
     let file_name = path.file_name().unwrap_or(path.as_os_str());
     let conversation = conversation_name(&file_name.to_string_lossy());
-    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let mut messages = Vec::with_capacity(chat.messages.len());
+    let sha = hex_sha256(&bytes);
+    if let Some(export) = vault.imported_export(&sha)? {
+        return Ok(imported_before(export, sha, conversation, &chat));
+    }
+    let (messages, missing) = whatsapp_messages(&chat, &conversation, |_| None)?;
+    let original = stage_bytes(
+        vault,
+        file_name,
+        &bytes,
+        modified,
+        "WhatsApp chat export, imported by Cairn",
+    )?;
+    let chat_out = commit(vault, "whatsapp", original, Vec::new(), messages)?;
+    Ok(Imported {
+        chat: chat_out,
+        conversations: vec![conversation],
+        date_order: date_order_name(chat.date_order),
+        date_order_guessed: chat.date_order_guessed,
+        attachments_missing: missing,
+    })
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn imported_before(
+    export: String,
+    sha: String,
+    conversation: String,
+    chat: &whatsapp::Chat,
+) -> Imported {
+    Imported {
+        chat: already(export, sha),
+        conversations: vec![conversation],
+        date_order: date_order_name(chat.date_order),
+        date_order_guessed: chat.date_order_guessed,
+        attachments_missing: 0,
+    }
+}
+
+/// The messages of a parsed WhatsApp chat, with each attachment marker resolved by
+/// `attachment` (its index among the staged files, or `None` when the export does
+/// not hold the file), and how many markers were left unresolved.
+fn whatsapp_messages(
+    chat: &whatsapp::Chat,
+    conversation: &str,
+    mut attachment: impl FnMut(&str) -> Option<usize>,
+) -> Result<(Vec<NewMessage>, usize), Error> {
+    let mut missing = 0;
+    let mut out = Vec::with_capacity(chat.messages.len());
     for m in &chat.messages {
-        let (kind, attachment) = match &m.kind {
+        let (kind, name) = match &m.kind {
             MessageKind::Text => (Kind::Text, String::new()),
             MessageKind::System => (Kind::System, String::new()),
             MessageKind::MediaOmitted => (Kind::MediaOmitted, String::new()),
             MessageKind::Attachment { file_name } => (Kind::Attachment, file_name.clone()),
             MessageKind::Deleted => (Kind::Deleted, String::new()),
         };
-        messages.push(NewMessage {
+        let mut attachments = Vec::new();
+        if !name.is_empty() {
+            match attachment(&name) {
+                Some(i) => attachments.push(i),
+                None => missing += 1,
+            }
+        }
+        out.push(NewMessage {
+            conversation: conversation.to_string(),
             sender: m.sender.clone().unwrap_or_default(),
-            sent_at: m
-                .sent_at
-                .format(&fmt)
-                .map_err(|_| Error::Invalid("A message's time could not be written.".into()))?,
+            sent_at: sent_at_text(SentAt::Local(m.sent_at))?,
             text: m.text.clone(),
             kind,
-            attachment,
+            attachment: name,
+            attachments,
             line: m.line as u64,
+            ..NewMessage::default()
         });
     }
-    let imported = vault.import_chat(ChatImport {
-        source: "whatsapp",
-        conversation: conversation.clone(),
-        file_name,
-        original: &bytes,
-        modified_at,
-        acquired: "WhatsApp chat export, imported by Cairn".into(),
-        messages,
-    })?;
+    Ok((out, missing))
+}
+
+/// A WhatsApp export zip: the chat text inside it, parsed; the media its messages
+/// name, staged; the zip itself kept as the original.
+fn whatsapp_zip(
+    vault: &mut Vault,
+    path: &Path,
+    meta: &fs::Metadata,
+    dates: Option<DateOrder>,
+) -> Result<Imported, Error> {
+    let mut zip = ZipExport::open(path, vault.dir())?;
+    let (text_name, bytes) = zip.chat_text(path)?;
+    let chat = whatsapp::parse(&bytes, dates)?;
+    let zip_name = path.file_name().unwrap_or(path.as_os_str());
+    let mut conversation = conversation_name(&zip_name.to_string_lossy());
+    if conversation == "WhatsApp chat" || conversation.starts_with("WhatsApp Chat") {
+        conversation = conversation_name(&text_name);
+    }
+    let sha = sha256_file(path)?;
+    if let Some(export) = vault.imported_export(&sha)? {
+        return Ok(imported_before(export, sha, conversation, &chat));
+    }
+    // Each file the chat names, staged once even when named twice.
+    let mut staged: Vec<StagedFile> = Vec::new();
+    let mut index_of: std::collections::HashMap<String, Option<usize>> = Default::default();
+    let mut failure: Option<Error> = None;
+    let resolved = whatsapp_messages(&chat, &conversation, |name| {
+        if failure.is_some() {
+            return None;
+        }
+        if let Some(&i) = index_of.get(name) {
+            return i;
+        }
+        let i = match zip.stage_entry(vault, name) {
+            Ok(Some(f)) => {
+                staged.push(f);
+                Some(staged.len() - 1)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        };
+        index_of.insert(name.to_string(), i);
+        i
+    });
+    let discard = |vault: &Vault, staged: Vec<StagedFile>| {
+        for f in staged {
+            vault.discard(f);
+        }
+    };
+    let (messages, missing) = match (resolved, failure) {
+        (Ok(r), None) => r,
+        (Err(e), _) | (Ok(_), Some(e)) => {
+            discard(vault, staged);
+            return Err(e);
+        }
+    };
+    let original = match File::open(path)
+        .map_err(|e| Error::io("open", path, e))
+        .and_then(|mut f| {
+            vault.stage_file(
+                zip_name,
+                &mut f,
+                modified_at(meta),
+                "WhatsApp chat export (zip), imported by Cairn",
+            )
+        }) {
+        Ok(f) => f,
+        Err(e) => {
+            discard(vault, staged);
+            return Err(e);
+        }
+    };
+    if original.sha256() != sha {
+        vault.discard(original);
+        discard(vault, staged);
+        return Err(Error::Invalid(format!(
+            "{} changed while it was being imported, so nothing was imported.",
+            path.display()
+        )));
+    }
+    let chat_out = commit(vault, "whatsapp", original, staged, messages)?;
     Ok(Imported {
-        chat: imported,
-        conversation,
+        chat: chat_out,
+        conversations: vec![conversation],
         date_order: date_order_name(chat.date_order),
         date_order_guessed: chat.date_order_guessed,
+        attachments_missing: missing,
     })
+}
+
+/// Imports a parsed [`model::Export`] whose original is `bytes` (already read from
+/// `path`): stages the original, then each attachment `resolve` opens, then commits.
+/// `resolve` returns `None` for an attachment the export does not hold.
+#[allow(clippy::too_many_arguments)]
+fn import_model(
+    vault: &mut Vault,
+    source: &'static str,
+    path: &Path,
+    bytes: &[u8],
+    modified: Option<String>,
+    acquired: &str,
+    export: model::Export,
+    mut resolve: impl FnMut(&Vault, &model::Attachment) -> Result<Option<StagedFile>, Error>,
+) -> Result<Imported, Error> {
+    let sha = hex_sha256(bytes);
+    let mut messages = Vec::with_capacity(export.messages.len());
+    for m in export.messages {
+        messages.push(NewMessage {
+            conversation: m.conversation,
+            sender: m.sender,
+            recipients: m.recipients,
+            sent_at: sent_at_text(m.sent_at)?,
+            subject: m.subject,
+            text: m.text,
+            kind: m.kind,
+            attachment: String::new(),
+            attachments: m.attachments,
+            line: m.line,
+            source_id: m.source_id,
+        });
+    }
+    let conversations = conversations_of(&messages);
+    if let Some(prior) = vault.imported_export(&sha)? {
+        return Ok(Imported {
+            chat: already(prior, sha),
+            conversations,
+            date_order: "",
+            date_order_guessed: false,
+            attachments_missing: 0,
+        });
+    }
+    // Stage every attachment; those the export lacks are dropped from the messages.
+    let mut staged: Vec<StagedFile> = Vec::new();
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(export.attachments.len());
+    for a in &export.attachments {
+        match resolve(vault, a) {
+            Ok(Some(f)) => {
+                staged.push(f);
+                new_index.push(Some(staged.len() - 1));
+            }
+            Ok(None) => new_index.push(None),
+            Err(e) => {
+                for f in staged {
+                    vault.discard(f);
+                }
+                return Err(e);
+            }
+        }
+    }
+    let mut missing = 0;
+    for m in &mut messages {
+        let before = m.attachments.len();
+        m.attachments = m
+            .attachments
+            .iter()
+            .filter_map(|&i| new_index.get(i).copied().flatten())
+            .collect();
+        missing += before - m.attachments.len();
+    }
+    let file_name = path.file_name().unwrap_or(path.as_os_str());
+    let original = match stage_bytes(vault, file_name, bytes, modified, acquired) {
+        Ok(f) => f,
+        Err(e) => {
+            for f in staged {
+                vault.discard(f);
+            }
+            return Err(e);
+        }
+    };
+    let chat = commit(vault, source, original, staged, messages)?;
+    Ok(Imported {
+        chat,
+        conversations,
+        date_order: "",
+        date_order_guessed: false,
+        attachments_missing: missing,
+    })
+}
+
+/// A file an export names, beside it in `folder`: `Ok(None)` when it is not there
+/// (left out of the export), refused when the name, or a link on the way, leads
+/// outside the folder.
+fn file_in_folder(
+    folder: &Path,
+    rel: &str,
+    refuse: impl Fn() -> Error,
+) -> Result<Option<std::path::PathBuf>, Error> {
+    if !crate::zipped::name_is_safe(rel) {
+        return Err(refuse());
+    }
+    let joined = folder.join(rel);
+    let real = match fs::canonicalize(&joined) {
+        Ok(p) => p,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("open", &joined, e)),
+    };
+    let base = fs::canonicalize(folder).map_err(|e| Error::io("open", folder, e))?;
+    if !real.starts_with(&base) {
+        return Err(refuse());
+    }
+    if !real.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(real))
+}
+
+/// Stages a file from disk under the name the export gave it.
+fn stage_path(vault: &Vault, path: &Path, name: &str, acquired: &str) -> Result<StagedFile, Error> {
+    let meta = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    let mut f = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    vault.stage_file(
+        std::ffi::OsStr::new(name),
+        &mut f,
+        modified_at(&meta),
+        acquired,
+    )
+}
+
+/// Imports Telegram Desktop's JSON export: `result.json`, or the folder holding it.
+/// The media it names are read from the folders beside it.
+pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+    let json = if path.is_dir() {
+        path.join("result.json")
+    } else {
+        path.to_path_buf()
+    };
+    let folder = json
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let (bytes, modified) = read_export(&json, "result.json")?;
+    let export = crate::telegram::parse(&bytes)?;
+    import_model(
+        vault,
+        "telegram",
+        &json,
+        &bytes,
+        modified,
+        "Telegram Desktop export (result.json), imported by Cairn",
+        export,
+        |vault, a| {
+            let model::Content::File(rel) = &a.content else {
+                return Ok(None);
+            };
+            let outside = || {
+                Error::Invalid(format!(
+                    "The export names a file outside its folder ({}), so nothing was imported.",
+                    a.name
+                ))
+            };
+            match file_in_folder(&folder, rel, outside)? {
+                Some(p) => stage_path(
+                    vault,
+                    &p,
+                    &a.name,
+                    "Attached to a Telegram message, from the export",
+                )
+                .map(Some),
+                None => Ok(None),
+            }
+        },
+    )
+}
+
+/// Stages an attachment held in the export itself (decoded, or base64 in it).
+fn stage_embedded(
+    vault: &Vault,
+    a: &model::Attachment,
+    bytes: &[u8],
+    acquired: &str,
+) -> Result<Option<StagedFile>, Error> {
+    let decoded;
+    let content: &[u8] = match &a.content {
+        model::Content::Bytes(b) => b,
+        model::Content::Base64(range) => {
+            decoded = crate::sms::decode_base64(bytes, range.clone())?;
+            &decoded
+        }
+        model::Content::File(_) => return Ok(None),
+    };
+    let name = if a.name.is_empty() {
+        "attachment"
+    } else {
+        &a.name
+    };
+    stage_bytes(vault, std::ffi::OsStr::new(name), content, None, acquired).map(Some)
+}
+
+/// Imports the XML of Android's "SMS Backup & Restore": SMS and MMS, with the MMS
+/// parts (photos, audio, contact cards) as attached files.
+pub fn sms(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+    let (bytes, modified) = read_export(path, "backup")?;
+    let export = crate::sms::parse(&bytes)?;
+    let original = bytes.as_slice();
+    import_model(
+        vault,
+        "sms",
+        path,
+        original,
+        modified.clone(),
+        "SMS Backup & Restore backup, imported by Cairn",
+        export,
+        |vault, a| stage_embedded(vault, a, original, "Attached to an MMS, from the backup"),
+    )
+}
+
+/// Imports an email (`.eml`) or a mailbox (`.mbox`), with every attachment.
+pub fn email(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+    let (bytes, modified) = read_export(path, "email")?;
+    let export = crate::email::parse(&bytes)?;
+    let original = bytes.as_slice();
+    import_model(
+        vault,
+        "email",
+        path,
+        original,
+        modified.clone(),
+        "Email file, imported by Cairn",
+        export,
+        |vault, a| stage_embedded(vault, a, original, "Attached to an email, from the file"),
+    )
 }

@@ -533,27 +533,39 @@ export type LinkView = {
  *  it was read from (a file item, kept byte-exact as the exhibit) and where in it.
  */
 export type Message = {
-	/**  Where it came from: `whatsapp`. */
+	/**  Where it came from: `whatsapp`, `sms`, `email`, `telegram`. */
 	source: string,
-	/**  The conversation, as the export names it (the other person or the group). */
+	/**
+	 *  The conversation, as the export names it (the other person, the group, an
+	 *  email thread's subject).
+	 */
 	conversation: string,
 	/**  Who sent it, as the exporting phone named them; empty for the app's own lines. */
 	sender?: string,
+	/**  Who it went to, when the source says (email, MMS). */
+	recipients?: string[],
 	/**
-	 *  When it was sent, `YYYY-MM-DDTHH:MM:SS`, exactly as the export writes it: the
-	 *  exporting phone's wall-clock time, with no time zone (see docs/FORMAT.md).
+	 *  When it was sent: `YYYY-MM-DDTHH:MM:SS` when the export gives only the
+	 *  exporting device's wall-clock time (WhatsApp), or RFC 3339 with an offset when
+	 *  it gives an instant (see docs/FORMAT.md).
 	 */
 	sent_at: string,
+	/**  An email's subject. */
+	subject?: string,
 	/**  The text, lines joined with `\n`. */
 	text?: string,
 	/**  What the message is. */
 	kind: MessageKind,
-	/**  The attached file's name as the export gives it; empty when there is none. */
+	/**  The attached file's name as the export's text gives it; empty when none. */
 	attachment?: string,
+	/**  The file items attached to it, kept from the export. */
+	attachments?: string[],
 	/**  The file item of the original export. */
 	export: string,
 	/**  1-based line of the message in the export. */
 	line: number,
+	/**  The source's own id for it (Telegram's message id, an email's Message-ID). */
+	source_id?: string,
 };
 
 /**  What a message is. */

@@ -4,7 +4,7 @@
 use std::ffi::OsStr;
 
 use cairn_core::search::{HIT_END, HIT_START};
-use cairn_core::{ChatImport, ItemKind, MessageKind, NewMessage, Person, Role};
+use cairn_core::{ChatImport, ItemKind, MessageKind, NewMessage, Person, Role, StagedFile, Vault};
 
 use crate::common::{assert_ok, incident, TestVault};
 
@@ -14,12 +14,13 @@ const EXPORT: &[u8] = b"31/12/2023, 21:42 - Sam: Where are you?\n\
 
 fn messages() -> Vec<NewMessage> {
     let m = |sender: &str, at: &str, text: &str, kind, line| NewMessage {
+        conversation: "Sam".into(),
         sender: sender.into(),
         sent_at: at.into(),
         text: text.into(),
         kind,
-        attachment: String::new(),
         line,
+        ..NewMessage::default()
     };
     vec![
         m(
@@ -46,23 +47,57 @@ fn messages() -> Vec<NewMessage> {
     ]
 }
 
-fn chat(original: &[u8]) -> ChatImport<'_> {
+fn stage(v: &Vault, name: &str, bytes: &[u8]) -> StagedFile {
+    v.stage_file(
+        OsStr::new(name),
+        &mut std::io::Cursor::new(bytes.to_vec()),
+        None,
+        "WhatsApp chat export",
+    )
+    .unwrap()
+}
+
+fn chat(v: &Vault, original: &[u8]) -> ChatImport<'static> {
     ChatImport {
         source: "whatsapp",
-        conversation: "Sam".into(),
-        file_name: OsStr::new("WhatsApp Chat with Sam.txt"),
-        original,
-        modified_at: None,
-        acquired: "WhatsApp chat export".into(),
+        original: stage(v, "WhatsApp Chat with Sam.txt", original),
+        attachments: Vec::new(),
         messages: messages(),
     }
+}
+
+/// How many encrypted files the vault folder holds (staged or stored, half-written
+/// ones included): a refused import must leave as many as there were.
+fn blob_files(t: &TestVault) -> usize {
+    walk(&t.r().dir().join("blobs"))
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn import(t: &mut TestVault, original: &[u8]) -> cairn_core::ImportedChat {
+    let c = chat(t.r(), original);
+    t.v().import_chat(c).unwrap()
 }
 
 #[test]
 fn an_import_keeps_the_export_and_one_entry_per_message() {
     let mut t = TestVault::new();
     let before = t.r().chain().unwrap().len();
-    let done = t.v().import_chat(chat(EXPORT)).unwrap();
+    let done = import(&mut t, EXPORT);
     assert!(!done.already_imported);
     assert_eq!(done.messages, 3);
     assert_eq!(
@@ -103,9 +138,9 @@ fn an_import_keeps_the_export_and_one_entry_per_message() {
 #[test]
 fn the_same_export_twice_adds_nothing() {
     let mut t = TestVault::new();
-    let first = t.v().import_chat(chat(EXPORT)).unwrap();
+    let first = import(&mut t, EXPORT);
     let size = t.r().chain().unwrap().len();
-    let again = t.v().import_chat(chat(EXPORT)).unwrap();
+    let again = import(&mut t, EXPORT);
     assert!(again.already_imported);
     assert_eq!(again.export, first.export);
     assert_eq!(again.messages, 0);
@@ -114,7 +149,7 @@ fn the_same_export_twice_adds_nothing() {
     // One byte more is another export.
     let mut longer = EXPORT.to_vec();
     longer.extend_from_slice(b"01/01/2024, 09:01 - Me: ok\n");
-    let other = t.v().import_chat(chat(&longer)).unwrap();
+    let other = import(&mut t, &longer);
     assert!(!other.already_imported);
     assert_ne!(other.export, first.export);
 }
@@ -123,11 +158,106 @@ fn the_same_export_twice_adds_nothing() {
 fn an_import_with_no_messages_is_refused_and_writes_nothing() {
     let mut t = TestVault::new();
     let size = t.r().chain().unwrap().len();
-    let mut empty = chat(EXPORT);
+    let files = blob_files(&t);
+    let mut empty = chat(t.r(), EXPORT);
     empty.messages.clear();
     let e = t.v().import_chat(empty).unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert_eq!(t.r().chain().unwrap().len(), size);
+    assert_eq!(blob_files(&t), files, "the staged export is gone");
+    assert_ok(t.r());
+}
+
+#[test]
+fn attachments_are_file_items_the_message_names() {
+    let mut t = TestVault::new();
+    let photo = b"\xff\xd8\xff\xe0 not really a jpeg".to_vec();
+    let note = b"voice note bytes".to_vec();
+    let original = stage(t.r(), "WhatsApp Chat with Sam.zip", b"PK zip bytes");
+    let attachments = vec![
+        stage(t.r(), "IMG-1.jpg", &photo),
+        stage(t.r(), "PTT-1.opus", &note),
+    ];
+    let mut messages = messages();
+    messages[0].kind = MessageKind::Attachment;
+    messages[0].attachment = "IMG-1.jpg".into();
+    messages[0].attachments = vec![0];
+    messages[1].attachments = vec![1, 0];
+    messages[1].subject = "Re: tonight".into();
+    messages[1].recipients = vec!["Me".into()];
+    messages[1].source_id = "42".into();
+    messages[2].sent_at = "2024-01-01T09:00:00+01:00".into();
+    let before = t.r().chain().unwrap().len();
+    let done = t
+        .v()
+        .import_chat(ChatImport {
+            source: "whatsapp",
+            original,
+            attachments,
+            messages,
+        })
+        .unwrap();
+    assert_eq!((done.messages, done.attachments), (3, 2));
+    assert_eq!(
+        t.r().chain().unwrap().len(),
+        before + 6,
+        "export, 2 files, 3 messages"
+    );
+    let msgs: Vec<_> = t
+        .r()
+        .list()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.kind == ItemKind::Message)
+        .collect();
+    let rec0 = t.r().show(&msgs[0].id).unwrap().record.unwrap();
+    let rec1 = t.r().show(&msgs[1].id).unwrap().record.unwrap();
+    let file0 = rec0["attachments"][0].as_str().unwrap().to_string();
+    assert_eq!(
+        rec1["attachments"][1],
+        file0.as_str(),
+        "one file, named twice"
+    );
+    assert_eq!(rec1["subject"], "Re: tonight");
+    assert_eq!(rec1["recipients"][0], "Me");
+    assert_eq!(rec1["source_id"], "42");
+    // Fields a message does not have are left out of its record, not written empty.
+    let rec2 = t.r().show(&msgs[2].id).unwrap().record.unwrap();
+    assert!(rec2.get("attachments").is_none() && rec2.get("subject").is_none());
+    assert_eq!(rec2["sent_at"], "2024-01-01T09:00:00+01:00");
+    let mut got = Vec::new();
+    std::io::Read::read_to_end(&mut t.r().open_original(&file0).unwrap(), &mut got).unwrap();
+    assert_eq!(got, photo);
+    assert_ok(t.r());
+    t.reopen();
+    assert_ok(t.r());
+}
+
+#[test]
+fn a_refused_import_discards_everything_it_staged() {
+    let mut t = TestVault::new();
+    let size = t.r().chain().unwrap().len();
+    let files = blob_files(&t);
+    let mut c = chat(t.r(), EXPORT);
+    c.attachments.push(stage(t.r(), "IMG-1.jpg", b"photo"));
+    assert_eq!(blob_files(&t), files + 2, "staged: the export and a photo");
+    c.messages[0].attachments = vec![1];
+    let e = t.v().import_chat(c).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("line 1"), "{e}");
+    assert_eq!(t.r().chain().unwrap().len(), size);
+    assert_eq!(blob_files(&t), files);
+    assert_ok(t.r());
+
+    // Importing again what is on record discards what was staged for it.
+    import(&mut t, EXPORT);
+    let size = t.r().chain().unwrap().len();
+    let files = blob_files(&t);
+    let mut c = chat(t.r(), EXPORT);
+    c.attachments.push(stage(t.r(), "IMG-1.jpg", b"photo"));
+    assert!(t.v().import_chat(c).unwrap().already_imported);
+    assert_eq!(t.r().chain().unwrap().len(), size);
+    assert_eq!(blob_files(&t), files);
     assert_ok(t.r());
 }
 
@@ -147,7 +277,7 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
         .add_person(Person::new("PC Gatesworth", Role::Officer))
         .unwrap()
         .id;
-    t.v().import_chat(chat(EXPORT)).unwrap();
+    import(&mut t, EXPORT);
 
     fn ids_in(t: &TestVault, q: &str) -> Vec<String> {
         let mut v: Vec<String> = t
@@ -217,4 +347,49 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     t.v().redact(&per, "entered by mistake").unwrap();
     assert_eq!(ids_in(&t, "gate"), Vec::<String>::new());
     assert_ok(t.r());
+}
+
+#[test]
+fn a_very_broad_search_ranks_the_newest_matches() {
+    use cairn_core::search::RANKED_MATCHES;
+    let mut t = TestVault::new();
+    let n = RANKED_MATCHES + 100;
+    let mut c = chat(t.r(), b"a chat with many messages");
+    c.messages = (0..n)
+        .map(|i| NewMessage {
+            conversation: "Sam".into(),
+            sender: "Sam".into(),
+            sent_at: "2024-01-01T09:00:00".into(),
+            // The first is the best match for "where" (it says little else), and
+            // the only one with "garage".
+            text: if i == 0 {
+                "where where garage".into()
+            } else {
+                format!("where are you now, message {i}")
+            },
+            line: i as u64 + 1,
+            ..NewMessage::default()
+        })
+        .collect();
+    t.v().import_chat(c).unwrap();
+    let lines_of = |q: &str| -> Vec<u64> {
+        t.r()
+            .search_ranked(q, 5000)
+            .unwrap()
+            .iter()
+            .map(|h| {
+                t.r().show(&h.id).unwrap().record.unwrap()["line"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let broad = lines_of("where");
+    assert_eq!(broad.len(), RANKED_MATCHES, "only the newest are ranked");
+    assert!(
+        broad.iter().all(|&l| l > 100),
+        "the oldest 100 are left out"
+    );
+    // A narrower search finds the old message.
+    assert_eq!(lines_of("where garage"), vec![1]);
 }

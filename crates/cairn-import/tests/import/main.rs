@@ -3,9 +3,13 @@
 //! writer (`cairn_import::testing`) in every style, by example and by property.
 
 mod dates;
+mod email;
 mod formats;
 mod hostile;
 mod roundtrip;
+mod sms;
+mod telegram;
+mod zipped;
 
 use cairn_import::whatsapp::{parse, Chat};
 use time::PrimitiveDateTime;
