@@ -51,7 +51,7 @@ bench:
 	$(NPM) --prefix ui run build
 	scripts/bench.sh
 
-# Short fuzz runs of the bundle reader and the chat parser (fuzz/; 60 s a target, CAIRN_FUZZ_SECONDS to
+# Short fuzz runs of the bundle reader and every message parser (fuzz/; 60 s a target, CAIRN_FUZZ_SECONDS to
 # change): seeds are real bundles made at run time; figures per target at the end.
 # Not part of `make test`.
 fuzz:

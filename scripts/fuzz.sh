@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes the bundle reader with cargo-fuzz (libFuzzer): each target in fuzz/ for a short
-# run, then one line of figures per target. `make fuzz` installs cargo-fuzz first.
+# Fuzzes the bundle reader and the importers with cargo-fuzz (libFuzzer): each target in
+# fuzz/ for a short run, then one line of figures per target. `make fuzz` installs
+# cargo-fuzz first.
 #
-#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse manifest_path whatsapp_parse)
+#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse manifest_path
+#                                    whatsapp_parse sms_parse email_parse telegram_parse)
 #
 #   CAIRN_FUZZ_SECONDS    seconds per target (default 60)
 #   CAIRN_FUZZ_SANITIZER  address (default) or none; if AddressSanitizer cannot be
@@ -11,16 +13,17 @@
 #
 # Seeds are real bundles and a receipt, made at run time by
 # crates/cairn-bundle/examples/fuzz_seeds.rs into fuzz/seeds/ when missing (delete the
-# folder for new ones); what the fuzzer finds grows fuzz/corpus/TARGET; a crashing input
-# is kept in fuzz/artifacts/TARGET/ (reproduce it with
-# `RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET FILE`). None of these is committed.
+# folder for new ones), and SMS, email and Telegram exports written the way each app
+# does by crates/cairn-import/examples/fuzz_seeds.rs; what the fuzzer finds grows
+# fuzz/corpus/TARGET; a crashing input is kept in fuzz/artifacts/TARGET/ (reproduce it
+# with `RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET FILE`). None of these is committed.
 # Only stable Rust is needed: RUSTC_BOOTSTRAP=1 lets it take cargo-fuzz's -Z flags.
 # Exits 1 if any target crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${CAIRN_FUZZ_SECONDS:-60}"
 san="${CAIRN_FUZZ_SANITIZER:-address}"
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse manifest_path whatsapp_parse); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse manifest_path whatsapp_parse sms_parse email_parse telegram_parse); fi
 export RUSTC_BOOTSTRAP=1
 
 max_len() {
@@ -28,6 +31,9 @@ max_len() {
     bundle_reader) echo 131072 ;; # the seed bundles are ~64 KiB (the PDF schedule most of it)
     receipt_parse) echo 4096 ;;   # a receipt pasted from an email is well under 1 KiB
     whatsapp_parse) echo 16384 ;; # a few hundred lines of chat
+    sms_parse) echo 32768 ;;      # a few messages and an MMS with a small photo's base64
+    email_parse) echo 65536 ;;    # a mailbox of a few messages, MIME parts and attachments
+    telegram_parse) echo 32768 ;; # a few chats of indented JSON (each message ~20 lines)
     *) echo 1024 ;;
   esac
 }
@@ -46,6 +52,11 @@ if [ ! -s fuzz/seeds/whatsapp_parse/android ]; then
     > fuzz/seeds/whatsapp_parse/ios
   printf '\xef\xbb\xbf2023-12-31, 21:41 - Sam: This message was deleted\r\n2023-12-31, 21:42 - Sam: ok\r\n' \
     > fuzz/seeds/whatsapp_parse/year-first
+fi
+
+if [ ! -s fuzz/seeds/telegram_parse/full-export.json ]; then
+  echo "== making seed exports (fuzz/seeds/{sms,email,telegram}_parse)"
+  cargo run -q -p cairn-import --example fuzz_seeds -- fuzz/seeds
 fi
 
 logs=fuzz/target/logs

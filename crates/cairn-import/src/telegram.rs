@@ -745,11 +745,11 @@ fn name_of(field: &Field<String>) -> &str {
     }
 }
 
-/// True when `path` is absolute, has a `..` part, a backslash or a drive letter.
+/// True when `path` could name something outside the export's folder: the one rule
+/// every importer applies ([`crate::zipped::name_is_safe`]: absolute, a `..` part, a
+/// backslash, a drive letter or a NUL).
 fn leaves_folder(path: &str) -> bool {
-    let b = path.as_bytes();
-    let drive = matches!((b.first(), b.get(1)), (Some(c), Some(b':')) if c.is_ascii_alphabetic());
-    path.starts_with('/') || path.contains('\\') || drive || path.split('/').any(|p| p == "..")
+    !crate::zipped::name_is_safe(path)
 }
 
 /// When a message was sent (see the module documentation, "Times").
@@ -1502,6 +1502,9 @@ mod tests {
             "c:/x",
             "photos\\x.jpg",
             "//server/share",
+            "1:x.jpg",
+            "a\0b.jpg",
+            "",
         ] {
             assert!(leaves_folder(p), "{p}");
         }
