@@ -208,7 +208,15 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b1--\r\n",
  ]
 }"#;
     std::fs::write(tg.join("result.json"), json).unwrap();
-    let done = cli.json(["import", "telegram", "--json", tg.to_str().unwrap()]);
+    // As she would run it from inside the export's folder: "result.json" alone.
+    let out = cli
+        .command_with_pass(&cli.pass_file)
+        .current_dir(&tg)
+        .args(["import", "telegram", "--json", "result.json"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 0, "import telegram result.json");
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         (done["messages"].as_u64(), done["attachments"].as_u64()),
         (Some(3), Some(1)),

@@ -62,8 +62,10 @@ pub fn report(done: &Imported, json: bool) {
         );
         return;
     }
+    // A conversation's name comes from the export (an email's subject): no control
+    // characters reach the terminal.
     let from = match done.conversations.as_slice() {
-        [one] => format!("\"{one}\""),
+        [one] => format!("\"{}\"", one.replace(char::is_control, " ")),
         many => format!("{} conversations", many.len()),
     };
     let files = match done.chat.attachments {
@@ -77,11 +79,14 @@ pub fn report(done: &Imported, json: bool) {
         done.chat.export,
         done.chat.export_sha256
     );
-    if done.attachments_missing > 0 {
-        say!(
-            "{} attached files are named but not in the export (exported without media?); their messages are kept, saying a file was sent.",
-            done.attachments_missing
-        );
+    match done.attachments_missing {
+        0 => {}
+        1 => say!(
+            "1 attached file is named but not in the export (exported without media?); its message is kept, saying a file was sent."
+        ),
+        n => say!(
+            "{n} attached files are named but not in the export (exported without media?); their messages are kept, saying a file was sent."
+        ),
     }
 }
 

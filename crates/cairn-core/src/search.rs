@@ -111,9 +111,11 @@ pub const HIT_END: char = '\u{3}';
 /// search that broad is narrowed by another word, not read to the end.
 pub const RANKED_MATCHES: usize = 2000;
 
-/// The fewest letters of a last word that are also looked for as the start of longer
-/// words: "thr" already finds "threatened", but "t" would expand to half the index.
-const PREFIX_MIN_CHARS: usize = 3;
+/// The fewest bytes (UTF-8) of a last word's final part that are also looked for as
+/// the start of longer words: "thr" already finds "threatened", but "t" would expand
+/// to half the index. Bytes, not letters, so one Chinese or Japanese character (three
+/// bytes, and the tokenizer keeps a run of them as one word) still finds its words.
+const PREFIX_MIN_BYTES: usize = 3;
 
 /// Turns what she typed into an FTS5 query: every word must appear, the last one also
 /// as the start of a longer word ("threat" finds "threatened", as she types), and
@@ -121,8 +123,9 @@ const PREFIX_MIN_CHARS: usize = 3;
 /// the tokenizer splits ("mum's") must appear as its parts, in order. `None` when
 /// there is nothing to look for.
 pub(crate) fn fts_query(typed: &str) -> Option<String> {
+    // Control characters split too: FTS5 reads its query as C text, so a NUL would end it.
     let words: Vec<&str> = typed
-        .split(|c: char| c.is_whitespace() || c == '"')
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '"')
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
     let last = words.len().checked_sub(1)?;
@@ -130,14 +133,16 @@ pub(crate) fn fts_query(typed: &str) -> Option<String> {
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            // The letters after the word's last separator: what a prefix would extend.
-            let tail = w
+            // The letters (and their accents) after the word's last separator: what a
+            // prefix would extend.
+            let tail: usize = w
                 .chars()
                 .rev()
                 .skip_while(|c| !c.is_alphanumeric())
-                .take_while(|c| c.is_alphanumeric())
-                .count();
-            if i == last && tail >= PREFIX_MIN_CHARS {
+                .take_while(|c| c.is_alphanumeric() || is_mark(*c))
+                .map(char::len_utf8)
+                .sum();
+            if i == last && tail >= PREFIX_MIN_BYTES {
                 format!("\"{w}\"*")
             } else {
                 format!("\"{w}\"")
@@ -145,6 +150,11 @@ pub(crate) fn fts_query(typed: &str) -> Option<String> {
         })
         .collect();
     Some(terms.join(" "))
+}
+
+/// A combining accent (typed decomposed: `e` then U+0301), part of its letter.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// The best `limit` matches for `typed`, best first (among the newest
@@ -215,6 +225,10 @@ mod tests {
         assert_eq!(fts_query("wh"), Some("\"wh\"".into()));
         assert_eq!(fts_query("mum's"), Some("\"mum's\"".into()));
         assert_eq!(fts_query("mum's hou"), Some("\"mum's\" \"hou\"*".into()));
+        // One CJK character is three bytes: a prefix. A NUL never reaches FTS5.
+        assert_eq!(fts_query("暴力"), Some("\"暴力\"*".into()));
+        assert_eq!(fts_query("ab\0cde"), Some("\"ab\" \"cde\"*".into()));
+        assert_eq!(fts_query("cafe\u{301}"), Some("\"cafe\u{301}\"*".into()));
         assert_eq!(fts_query("  \" - * "), None);
         assert_eq!(fts_query(""), None);
     }

@@ -674,6 +674,12 @@ impl Vault {
         self.stage(name, src, modified_at, acquired.trim(), &|_| {}, &never)
     }
 
+    /// Reads a staged file back, decrypting as it goes: an importer parses what it
+    /// kept, so the exhibit and what was read from it cannot differ.
+    pub fn open_staged(&self, staged: &StagedFile) -> Result<BlobReader> {
+        BlobReader::open(&self.dir, &staged.blob_id, &staged.key, staged.stored.size)
+    }
+
     /// Removes a staged file's encrypted bytes (and its thumbnail's).
     pub fn discard(&self, staged: StagedFile) {
         self.abandon_blob(&staged.blob_id);
@@ -801,7 +807,14 @@ impl Vault {
             )));
         }
         let sha = original.record.sha256.clone();
-        if let Some(export) = self.imported_export(&sha)? {
+        let prior = match self.imported_export(&sha) {
+            Ok(prior) => prior,
+            Err(e) => {
+                discard_all(self, original, attachments);
+                return Err(e);
+            }
+        };
+        if let Some(export) = prior {
             discard_all(self, original, attachments);
             return Ok(ImportedChat {
                 export,
@@ -856,11 +869,7 @@ impl Vault {
 
     /// The file item holding an export with this SHA-256 that messages were imported
     /// from, if any: an importer asks before it stages anything large.
-    pub fn imported_export(&self, sha256_hex: &str) -> Result<Option<String>> {
-        self.find_imported_export(sha256_hex)
-    }
-
-    fn find_imported_export(&self, sha: &str) -> Result<Option<String>> {
+    pub fn imported_export(&self, sha: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
                 "SELECT f.item_id FROM versions f JOIN items i ON i.id = f.item_id
@@ -876,8 +885,9 @@ impl Vault {
             .map_err(map_err)
     }
 
-    /// Items whose words match what she typed (every word, each as a prefix), best
-    /// first, at most `limit`, with the words around each match: incidents, messages,
+    /// Items whose words match what she typed (every word; the last, from three
+    /// bytes, also as the start of a longer word), best first (among the most recently
+    /// recorded [`crate::search::RANKED_MATCHES`] when more match), at most `limit`, with the words around each match: incidents, messages,
     /// people, files, reports. (The timeline's filter, [`Vault::search`], matches
     /// within words and keeps the timeline's order.)
     pub fn search_ranked(&self, typed: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
@@ -1396,7 +1406,10 @@ fn os_name(name: &OsStr) -> (String, Option<String>) {
 }
 
 /// A file stored encrypted and described, not yet on record ([`Vault::stage_file`]).
+/// Hand it to [`Vault::import_chat`] or [`Vault::discard`]; one merely dropped keeps
+/// its encrypted bytes until the vault is next opened, when they are swept.
 #[derive(Debug)]
+#[must_use = "a staged file is imported or discarded, or its bytes wait for the next open"]
 pub struct StagedFile {
     blob_id: String,
     key: SecretKey,

@@ -10,6 +10,7 @@
 //! - [`email`] — `.eml` files and `.mbox` mailboxes.
 //! - [`telegram`] — Telegram Desktop's JSON export (`result.json`).
 //! - [`model`] — what the importers other than WhatsApp's return.
+//! - [`zipped`] — WhatsApp export zips, read with limits.
 //! - [`vault`] — reading an export and keeping it, and its messages, in the vault.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -329,28 +329,97 @@ fn whatsapp_messages(
     Ok((out, missing))
 }
 
-/// A WhatsApp export zip: the chat text inside it, parsed; the media its messages
-/// name, staged; the zip itself kept as the original.
+/// A WhatsApp export zip: checked before anything is stored (imported before? names
+/// that leave it, zip bombs, room on disk), then kept as the original, then read back
+/// from what was kept: the chat text parsed and the media its messages name staged.
+/// So the messages and media come from the very bytes kept as the exhibit, even if
+/// the file on disk changes meanwhile.
 fn whatsapp_zip(
     vault: &mut Vault,
     path: &Path,
     meta: &fs::Metadata,
     dates: Option<DateOrder>,
 ) -> Result<Imported, Error> {
-    let mut zip = ZipExport::open(path, vault.dir())?;
-    let (text_name, bytes) = zip.chat_text(path)?;
-    let chat = whatsapp::parse(&bytes, dates)?;
     let zip_name = path.file_name().unwrap_or(path.as_os_str());
-    let mut conversation = conversation_name(&zip_name.to_string_lossy());
-    if conversation == "WhatsApp chat" || conversation.starts_with("WhatsApp Chat") {
-        conversation = conversation_name(&text_name);
-    }
+    let named = conversation_name(&zip_name.to_string_lossy());
     let sha = sha256_file(path)?;
     if let Some(export) = vault.imported_export(&sha)? {
-        return Ok(imported_before(export, sha, conversation, &chat));
+        return Ok(Imported {
+            chat: already(export, sha),
+            conversations: vec![named],
+            date_order: "",
+            date_order_guessed: false,
+            attachments_missing: 0,
+        });
     }
-    // Each file the chat names, staged once even when named twice.
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    ZipExport::open(
+        io::BufReader::new(file),
+        path,
+        vault.dir(),
+        Some(meta.len()),
+    )?;
+    let original = File::open(path)
+        .map_err(|e| Error::io("open", path, e))
+        .and_then(|mut f| {
+            vault.stage_file(
+                zip_name,
+                &mut f,
+                modified_at(meta),
+                "WhatsApp chat export (zip), imported by Cairn",
+            )
+        })?;
+    if original.sha256() != sha {
+        vault.discard(original);
+        return Err(Error::Invalid(format!(
+            "{} changed while it was being imported, so nothing was imported.",
+            path.display()
+        )));
+    }
     let mut staged: Vec<StagedFile> = Vec::new();
+    let read = read_kept_zip(vault, path, &original, named, dates, &mut staged);
+    match read {
+        Ok((messages, missing, conversation, chat)) => {
+            let chat_out = commit(vault, "whatsapp", original, staged, messages)?;
+            Ok(Imported {
+                chat: chat_out,
+                conversations: vec![conversation],
+                date_order: date_order_name(chat.date_order),
+                date_order_guessed: chat.date_order_guessed,
+                attachments_missing: missing,
+            })
+        }
+        Err(e) => {
+            vault.discard(original);
+            for f in staged {
+                vault.discard(f);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Reads the kept zip: its chat, parsed, with the media each message names staged
+/// into `staged` (each once, even when named twice).
+fn read_kept_zip(
+    vault: &Vault,
+    path: &Path,
+    original: &StagedFile,
+    named: String,
+    dates: Option<DateOrder>,
+    staged: &mut Vec<StagedFile>,
+) -> Result<(Vec<NewMessage>, usize, String, whatsapp::Chat), Error> {
+    let kept = io::BufReader::new(vault.open_staged(original)?);
+    let mut zip = ZipExport::open(kept, path, vault.dir(), None)?;
+    let (text_name, bytes) = zip.chat_text(path)?;
+    let chat = whatsapp::parse(&bytes, dates)?;
+    // iOS names the zip "WhatsApp Chat - Sam.zip" and the text "_chat.txt"; Android
+    // names both "WhatsApp Chat with Sam".
+    let conversation = if named == "WhatsApp chat" {
+        conversation_name(&text_name)
+    } else {
+        named
+    };
     let mut index_of: std::collections::HashMap<String, Option<usize>> = Default::default();
     let mut failure: Option<Error> = None;
     let resolved = whatsapp_messages(&chat, &conversation, |name| {
@@ -374,50 +443,11 @@ fn whatsapp_zip(
         index_of.insert(name.to_string(), i);
         i
     });
-    let discard = |vault: &Vault, staged: Vec<StagedFile>| {
-        for f in staged {
-            vault.discard(f);
-        }
-    };
-    let (messages, missing) = match (resolved, failure) {
-        (Ok(r), None) => r,
-        (Err(e), _) | (Ok(_), Some(e)) => {
-            discard(vault, staged);
-            return Err(e);
-        }
-    };
-    let original = match File::open(path)
-        .map_err(|e| Error::io("open", path, e))
-        .and_then(|mut f| {
-            vault.stage_file(
-                zip_name,
-                &mut f,
-                modified_at(meta),
-                "WhatsApp chat export (zip), imported by Cairn",
-            )
-        }) {
-        Ok(f) => f,
-        Err(e) => {
-            discard(vault, staged);
-            return Err(e);
-        }
-    };
-    if original.sha256() != sha {
-        vault.discard(original);
-        discard(vault, staged);
-        return Err(Error::Invalid(format!(
-            "{} changed while it was being imported, so nothing was imported.",
-            path.display()
-        )));
+    if let Some(e) = failure {
+        return Err(e);
     }
-    let chat_out = commit(vault, "whatsapp", original, staged, messages)?;
-    Ok(Imported {
-        chat: chat_out,
-        conversations: vec![conversation],
-        date_order: date_order_name(chat.date_order),
-        date_order_guessed: chat.date_order_guessed,
-        attachments_missing: missing,
-    })
+    let (messages, missing) = resolved?;
+    Ok((messages, missing, conversation, chat))
 }
 
 /// Imports a parsed [`model::Export`] whose original is `bytes` (already read from
@@ -556,10 +586,11 @@ pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
     } else {
         path.to_path_buf()
     };
+    // "result.json" alone has the empty path as its parent: the current folder.
     let folder = json
         .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| std::path::PathBuf::from("."), Path::to_path_buf);
     let (bytes, modified) = read_export(&json, "result.json")?;
     let export = crate::telegram::parse(&bytes)?;
     import_model(
@@ -575,10 +606,9 @@ pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
                 return Ok(None);
             };
             let outside = || {
-                Error::Invalid(format!(
-                    "The export names a file outside its folder ({}), so nothing was imported.",
-                    a.name
-                ))
+                Error::Invalid(
+                    "The export names a file outside its folder, so nothing was imported.".into(),
+                )
             };
             match file_in_folder(&folder, rel, outside)? {
                 Some(p) => stage_path(

@@ -8,8 +8,7 @@
 //! `C:\x`) is refused whole: no app writes such a zip, so someone made it to attack.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use cairn_core::{Error, StagedFile, Vault};
@@ -106,11 +105,12 @@ struct Entry {
 }
 
 /// An open export zip whose directory has been checked.
-pub struct ZipExport {
-    archive: zip::ZipArchive<BufReader<File>>,
+pub struct ZipExport<R: Read + Seek> {
+    archive: zip::ZipArchive<R>,
     entries: Vec<Entry>,
-    /// File name (last path part) → the first entry of that name.
-    by_file_name: HashMap<String, usize>,
+    /// File name (last path part) → its entry; `None` when entries in two folders
+    /// share it, so a message naming it cannot be matched to one for sure.
+    by_file_name: HashMap<String, Option<usize>>,
 }
 
 /// True when a zip entry name stays inside the zip's folder.
@@ -128,12 +128,18 @@ fn last_part(name: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
 }
 
-impl ZipExport {
-    /// Opens the zip at `path` and checks every entry's name, size and ratio, and
-    /// that all of them fit in the free space of the disk holding `vault_dir`.
-    pub fn open(path: &Path, vault_dir: &Path) -> Result<ZipExport, Error> {
-        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-        let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| match e {
+impl<R: Read + Seek + Send> ZipExport<R> {
+    /// Opens a zip (the file at `path`, read through `reader`) and checks every
+    /// entry's name, size and ratio. With `room_for: Some(extra)`, also checks that
+    /// the entries, plus `extra` bytes (the zip itself, kept as the original), fit in
+    /// the free space of the disk holding `vault_dir`.
+    pub fn open(
+        reader: R,
+        path: &Path,
+        vault_dir: &Path,
+        room_for: Option<u64>,
+    ) -> Result<ZipExport<R>, Error> {
+        let mut archive = zip::ZipArchive::new(reader).map_err(|e| match e {
             zip::result::ZipError::Io(e) if e.kind() != io::ErrorKind::UnexpectedEof => {
                 Error::io("read", path, e)
             }
@@ -161,14 +167,21 @@ impl ZipExport {
             }
             total = total.saturating_add(size);
             if !f.is_dir() {
+                let here = entries.len();
                 by_file_name
                     .entry(last_part(&name).to_string())
-                    .or_insert(entries.len());
+                    .and_modify(|seen: &mut Option<usize>| *seen = None)
+                    .or_insert(Some(here));
             }
             entries.push(Entry { name, size });
         }
-        if let Ok(free) = fs4::available_space(vault_dir) {
+        let free = match room_for {
+            Some(_) => fs4::available_space(vault_dir).ok(),
+            None => None,
+        };
+        if let Some(free) = free {
             // Blobs are the bytes plus 16 in 64 Ki, and the disk needs some to spare.
+            let total = total.saturating_add(room_for.unwrap_or(0));
             let need = total.saturating_add(total / 1024).saturating_add(16 << 20);
             if need > free {
                 return Err(ZipError::NoRoom {
@@ -250,7 +263,7 @@ impl ZipExport {
     /// Stages the file a message names (its last path part, as WhatsApp writes it),
     /// or `None` when the zip does not hold it.
     pub fn stage_entry(&mut self, vault: &Vault, name: &str) -> Result<Option<StagedFile>, Error> {
-        let Some(&index) = self.by_file_name.get(name) else {
+        let Some(&Some(index)) = self.by_file_name.get(name) else {
             return Ok(None);
         };
         let entry = index + 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from './bindings';
 import { reportDetails, reportHeadline, signatureText } from './integrity';
-import { categoryLabel, CATEGORY_LIST, changedSummary, entryKindLabel, fieldLabel, formatSize, kindLabel, valueText } from './labels';
+import { categoryLabel, CATEGORY_LIST, changedSummary, entryKindLabel, fieldLabel, formatSize, kindLabel, sentAtLabel, valueText } from './labels';
 
 describe('labels', () => {
   it('has every category with a plain label', () => {
@@ -85,5 +85,24 @@ describe('integrity words', () => {
     expect(d.get('Bytes re-hashed')).toBe('2048 (2.0 KB)');
     expect(d.get('Latest checkpoint')).toContain('12 entries');
     expect(d.get('First entry with a problem')).toBe('#3');
+  });
+});
+
+describe('sentAtLabel', () => {
+  it('says a wall-clock time has no zone', () => {
+    expect(sentAtLabel('2023-12-31T21:41:00')).toEqual({
+      when: '2023-12-31 21:41:00',
+      note: "the phone's time; the export gives no time zone",
+    });
+  });
+  it('names the offset of an instant, UTC by name', () => {
+    expect(sentAtLabel('2024-01-05T11:50:00+01:00').note).toBe('UTC+01:00, as the export recorded it');
+    expect(sentAtLabel('2024-01-05T11:43:20+00:00')).toEqual({
+      when: '2024-01-05 11:43:20',
+      note: 'UTC, as the export recorded it',
+    });
+  });
+  it('shows anything else as it is', () => {
+    expect(sentAtLabel('yesterday')).toEqual({ when: 'yesterday', note: '' });
   });
 });

@@ -36,7 +36,23 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
 
 export const SOURCE_LABELS: Record<string, string> = {
   whatsapp: 'WhatsApp',
+  sms: 'SMS Backup & Restore',
+  email: 'email',
+  telegram: 'Telegram',
 };
+
+/** A message's `sent_at` as shown, and what it says about its time zone: an export
+ * either gives the exporting device's wall-clock time with no zone (WhatsApp) or an
+ * instant with its offset (SMS, email, newer Telegram). Never converted: it is shown
+ * as the export recorded it. */
+export function sentAtLabel(sentAt: string): { when: string; note: string } {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2}|Z)?$/.exec(sentAt);
+  if (!m) return { when: sentAt, note: '' };
+  const when = `${m[1]} ${m[2]}`;
+  if (!m[3]) return { when, note: "the phone's time; the export gives no time zone" };
+  const offset = m[3] === 'Z' || m[3] === '+00:00' || m[3] === '-00:00' ? 'UTC' : `UTC${m[3]}`;
+  return { when, note: `${offset}, as the export recorded it` };
+}
 
 export function kindLabel(kind: ItemKind, mediaType?: string | null): string {
   if (kind === 'file') {

@@ -310,3 +310,17 @@ fn an_entry_that_fails_its_checksum_is_refused() {
     zip[data + 200] ^= 0xff;
     refuses(&zip, "import_zip_entry_damaged");
 }
+
+#[test]
+fn a_file_name_in_two_folders_is_not_guessed() {
+    let mut s = scratch();
+    let zip = zip_of(&[
+        ("WhatsApp Chat with Sam.txt", a_chat().as_bytes()),
+        ("a/IMG-1.jpg", &photo()),
+        ("b/IMG-1.jpg", b"another photo"),
+    ]);
+    let path = s.dir.join("WhatsApp Chat with Sam.zip");
+    fs::write(&path, &zip).unwrap();
+    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap();
+    assert_eq!((done.chat.attachments, done.attachments_missing), (0, 1));
+}
