@@ -370,29 +370,51 @@ struct Secrets {
 const CHAT: &str = "31/12/2025, 21:42 - Sam: Where are you?\n\
 31/12/2025, 21:43 - Sam: Answer me. I know you're at your mum's\n";
 
-/// Imports [`CHAT`] into the app's vault with the `cairn` CLI (as she might from a
-/// terminal): the app, locked, holds no key and no open database.
+/// An SMS Backup & Restore file with one MMS (a photo and words) sent in 2024, so it
+/// sorts below the WhatsApp chat; `{DATA}` is the photo's base64.
+const SMS: &str = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n\
+<smses count=\"1\" backup_set=\"x\" backup_date=\"1704456000000\" type=\"full\">\n\
+<mms date=\"1704455100000\" ct_t=\"application/vnd.wap.multipart.related\" msg_box=\"1\" address=\"+447700900123\" sub=\"null\" readable_date=\"5 Jan 2024 11:45:00\" contact_name=\"Sam\">\n\
+<parts>\n\
+<part seq=\"0\" ct=\"image/png\" name=\"IMG_1.png\" chset=\"null\" cd=\"null\" fn=\"null\" cid=\"&lt;IMG_1&gt;\" cl=\"IMG_1.png\" ctt_s=\"null\" ctt_t=\"null\" text=\"null\" data=\"{DATA}\" />\n\
+<part seq=\"1\" ct=\"text/plain\" name=\"null\" chset=\"106\" cd=\"null\" fn=\"null\" cid=\"null\" cl=\"text_0.txt\" ctt_s=\"null\" ctt_t=\"null\" text=\"Look at your car\" />\n\
+</parts>\n\
+<addrs><addr address=\"+447700900123\" type=\"137\" charset=\"106\" /></addrs>\n\
+</mms>\n\
+</smses>\n";
+
+/// Imports [`CHAT`] and an SMS backup ([`SMS`]) into the app's vault with the `cairn`
+/// CLI (as she might from a terminal): the app, locked, holds no key and no open
+/// database.
 fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
+    use base64::Engine;
     let dir = secrets.chat.parent().ok_or("the chat has no folder")?;
     let pass = dir.join("passphrase");
     fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
-    let out = std::process::Command::new(cairn_e2e::cairn_bin())
-        .arg("--vault")
-        .arg(&secrets.vault)
-        .arg("--passphrase-file")
-        .arg(&pass)
-        .args(["import", "whatsapp"])
-        .arg(&secrets.chat)
-        .output()
-        .map_err(|e| format!("run cairn: {e}"))?;
+    let photo = base64::engine::general_purpose::STANDARD.encode(noise_png(64, 48));
+    let sms = dir.join("sms-20240105.xml");
+    fs::write(&sms, SMS.replace("{DATA}", &photo)).map_err(|e| e.to_string())?;
+    let run = |format: &str, path: &Path| -> WdResult<()> {
+        let out = std::process::Command::new(cairn_e2e::cairn_bin())
+            .arg("--vault")
+            .arg(&secrets.vault)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(["import", format])
+            .arg(path)
+            .output()
+            .map_err(|e| format!("run cairn: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "cairn import {format} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(())
+    };
+    let done = run("whatsapp", &secrets.chat).and_then(|_| run("sms", &sms));
     let _ = fs::remove_file(&pass);
-    if !out.status.success() {
-        return Err(format!(
-            "cairn import whatsapp failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(())
+    done
 }
 
 /// Opens the newer imported message from the timeline and checks its detail.
@@ -420,7 +442,42 @@ fn check_message(ui: &mut Ui) -> WdResult<()> {
     if !text.contains("Where are you?") && !text.contains("Answer me.") {
         return Err("the message's detail does not show its text".into());
     }
-    ui.shot("message-detail")
+    if !text.contains("no time zone") {
+        return Err(format!(
+            "a WhatsApp time is not said to have no zone: {text:?}"
+        ));
+    }
+    ui.shot("message-detail")?;
+
+    ui.step("an MMS with a photo: its time in UTC and its attached file");
+    ui.click("nav-timeline")?;
+    let row = wait_until("the MMS's row", WAIT, || {
+        for r in
+            ui.s.find_all("[data-testid=\"timeline-row\"][data-id^=\"msg-\"] button")?
+        {
+            if ui.inner_text(&r)?.contains("Look at your car") {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    })?;
+    ui.s.click(&row)?;
+    let details = ui.wait("message-details", WAIT)?;
+    let text = wait_until("the MMS's detail", WAIT, || {
+        let t = ui.inner_text(&details)?;
+        Ok(t.contains("Look at your car").then_some(t))
+    })?;
+    for needle in [
+        "UTC, as the export recorded it",
+        "Attached file",
+        "the attached file",
+        "SMS Backup",
+    ] {
+        if !text.contains(needle) {
+            return Err(format!("the MMS's detail lacks {needle:?}: {text:?}"));
+        }
+    }
+    ui.shot("message-with-photo")
 }
 
 /// Picks the photo in the native (GTK) file dialog.
