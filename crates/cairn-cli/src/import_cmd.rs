@@ -92,13 +92,21 @@ pub fn report(done: &Imported, json: bool) {
 
 /// `cairn search QUERY`.
 pub fn search(vault: &Vault, query: &str, limit: usize, json: bool) -> Result<(), Error> {
-    let hits = vault.search_ranked(query, limit)?;
+    let found = vault.search_ranked(query, limit)?;
+    let hits = found.hits;
     if json {
         print_json(&hits);
         return Ok(());
     }
     if hits.is_empty() {
         say!("Nothing matches.");
+    }
+    if found.newest_only {
+        say!(
+            "More than {} items match; these are the best of the {} recorded most recently. Add a word to narrow the search.",
+            cairn_core::search::RANKED_MATCHES,
+            cairn_core::search::RANKED_MATCHES
+        );
     }
     for h in &hits {
         let snippet = h

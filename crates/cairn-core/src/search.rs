@@ -157,20 +157,33 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{300}'..='\u{36F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    /// The best matches, best first.
+    pub hits: Vec<Hit>,
+    /// True when more than [`RANKED_MATCHES`] items matched, so only the most recently
+    /// recorded [`RANKED_MATCHES`] were ranked: say so, and suggest another word.
+    pub newest_only: bool,
+}
+
 /// The best `limit` matches for `typed`, best first (among the newest
 /// [`RANKED_MATCHES`] when there are more).
-pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Vec<Hit>> {
+pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Found> {
     if typed.chars().count() > 1000 {
         return Err(Error::Invalid(
             "That search is too long; use a few words.".into(),
         ));
     }
     let Some(q) = fts_query(typed) else {
-        return Ok(Vec::new());
+        return Ok(Found {
+            hits: Vec::new(),
+            newest_only: false,
+        });
     };
     // The newest matches come first in the index's own order, so finding where the
     // newest RANKED_MATCHES end reads no more than that many.
-    let from: i64 = conn
+    let cut: Option<i64> = conn
         .prepare_cached(
             "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
         )
@@ -178,8 +191,18 @@ pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Vec
             st.query_row(params![q, (RANKED_MATCHES - 1) as i64], |r| r.get(0))
                 .optional()
         })
-        .map_err(map_err)?
-        .unwrap_or(i64::MIN);
+        .map_err(map_err)?;
+    // One more match past the newest RANKED_MATCHES means some were left out.
+    let newest_only = match cut {
+        Some(cut) => conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM search WHERE search MATCH ?1 AND rowid < ?2)",
+            )
+            .and_then(|mut st| st.query_row(params![q, cut], |r| r.get(0)))
+            .map_err(map_err)?,
+        None => false,
+    };
+    let from = cut.unwrap_or(i64::MIN);
     let mut st = conn
         .prepare_cached(
             "SELECT s.item_id, s.kind, coalesce(ix.title, ''), ix.occurred,
@@ -203,7 +226,10 @@ pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Vec
         .map_err(map_err)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(map_err)?;
-    Ok(rows)
+    Ok(Found {
+        hits: rows,
+        newest_only,
+    })
 }
 
 #[cfg(test)]

@@ -890,7 +890,7 @@ impl Vault {
     /// recorded [`crate::search::RANKED_MATCHES`] when more match), at most `limit`, with the words around each match: incidents, messages,
     /// people, files, reports. (The timeline's filter, [`Vault::search`], matches
     /// within words and keeps the timeline's order.)
-    pub fn search_ranked(&self, typed: &str, limit: usize) -> Result<Vec<crate::search::Hit>> {
+    pub fn search_ranked(&self, typed: &str, limit: usize) -> Result<crate::search::Found> {
         crate::search::search(&self.conn, typed, limit)
     }
 

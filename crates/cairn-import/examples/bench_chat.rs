@@ -113,11 +113,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut hits = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            hits = vault.search_ranked(q, 50)?.len();
+            hits = vault.search_ranked(q, 50)?.hits.len();
             best = best.min(t.elapsed().as_secs_f64() * 1000.0);
         }
         // At most RANKED_MATCHES: past that, only the newest are ranked.
-        let ranked = vault.search_ranked(q, usize::MAX >> 1)?.len();
+        let ranked = vault.search_ranked(q, usize::MAX >> 1)?.hits.len();
         searches.push(format!(
             "{q:?} {best:.1} ms ({hits} shown, {ranked} ranked)"
         ));

@@ -56,12 +56,12 @@ fn first_schema_vault_opens_migrates_and_verifies() {
         ["Fixture incident", "fixture.txt", "Fixture Officer"]
     );
     // Upgrading filled the search index from the items already there.
-    let hits = vault.search_ranked("fixture officer", 10).unwrap();
+    let hits = vault.search_ranked("fixture officer", 10).unwrap().hits;
     assert_eq!(
         hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
         [items[2].id.as_str()]
     );
-    let hits = vault.search_ranked("fixture", 10).unwrap();
+    let hits = vault.search_ranked("fixture", 10).unwrap().hits;
     assert_eq!(hits.len(), 3, "incident, file name and person: {hits:?}");
     let history = vault.history(&items[0].id).unwrap();
     assert_eq!(history.versions.len(), 2);

@@ -284,6 +284,7 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
             .r()
             .search_ranked(q, 50)
             .unwrap()
+            .hits
             .into_iter()
             .map(|h| h.id)
             .collect();
@@ -301,7 +302,7 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     assert!(ids("school mum").is_empty());
     // File names are searched; hashes and ids are not.
     assert_eq!(ids("WhatsApp Chat").len(), 1);
-    let hits = t.r().search_ranked("answer", 10).unwrap();
+    let hits = t.r().search_ranked("answer", 10).unwrap().hits;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].kind, "message");
     assert_eq!(hits[0].title, "Sam");
@@ -329,7 +330,7 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     ] {
         assert!(t.r().search_ranked(q, 10).is_ok(), "{q}");
     }
-    assert!(t.r().search_ranked("", 10).unwrap().is_empty());
+    assert!(t.r().search_ranked("", 10).unwrap().hits.is_empty());
     assert_eq!(
         t.r()
             .search_ranked(&"x".repeat(2000), 10)
@@ -376,6 +377,7 @@ fn a_very_broad_search_ranks_the_newest_matches() {
         t.r()
             .search_ranked(q, 5000)
             .unwrap()
+            .hits
             .iter()
             .map(|h| {
                 t.r().show(&h.id).unwrap().record.unwrap()["line"]
@@ -386,6 +388,11 @@ fn a_very_broad_search_ranks_the_newest_matches() {
     };
     let broad = lines_of("where");
     assert_eq!(broad.len(), RANKED_MATCHES, "only the newest are ranked");
+    assert!(
+        t.r().search_ranked("where", 5).unwrap().newest_only,
+        "and it says so"
+    );
+    assert!(!t.r().search_ranked("garage", 5).unwrap().newest_only);
     assert!(
         broad.iter().all(|&l| l > 100),
         "the oldest 100 are left out"
