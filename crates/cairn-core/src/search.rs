@@ -7,7 +7,7 @@
 //! for the index kept as versions are written and for filling it when a vault is
 //! upgraded.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -183,25 +183,19 @@ pub(crate) fn search(conn: &Connection, typed: &str, limit: usize) -> Result<Fou
     };
     // The newest matches come first in the index's own order, so finding where the
     // newest RANKED_MATCHES end reads no more than that many.
-    let cut: Option<i64> = conn
+    // The RANKED_MATCHES-th newest match, and one past it if there is one (then some
+    // were left out), in one pass.
+    let edge: Vec<i64> = conn
         .prepare_cached(
-            "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+            "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 2 OFFSET ?2",
         )
         .and_then(|mut st| {
-            st.query_row(params![q, (RANKED_MATCHES - 1) as i64], |r| r.get(0))
-                .optional()
+            st.query_map(params![q, (RANKED_MATCHES - 1) as i64], |r| r.get(0))?
+                .collect()
         })
         .map_err(map_err)?;
-    // One more match past the newest RANKED_MATCHES means some were left out.
-    let newest_only = match cut {
-        Some(cut) => conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM search WHERE search MATCH ?1 AND rowid < ?2)",
-            )
-            .and_then(|mut st| st.query_row(params![q, cut], |r| r.get(0)))
-            .map_err(map_err)?,
-        None => false,
-    };
+    let cut = edge.first().copied();
+    let newest_only = edge.len() > 1;
     let from = cut.unwrap_or(i64::MIN);
     let mut st = conn
         .prepare_cached(
