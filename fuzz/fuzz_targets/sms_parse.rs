@@ -10,25 +10,13 @@
 
 use cairn_import::model::{Content, MessageKind};
 use cairn_import::sms::{decode_base64, parse};
+use cairn_import::testing::check_refusal;
 use libfuzzer_sys::fuzz_target;
-
-/// A refusal's code and text are what the shells and the user are given.
-fn check_refusal(code: &str, text: &str) {
-    assert!(code.starts_with("import_sms_"), "{code}");
-    let Some(body) = text.strip_suffix("so nothing was imported.") else {
-        panic!("{code}: {text:?}");
-    };
-    assert!(text.starts_with(char::is_uppercase), "{code}: {text:?}");
-    assert!(
-        !body.contains(['\n', '\r']) && ![". ", "? ", "! "].iter().any(|s| body.contains(s)),
-        "{code}: more than one sentence: {text:?}"
-    );
-}
 
 fuzz_target!(|data: &[u8]| {
     let export = match parse(data) {
         Ok(export) => export,
-        Err(e) => return check_refusal(e.code(), &e.to_string()),
+        Err(e) => return check_refusal("import_sms_", e.code(), &e.to_string()),
     };
     assert!(!export.messages.is_empty());
     let lines = data.split(|&b| b == b'\n').count() as u64;

@@ -11,26 +11,14 @@
 
 use cairn_import::model::{Content, MessageKind};
 use cairn_import::telegram::parse;
+use cairn_import::testing::check_refusal;
 use cairn_import::zipped::name_is_safe;
 use libfuzzer_sys::fuzz_target;
-
-/// A refusal's code and text are what the shells and the user are given.
-fn check_refusal(code: &str, text: &str) {
-    assert!(code.starts_with("import_telegram_"), "{code}");
-    let Some(body) = text.strip_suffix("so nothing was imported.") else {
-        panic!("{code}: {text:?}");
-    };
-    assert!(text.starts_with(char::is_uppercase), "{code}: {text:?}");
-    assert!(
-        !body.contains(['\n', '\r']) && ![". ", "? ", "! "].iter().any(|s| body.contains(s)),
-        "{code}: more than one sentence: {text:?}"
-    );
-}
 
 fuzz_target!(|data: &[u8]| {
     let export = match parse(data) {
         Ok(export) => export,
-        Err(e) => return check_refusal(e.code(), &e.to_string()),
+        Err(e) => return check_refusal("import_telegram_", e.code(), &e.to_string()),
     };
     assert!(!export.messages.is_empty());
     let lines = data.split(|&b| b == b'\n').count() as u64;

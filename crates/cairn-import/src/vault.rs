@@ -94,18 +94,6 @@ fn modified_at(meta: &fs::Metadata) -> Option<String> {
         })
 }
 
-/// Reads at most [`MAX_EXPORT_BYTES`] from `src`, refusing more.
-pub(crate) fn read_capped(src: &mut dyn Read, path: &Path, hint: u64) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::with_capacity(hint.min(MAX_EXPORT_BYTES) as usize);
-    src.take(MAX_EXPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("read", path, e))?;
-    if bytes.len() as u64 > MAX_EXPORT_BYTES {
-        return Err(too_large(path));
-    }
-    Ok(bytes)
-}
-
 fn too_large(path: &Path) -> Error {
     Error::Invalid(format!(
         "{} holds more text than any export Cairn reads ({} MiB), so nothing was imported.",
@@ -120,8 +108,16 @@ fn read_export(path: &Path, what: &str) -> Result<(Vec<u8>, Option<String>), Err
     if meta.len() > MAX_EXPORT_BYTES {
         return Err(too_large(path));
     }
-    let mut f = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let bytes = read_capped(&mut f, path, meta.len())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path)
+        .map_err(|e| Error::io("open", path, e))?
+        .take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    // It may have grown since its size was read.
+    if bytes.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(too_large(path));
+    }
     Ok((bytes, modified_at(&meta)))
 }
 
@@ -183,7 +179,12 @@ fn sha256_file(path: &Path) -> Result<String, Error> {
         };
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&h.finalize()))
+}
+
+/// Lower-case hex, as the vault writes SHA-256 digests.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What to report when the export was imported before: nothing was staged or added.
@@ -268,10 +269,7 @@ pub fn whatsapp(
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
 fn imported_before(
@@ -342,6 +340,8 @@ fn whatsapp_zip(
 ) -> Result<Imported, Error> {
     let zip_name = path.file_name().unwrap_or(path.as_os_str());
     let named = conversation_name(&zip_name.to_string_lossy());
+    // Hashed before it is stored (a second read of the zip): a zip imported before
+    // is then recognised without writing gigabytes only to throw them away.
     let sha = sha256_file(path)?;
     if let Some(export) = vault.imported_export(&sha)? {
         return Ok(Imported {
@@ -648,37 +648,58 @@ fn stage_embedded(
     stage_bytes(vault, std::ffi::OsStr::new(name), content, None, acquired).map(Some)
 }
 
+/// Imports an export that holds its attachments itself, parsed by `parse`: they are
+/// decoded from it and kept as files, one staged at a time.
+fn import_self_contained(
+    vault: &mut Vault,
+    path: &Path,
+    source: &'static str,
+    what: &str,
+    parse: impl FnOnce(&[u8]) -> Result<model::Export, Error>,
+    acquired: (&str, &str),
+) -> Result<Imported, Error> {
+    let (bytes, modified) = read_export(path, what)?;
+    let export = parse(&bytes)?;
+    let (acquired_export, acquired_attachment) = acquired;
+    import_model(
+        vault,
+        source,
+        path,
+        &bytes,
+        modified,
+        acquired_export,
+        export,
+        |vault, a| stage_embedded(vault, a, &bytes, acquired_attachment),
+    )
+}
+
 /// Imports the XML of Android's "SMS Backup & Restore": SMS and MMS, with the MMS
 /// parts (photos, audio, contact cards) as attached files.
 pub fn sms(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
-    let (bytes, modified) = read_export(path, "backup")?;
-    let export = crate::sms::parse(&bytes)?;
-    let original = bytes.as_slice();
-    import_model(
+    import_self_contained(
         vault,
-        "sms",
         path,
-        original,
-        modified.clone(),
-        "SMS Backup & Restore backup, imported by Cairn",
-        export,
-        |vault, a| stage_embedded(vault, a, original, "Attached to an MMS, from the backup"),
+        "sms",
+        "backup",
+        |b| Ok(crate::sms::parse(b)?),
+        (
+            "SMS Backup & Restore backup, imported by Cairn",
+            "Attached to an MMS, from the backup",
+        ),
     )
 }
 
 /// Imports an email (`.eml`) or a mailbox (`.mbox`), with every attachment.
 pub fn email(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
-    let (bytes, modified) = read_export(path, "email")?;
-    let export = crate::email::parse(&bytes)?;
-    let original = bytes.as_slice();
-    import_model(
+    import_self_contained(
         vault,
-        "email",
         path,
-        original,
-        modified.clone(),
-        "Email file, imported by Cairn",
-        export,
-        |vault, a| stage_embedded(vault, a, original, "Attached to an email, from the file"),
+        "email",
+        "email",
+        |b| Ok(crate::email::parse(b)?),
+        (
+            "Email file, imported by Cairn",
+            "Attached to an email, from the file",
+        ),
     )
 }

@@ -231,33 +231,34 @@ impl<R: Read + Seek + Send> ZipExport<R> {
                 MAX_EXPORT_BYTES >> 20
             )));
         }
-        let mut bytes = Vec::with_capacity(e.size as usize);
-        self.read_entry(pick, &mut |r| r.read_to_end(&mut bytes).map(|_| ()))?;
+        let bytes = self.read_entry(pick, |r| {
+            let mut bytes = Vec::with_capacity(e.size as usize);
+            r.read_to_end(&mut bytes)
+                .map_err(|_| ZipError::EntryDamaged { entry: pick + 1 })?;
+            Ok(bytes)
+        })?;
         Ok((e.name, bytes))
     }
 
-    /// Streams entry `index` into `sink`, refusing it when it holds more than its
-    /// header says or fails its checksum.
-    fn read_entry(
+    /// Reads entry `index` through `f`, refusing it (whatever `f` made of it) when it
+    /// holds more bytes than its header says, fewer, or fails its checksum.
+    fn read_entry<T>(
         &mut self,
         index: usize,
-        sink: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
-    ) -> Result<(), Error> {
+        f: impl FnOnce(&mut (dyn Read + Send)) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let entry = index + 1;
         let declared = self.entries.get(index).map_or(0, |e| e.size);
-        let f = self
+        let file = self
             .archive
             .by_index(index)
             .map_err(|_| ZipError::EntryDamaged { entry })?;
-        let mut capped = Capped::new(f, declared);
-        let r = sink(&mut capped);
-        if capped.bad {
+        let mut capped = Capped::new(file, declared);
+        let out = f(&mut capped);
+        if capped.bad || (out.is_ok() && capped.left != 0) {
             return Err(ZipError::EntryDamaged { entry }.into());
         }
-        r.map_err(|e| match e.kind() {
-            io::ErrorKind::StorageFull => Error::DiskFull,
-            _ => ZipError::EntryDamaged { entry }.into(),
-        })
+        out
     }
 
     /// Stages the file a message names (its last path part, as WhatsApp writes it),
@@ -266,27 +267,25 @@ impl<R: Read + Seek + Send> ZipExport<R> {
         let Some(&Some(index)) = self.by_file_name.get(name) else {
             return Ok(None);
         };
-        let entry = index + 1;
-        let declared = self.entries[index].size;
-        let f = self
-            .archive
-            .by_index(index)
-            .map_err(|_| ZipError::EntryDamaged { entry })?;
-        let mut capped = Capped::new(f, declared);
-        let staged = vault.stage_file(
-            std::ffi::OsStr::new(last_part(name)),
-            &mut capped,
-            None,
-            "Attached to a WhatsApp message, from the chat export",
-        );
-        match staged {
-            Ok(f) if capped.bad || f.size() != declared => {
-                vault.discard(f);
-                Err(ZipError::EntryDamaged { entry }.into())
+        let mut staged = None;
+        let read = self.read_entry(index, |r| {
+            let f = vault.stage_file(
+                std::ffi::OsStr::new(last_part(name)),
+                r,
+                None,
+                "Attached to a WhatsApp message, from the chat export",
+            )?;
+            Ok(staged.insert(f).size())
+        });
+        match read {
+            Ok(_) => Ok(staged),
+            Err(e) => {
+                // Staged, then found damaged (too short, a bad checksum at its end).
+                if let Some(f) = staged {
+                    vault.discard(f);
+                }
+                Err(e)
             }
-            Ok(f) => Ok(Some(f)),
-            Err(_) if capped.bad => Err(ZipError::EntryDamaged { entry }.into()),
-            Err(e) => Err(e),
         }
     }
 }
@@ -313,29 +312,19 @@ impl<R> Capped<R> {
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let want = if self.left == 0 {
-            // At the declared end: one more byte means the header lied.
-            1
-        } else {
-            buf.len().min(self.left.min(usize::MAX as u64) as usize)
-        };
+        // At the declared end, read one more byte: any means the header lied.
         let mut probe = [0u8; 1];
-        let target = if self.left == 0 {
+        let at_end = self.left == 0;
+        let target = if at_end {
             &mut probe[..]
         } else {
+            let want = buf
+                .len()
+                .min(usize::try_from(self.left).unwrap_or(usize::MAX));
             &mut buf[..want]
         };
-        let n = match self.inner.read(target) {
-            Ok(n) => n,
-            Err(e) => {
-                self.bad = true;
-                return Err(e);
-            }
-        };
-        if self.left == 0 {
-            if n == 0 {
-                return Ok(0);
-            }
+        let n = self.inner.read(target).inspect_err(|_| self.bad = true)?;
+        if at_end && n > 0 {
             self.bad = true;
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
