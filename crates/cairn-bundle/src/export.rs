@@ -304,6 +304,31 @@ fn select(vault: &Vault, sel: &Selection) -> Result<Vec<String>> {
             }
         }
     }
+    // A message goes out with its exhibit: the original export it was read from, and
+    // the files attached to it.
+    let messages: Vec<String> = chosen
+        .iter()
+        .filter(|id| id.starts_with("msg-"))
+        .cloned()
+        .collect();
+    for id in messages {
+        let d = vault.show(&id)?;
+        if d.kind != ItemKind::Message {
+            continue;
+        }
+        let Some(rec) = d.record else { continue };
+        let named = rec.get("export").into_iter().chain(
+            rec.get("attachments")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        for f in named.filter_map(Value::as_str) {
+            if order.contains_key(f) {
+                chosen.insert(f.to_string());
+            }
+        }
+    }
     let mut v: Vec<String> = chosen.into_iter().collect();
     v.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
     Ok(v)

@@ -20,6 +20,7 @@ pub mod chain;
 pub mod checkpoint;
 mod chunkcipher;
 pub mod clock;
+pub mod conversations;
 pub mod error;
 mod fsutil;
 pub mod items;
@@ -37,6 +38,7 @@ mod timeline;
 mod vault;
 pub mod verify;
 
+pub use conversations::{Anchor, Conversation, ConversationKey, ConversationPage};
 pub use error::{Error, Result};
 pub use items::{
     AgencyContact, Category, Exif, FileRecord, HandedOver, Handover, Incident, ItemKind, Link,

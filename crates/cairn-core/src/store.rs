@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_item_index.sql"),
     include_str!("../migrations/0003_reports_exhibits.sql"),
     include_str!("../migrations/0004_messages_search.sql"),
+    include_str!("../migrations/0005_conversations.sql"),
 ];
 
 /// Highest schema version this build understands.

@@ -1700,7 +1700,7 @@ impl Writer<'_> {
     /// Adds one message of an imported conversation.
     pub fn add_message(&mut self, m: &Message) -> Result<Added> {
         let id = self.fresh_id(ItemKind::Message)?;
-        self.put_version(
+        let added = self.put_version(
             &id,
             ItemKind::Message,
             1,
@@ -1708,7 +1708,14 @@ impl Writer<'_> {
             None,
             None,
             None,
-        )
+        )?;
+        // Its place in its conversation (migration 5): the same expression as there.
+        self.exec(
+            "INSERT INTO message_index (created_seq, item_id, source, conversation, sort_at)
+             VALUES (?1, ?2, ?3, ?4, coalesce(strftime('%Y-%m-%dT%H:%M:%S', ?5), ''))",
+            params![added.seq as i64, id, m.source, m.conversation, m.sent_at],
+        )?;
+        Ok(added)
     }
 
     fn add_file_record(

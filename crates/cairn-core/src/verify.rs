@@ -438,6 +438,7 @@ impl Vault {
         // 6. Items against their versions, and the list's summary table against both.
         self.check_items(&mut cx)?;
         self.check_index(&mut cx)?;
+        self.check_message_index(&mut cx)?;
 
         // 7. Blobs.
         let (blobs_checked, bytes_checked) =
@@ -557,6 +558,69 @@ impl Vault {
                 cx.problem(
                     "index_mismatch",
                     format!("The list's summary of {id} does not match its recorded versions."),
+                )
+                .item = Some(id.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// `message_index` against the messages' records: each message with its record has
+    /// the row its record gives; a removed message keeps its row (its place in the
+    /// conversation) and is checked only to be a removed message.
+    fn check_message_index(&self, cx: &mut Ctx) -> Result<()> {
+        type Row = (i64, String, String, String);
+        let read = |sql: &str| -> Result<HashMap<String, Row>> {
+            let mut st = self.conn.prepare(sql).map_err(map_err)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                    ))
+                })
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            Ok(rows.into_iter().collect())
+        };
+        let stored =
+            read("SELECT item_id, created_seq, source, conversation, sort_at FROM message_index")?;
+        // As migration 5 derives it; not from a view, since the stored schema is not trusted.
+        let derived = read(
+            "SELECT i.id, i.created_seq, coalesce(json_extract(v.record, '$.source'), ''),
+                    coalesce(json_extract(v.record, '$.conversation'), ''),
+                    coalesce(strftime('%Y-%m-%dT%H:%M:%S', json_extract(v.record, '$.sent_at')), '')
+             FROM items i JOIN versions v ON v.item_id = i.id AND v.version = 1
+             WHERE i.kind = 'message' AND v.record IS NOT NULL",
+        )?;
+        let removed: BTreeSet<String> = {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT i.id FROM items i JOIN tombstones t ON t.item_id = i.id
+                     WHERE i.kind = 'message'",
+                )
+                .map_err(map_err)?;
+            let ids = st
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<BTreeSet<_>>>()
+                .map_err(map_err)?;
+            ids
+        };
+        let mut ids: BTreeSet<&String> = stored.keys().collect();
+        ids.extend(derived.keys());
+        for id in ids {
+            let fine = match (stored.get(id), derived.get(id)) {
+                (Some(s), Some(d)) => s == d,
+                (Some(_), None) => removed.contains(id),
+                _ => false,
+            };
+            if !fine {
+                cx.problem(
+                    "message_index_mismatch",
+                    format!("The conversation index's entry for {id} does not match its recorded message."),
                 )
                 .item = Some(id.clone());
             }

@@ -303,6 +303,65 @@ fn selection_by_item_takes_what_is_linked() {
 }
 
 #[test]
+fn a_message_linked_to_an_incident_goes_out_with_its_original_export_and_photo() {
+    use cairn_core::{ChatImport, NewMessage};
+    let mut f = fixture();
+    let stage = |v: &Vault, name: &str, bytes: &[u8]| {
+        v.stage_file(
+            std::ffi::OsStr::new(name),
+            &mut Cursor::new(bytes.to_vec()),
+            None,
+            "From the export",
+        )
+        .expect("stage")
+    };
+    let export_text = b"03/11/2026, 21:39 - Sam: I can see you\n03/11/2026, 21:40 - Sam: IMG-1.png (file attached)\n";
+    let chat = ChatImport {
+        source: "whatsapp",
+        original: stage(&f.vault, "WhatsApp Chat with Sam.txt", export_text),
+        attachments: vec![stage(&f.vault, "IMG-1.png", &png())],
+        messages: vec![
+            NewMessage {
+                conversation: "Sam".into(),
+                sender: "Sam".into(),
+                sent_at: "2026-11-03T21:39:00".into(),
+                text: "I can see you".into(),
+                line: 1,
+                ..NewMessage::default()
+            },
+            NewMessage {
+                conversation: "Sam".into(),
+                sender: "Sam".into(),
+                sent_at: "2026-11-03T21:40:00".into(),
+                attachment: "IMG-1.png".into(),
+                attachments: vec![0],
+                line: 2,
+                ..NewMessage::default()
+            },
+        ],
+    };
+    let done = f.vault.import_chat(chat).expect("import");
+    let key = f.vault.conversations().expect("list")[0].key.clone();
+    let page = f
+        .vault
+        .conversation_page(&key, &cairn_core::Anchor::Start, 10)
+        .expect("page");
+    let photo_msg = page.messages[1].id.clone();
+    let kept_photo = page.messages[1].files[0].id.clone();
+    f.vault.link(&f.incident, &photo_msg).expect("link");
+
+    let p = plan(&f.vault, &Selection::Items(vec![f.incident.clone()]), "AB").expect("plan");
+    // The incident, its photo, the message, the export and the message's photo; not
+    // the other message.
+    assert_eq!(p.items, 5);
+    let mut exhibits: Vec<&str> = p.exhibits.iter().map(|e| e.item.as_str()).collect();
+    exhibits.sort_unstable();
+    let mut want = vec![f.photo.as_str(), done.export.as_str(), kept_photo.as_str()];
+    want.sort_unstable();
+    assert_eq!(exhibits, want);
+}
+
+#[test]
 fn tampering_is_named() {
     let mut f = fixture();
     let good = open_bundle(&mut f, "good.zip");

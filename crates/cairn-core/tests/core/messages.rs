@@ -400,3 +400,212 @@ fn a_very_broad_search_ranks_the_newest_matches() {
     // A narrower search finds the old message.
     assert_eq!(lines_of("where garage"), vec![1]);
 }
+
+/// A conversation of `n` messages, a minute apart from 2024-01-01 09:00, every tenth
+/// one sent by "Me"; times in `offset` when given (then they are instants).
+fn long_chat(v: &Vault, name: &str, n: usize, offset: Option<&str>) -> ChatImport<'static> {
+    let messages = (0..n)
+        .map(|i| {
+            let (h, m) = (9 + i / 60, i % 60);
+            let day = 1 + h / 24;
+            let at = format!("2024-01-{day:02}T{:02}:{m:02}:00", h % 24);
+            NewMessage {
+                conversation: name.into(),
+                sender: if i % 10 == 0 { "Me" } else { "Sam" }.into(),
+                sent_at: offset.map_or(at.clone(), |o| format!("{at}{o}")),
+                text: format!("message {i}"),
+                line: i as u64 + 1,
+                ..NewMessage::default()
+            }
+        })
+        .collect();
+    ChatImport {
+        source: "whatsapp",
+        original: stage(v, &format!("{name}.txt"), name.as_bytes()),
+        attachments: Vec::new(),
+        messages,
+    }
+}
+
+fn texts(p: &cairn_core::ConversationPage) -> Vec<String> {
+    p.messages
+        .iter()
+        .map(|m| {
+            m.message
+                .as_ref()
+                .map_or("(removed)".into(), |m| m.text.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_conversation_reads_in_pages_from_either_end_a_day_or_a_message() {
+    use cairn_core::conversations::{Anchor, Place};
+    let mut t = TestVault::new();
+    let c = long_chat(t.r(), "Sam", 2000, None);
+    t.v().import_chat(c).unwrap();
+    let c = long_chat(t.r(), "Alex", 5, None);
+    t.v().import_chat(c).unwrap();
+
+    let list = t.r().conversations().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].key.name, "Sam", "the most recent first");
+    assert_eq!(list[0].messages, 2000);
+    assert_eq!(list[0].first_at, "2024-01-01T09:00:00");
+    let sam = list[0].key.clone();
+
+    let first = t.r().conversation_page(&sam, &Anchor::Start, 100).unwrap();
+    assert_eq!(first.messages.len(), 100);
+    assert_eq!(texts(&first)[0], "message 0");
+    assert!(!first.more_before && first.more_after);
+
+    let next = Anchor::After {
+        place: first.messages[99].place.clone(),
+    };
+    let second = t.r().conversation_page(&sam, &next, 100).unwrap();
+    assert_eq!(texts(&second)[0], "message 100");
+    assert!(second.more_before && second.more_after);
+
+    let last = t.r().conversation_page(&sam, &Anchor::End, 100).unwrap();
+    assert_eq!(texts(&last).last().unwrap(), "message 1999");
+    assert_eq!(texts(&last)[0], "message 1900");
+    assert!(last.more_before && !last.more_after);
+    let back = Anchor::Before {
+        place: last.messages[0].place.clone(),
+    };
+    let before_last = t.r().conversation_page(&sam, &back, 100).unwrap();
+    assert_eq!(texts(&before_last).last().unwrap(), "message 1899");
+
+    // 2024-01-02 starts at message 900 (09:00 + 15 hours).
+    let day = Anchor::Date {
+        day: "2024-01-02".into(),
+    };
+    let around = t.r().conversation_page(&sam, &day, 100).unwrap();
+    let focus = around.focus.clone().unwrap();
+    let at = around.messages.iter().position(|m| m.id == focus).unwrap();
+    assert_eq!(at, 50, "half the page before the day");
+    assert_eq!(texts(&around)[at], "message 900");
+    assert_eq!(
+        around.messages[at].message.as_ref().unwrap().sent_at,
+        "2024-01-02T00:00:00"
+    );
+
+    let hit = around.messages[70].id.clone();
+    let opened = t
+        .r()
+        .conversation_page(&sam, &Anchor::Item { id: hit.clone() }, 11)
+        .unwrap();
+    assert_eq!(opened.focus.as_deref(), Some(hit.as_str()));
+    assert_eq!(opened.messages.len(), 11);
+    assert_eq!(
+        opened.messages[5].id, hit,
+        "the message opens in its context"
+    );
+    assert_eq!(texts(&opened)[5], "message 920");
+
+    // A message of another conversation is not found in this one.
+    let alex = t.r().conversations().unwrap()[1].key.clone();
+    let e = t
+        .r()
+        .conversation_page(&alex, &Anchor::Item { id: hit }, 10)
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    let e = t
+        .r()
+        .conversation_page(
+            &sam,
+            &Anchor::Date {
+                day: "yesterday".into(),
+            },
+            10,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    // Past the end is an empty page, not an error.
+    let past = Anchor::After {
+        place: Place {
+            at: "2099-01-01".into(),
+            seq: 0,
+        },
+    };
+    let empty = t.r().conversation_page(&sam, &past, 10).unwrap();
+    assert!(empty.messages.is_empty() && !empty.more_after);
+    assert_ok(t.r());
+}
+
+#[test]
+fn instants_from_several_zones_read_in_the_order_they_were_sent() {
+    use cairn_core::conversations::Anchor;
+    let mut t = TestVault::new();
+    let mut c = long_chat(t.r(), "Thread", 3, Some("+00:00"));
+    // Sent at 10:30 in New York is 15:30 UTC: after the 09:02 UTC message.
+    c.messages[0].sent_at = "2024-01-01T10:30:00-05:00".into();
+    t.v().import_chat(c).unwrap();
+    let key = t.r().conversations().unwrap()[0].key.clone();
+    let page = t.r().conversation_page(&key, &Anchor::Start, 10).unwrap();
+    assert_eq!(texts(&page), ["message 1", "message 2", "message 0"]);
+    assert_eq!(page.messages[2].place.at, "2024-01-01T15:30:00");
+}
+
+#[test]
+fn a_removed_message_keeps_its_place_as_a_tombstone() {
+    use cairn_core::conversations::Anchor;
+    let mut t = TestVault::new();
+    let c = long_chat(t.r(), "Sam", 5, None);
+    t.v().import_chat(c).unwrap();
+    let key = t.r().conversations().unwrap()[0].key.clone();
+    let page = t.r().conversation_page(&key, &Anchor::Start, 10).unwrap();
+    let gone = page.messages[2].id.clone();
+    t.v().redact(&gone, "It gives my new address").unwrap();
+    let page = t.r().conversation_page(&key, &Anchor::Start, 10).unwrap();
+    assert_eq!(texts(&page)[2], "(removed)");
+    assert_eq!(
+        page.messages[2].removed_reason.as_deref(),
+        Some("It gives my new address")
+    );
+    assert_eq!(page.messages.len(), 5);
+    assert_ok(t.r());
+}
+
+#[test]
+fn verify_finds_a_conversation_index_that_does_not_match_its_messages() {
+    let mut t = TestVault::new();
+    let c = long_chat(t.r(), "Sam", 3, None);
+    t.v().import_chat(c).unwrap();
+    t.r()
+        .raw_connection_for_tests()
+        .execute(
+            "UPDATE message_index SET conversation = 'Someone else' WHERE rowid = (SELECT min(rowid) FROM message_index)",
+            [],
+        )
+        .unwrap();
+    let r = crate::common::verify(t.r());
+    assert_eq!(crate::common::problem_codes(&r), ["message_index_mismatch"]);
+    t.r()
+        .raw_connection_for_tests()
+        .execute("DELETE FROM message_index", [])
+        .unwrap();
+    let r = crate::common::verify(t.r());
+    assert_eq!(
+        crate::common::problem_codes(&r),
+        ["message_index_mismatch"; 3]
+    );
+}
+
+#[test]
+fn a_schema_4_vault_gains_its_conversation_index_when_opened() {
+    use cairn_core::conversations::Anchor;
+    let mut t = TestVault::new();
+    let c = long_chat(t.r(), "Sam", 4, None);
+    t.v().import_chat(c).unwrap();
+    // Back to how schema 4 left it: no index, the older version number.
+    t.r()
+        .raw_connection_for_tests()
+        .execute_batch("DROP TABLE message_index; PRAGMA user_version = 4;")
+        .unwrap();
+    t.reopen();
+    let key = t.r().conversations().unwrap()[0].key.clone();
+    let page = t.r().conversation_page(&key, &Anchor::End, 10).unwrap();
+    assert_eq!(texts(&page).len(), 4);
+    assert_ok(t.r());
+}
