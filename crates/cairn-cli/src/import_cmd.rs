@@ -38,7 +38,12 @@ pub fn whatsapp(
     dates: Option<Dates>,
     json: bool,
 ) -> Result<(), Error> {
-    let done = cairn_import::vault::whatsapp(vault, path, dates.map(DateOrder::from))?;
+    let done = cairn_import::vault::whatsapp(
+        vault,
+        path,
+        dates.map(DateOrder::from),
+        &cairn_import::progress::quiet,
+    )?;
     report(&done, json);
     if !json && !done.chat.already_imported && done.date_order_guessed {
         let order = done.date_order.replace('-', " ");

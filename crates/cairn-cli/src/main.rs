@@ -774,15 +774,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Cmd::Import(ImportCmd::Sms { path, json }) => {
             let mut vault = open(&cli)?;
-            import_cmd::report(&cairn_import::vault::sms(&mut vault, path)?, *json);
+            import_cmd::report(
+                &cairn_import::vault::sms(&mut vault, path, &cairn_import::progress::quiet)?,
+                *json,
+            );
         }
         Cmd::Import(ImportCmd::Email { path, json }) => {
             let mut vault = open(&cli)?;
-            import_cmd::report(&cairn_import::vault::email(&mut vault, path)?, *json);
+            import_cmd::report(
+                &cairn_import::vault::email(&mut vault, path, &cairn_import::progress::quiet)?,
+                *json,
+            );
         }
         Cmd::Import(ImportCmd::Telegram { path, json }) => {
             let mut vault = open(&cli)?;
-            import_cmd::report(&cairn_import::vault::telegram(&mut vault, path)?, *json);
+            import_cmd::report(
+                &cairn_import::vault::telegram(&mut vault, path, &cairn_import::progress::quiet)?,
+                *json,
+            );
         }
         Cmd::Search { query, limit, json } => {
             let vault = open(&cli)?;

@@ -778,6 +778,16 @@ impl Vault {
     /// one chain entry per item. An export imported before (the same SHA-256) adds
     /// nothing. Every staged file is committed or, on any failure, discarded.
     pub fn import_chat(&mut self, chat: ChatImport<'_>) -> Result<ImportedChat> {
+        self.import_chat_reporting(chat, &|_, _| {})
+    }
+
+    /// [`Vault::import_chat`], telling `recorded(done, total)` how many messages are
+    /// written, every few hundred and at the end. Nothing is committed until the end.
+    pub fn import_chat_reporting(
+        &mut self,
+        chat: ChatImport<'_>,
+        recorded: &dyn Fn(u64, u64),
+    ) -> Result<ImportedChat> {
         let ChatImport {
             source,
             original,
@@ -833,7 +843,11 @@ impl Vault {
                 files.push(w.commit_staged(a)?.id);
             }
             let mut last = file.seq;
-            for m in &messages {
+            let total = messages.len() as u64;
+            for (i, m) in messages.iter().enumerate() {
+                if i % 500 == 0 {
+                    recorded(i as u64, total);
+                }
                 let msg = Message {
                     source: source.to_string(),
                     conversation: m.conversation.clone(),
@@ -851,6 +865,7 @@ impl Vault {
                 };
                 last = w.add_message(&msg)?.seq;
             }
+            recorded(total, total);
             Ok(ImportedChat {
                 export: file.id,
                 export_sha256: sha.clone(),

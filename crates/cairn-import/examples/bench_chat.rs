@@ -95,7 +95,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pass = Passphrase::new("benchmark passphrase");
     let (mut vault, _code) = Vault::init(&vault_dir, &pass, KdfCost::InsecureTestOnly)?;
     let t = Instant::now();
-    let done = cairn_import::vault::whatsapp(&mut vault, &chat, None)?;
+    let done =
+        cairn_import::vault::whatsapp(&mut vault, &chat, None, &cairn_import::progress::quiet)?;
     let import_s = t.elapsed().as_secs_f64();
 
     let mut searches = Vec::new();

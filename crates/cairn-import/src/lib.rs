@@ -11,6 +11,7 @@
 //! - [`telegram`] — Telegram Desktop's JSON export (`result.json`).
 //! - [`model`] — what the importers other than WhatsApp's return.
 //! - [`zipped`] — WhatsApp export zips, read with limits.
+//! - [`progress`] — how far an import has got.
 //! - [`vault`] — reading an export and keeping it, and its messages, in the vault.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -18,6 +19,7 @@
 pub mod email;
 pub mod error;
 pub mod model;
+pub mod progress;
 pub mod sms;
 pub mod telegram;
 #[doc(hidden)]
@@ -27,3 +29,4 @@ pub mod whatsapp;
 pub mod zipped;
 
 pub use error::{ImportError, MalformedReason};
+pub use progress::{OnProgress, Progress, Step};

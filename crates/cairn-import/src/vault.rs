@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use time::macros::format_description;
 
 use crate::model::{self, SentAt};
+use crate::progress::{Counting, OnProgress, Progress, Step};
 use crate::whatsapp::{self, DateOrder, MessageKind};
 use crate::zipped::ZipExport;
 use crate::ImportError;
@@ -23,6 +24,7 @@ use crate::ImportError;
 pub const MAX_EXPORT_BYTES: u64 = 256 << 20;
 
 /// What the import read, with what the vault did.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Imported {
     /// What the vault added.
@@ -166,8 +168,9 @@ fn stage_bytes(
 }
 
 /// The SHA-256 of a file, streamed, in hex.
-fn sha256_file(path: &Path) -> Result<String, Error> {
-    let mut f = File::open(path).map_err(|e| Error::io("open", path, e))?;
+fn sha256_file(path: &Path, total: u64, progress: OnProgress<'_>) -> Result<String, Error> {
+    let f = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut f = Counting::new(f, Step::Reading, total, progress);
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -217,13 +220,32 @@ fn commit(
     original: StagedFile,
     attachments: Vec<StagedFile>,
     messages: Vec<NewMessage>,
+    progress: OnProgress<'_>,
 ) -> Result<ImportedChat, Error> {
-    vault.import_chat(ChatImport {
-        source,
-        original,
-        attachments,
-        messages,
-    })
+    vault.import_chat_reporting(
+        ChatImport {
+            source,
+            original,
+            attachments,
+            messages,
+        },
+        &|done, total| {
+            progress(Progress {
+                step: Step::Recording,
+                done,
+                total,
+            })
+        },
+    )
+}
+
+/// Reports a step with nothing more to count: all `total` of it done.
+fn step_done(progress: OnProgress<'_>, step: Step, total: u64) {
+    progress(Progress {
+        step,
+        done: total,
+        total,
+    });
 }
 
 /// Imports a WhatsApp "Export chat": the `.txt`, or the `.zip` (with or without
@@ -232,6 +254,7 @@ pub fn whatsapp(
     vault: &mut Vault,
     path: &Path,
     dates: Option<DateOrder>,
+    progress: OnProgress<'_>,
 ) -> Result<Imported, Error> {
     let meta = file_meta(path, "exported chat")?;
     let mut magic = [0u8; 4];
@@ -240,9 +263,10 @@ pub fn whatsapp(
         .is_ok()
         && magic == *b"PK\x03\x04";
     if is_zip {
-        return whatsapp_zip(vault, path, &meta, dates);
+        return whatsapp_zip(vault, path, &meta, dates, progress);
     }
     let (bytes, modified) = read_export(path, "exported chat")?;
+    step_done(progress, Step::Reading, bytes.len() as u64);
     let chat = whatsapp::parse(&bytes, dates)?;
     let file_name = path.file_name().unwrap_or(path.as_os_str());
     let conversation = conversation_name(&file_name.to_string_lossy());
@@ -258,7 +282,7 @@ pub fn whatsapp(
         modified,
         "WhatsApp chat export, imported by Cairn",
     )?;
-    let chat_out = commit(vault, "whatsapp", original, Vec::new(), messages)?;
+    let chat_out = commit(vault, "whatsapp", original, Vec::new(), messages, progress)?;
     Ok(Imported {
         chat: chat_out,
         conversations: vec![conversation],
@@ -337,12 +361,13 @@ fn whatsapp_zip(
     path: &Path,
     meta: &fs::Metadata,
     dates: Option<DateOrder>,
+    progress: OnProgress<'_>,
 ) -> Result<Imported, Error> {
     let zip_name = path.file_name().unwrap_or(path.as_os_str());
     let named = conversation_name(&zip_name.to_string_lossy());
     // Hashed before it is stored (a second read of the zip): a zip imported before
     // is then recognised without writing gigabytes only to throw them away.
-    let sha = sha256_file(path)?;
+    let sha = sha256_file(path, meta.len(), progress)?;
     if let Some(export) = vault.imported_export(&sha)? {
         return Ok(Imported {
             chat: already(export, sha),
@@ -361,10 +386,10 @@ fn whatsapp_zip(
     )?;
     let original = File::open(path)
         .map_err(|e| Error::io("open", path, e))
-        .and_then(|mut f| {
+        .and_then(|f| {
             vault.stage_file(
                 zip_name,
-                &mut f,
+                &mut Counting::new(f, Step::Keeping, meta.len(), progress),
                 modified_at(meta),
                 "WhatsApp chat export (zip), imported by Cairn",
             )
@@ -377,10 +402,10 @@ fn whatsapp_zip(
         )));
     }
     let mut staged: Vec<StagedFile> = Vec::new();
-    let read = read_kept_zip(vault, path, &original, named, dates, &mut staged);
+    let read = read_kept_zip(vault, path, &original, named, dates, &mut staged, progress);
     match read {
         Ok((messages, missing, conversation, chat)) => {
-            let chat_out = commit(vault, "whatsapp", original, staged, messages)?;
+            let chat_out = commit(vault, "whatsapp", original, staged, messages, progress)?;
             Ok(Imported {
                 chat: chat_out,
                 conversations: vec![conversation],
@@ -408,6 +433,7 @@ fn read_kept_zip(
     named: String,
     dates: Option<DateOrder>,
     staged: &mut Vec<StagedFile>,
+    progress: OnProgress<'_>,
 ) -> Result<(Vec<NewMessage>, usize, String, whatsapp::Chat), Error> {
     let kept = io::BufReader::new(vault.open_staged(original)?);
     let mut zip = ZipExport::open(kept, path, vault.dir(), None)?;
@@ -422,6 +448,15 @@ fn read_kept_zip(
     };
     let mut index_of: std::collections::HashMap<String, Option<usize>> = Default::default();
     let mut failure: Option<Error> = None;
+    let files = chat
+        .messages
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MessageKind::Attachment { file_name } => Some(file_name.as_str()),
+            _ => None,
+        })
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
     let resolved = whatsapp_messages(&chat, &conversation, |name| {
         if failure.is_some() {
             return None;
@@ -441,6 +476,11 @@ fn read_kept_zip(
             }
         };
         index_of.insert(name.to_string(), i);
+        progress(Progress {
+            step: Step::Files,
+            done: index_of.len() as u64,
+            total: files,
+        });
         i
     });
     if let Some(e) = failure {
@@ -463,6 +503,7 @@ fn import_model(
     acquired: &str,
     export: model::Export,
     mut resolve: impl FnMut(&Vault, &model::Attachment) -> Result<Option<StagedFile>, Error>,
+    progress: OnProgress<'_>,
 ) -> Result<Imported, Error> {
     let sha = hex_sha256(bytes);
     let mut messages = Vec::with_capacity(export.messages.len());
@@ -494,7 +535,13 @@ fn import_model(
     // Stage every attachment; those the export lacks are dropped from the messages.
     let mut staged: Vec<StagedFile> = Vec::new();
     let mut new_index: Vec<Option<usize>> = Vec::with_capacity(export.attachments.len());
-    for a in &export.attachments {
+    let files = export.attachments.len() as u64;
+    for (i, a) in export.attachments.iter().enumerate() {
+        progress(Progress {
+            step: Step::Files,
+            done: i as u64,
+            total: files,
+        });
         match resolve(vault, a) {
             Ok(Some(f)) => {
                 staged.push(f);
@@ -529,7 +576,10 @@ fn import_model(
             return Err(e);
         }
     };
-    let chat = commit(vault, source, original, staged, messages)?;
+    if files > 0 {
+        step_done(progress, Step::Files, files);
+    }
+    let chat = commit(vault, source, original, staged, messages, progress)?;
     Ok(Imported {
         chat,
         conversations,
@@ -580,7 +630,11 @@ fn stage_path(vault: &Vault, path: &Path, name: &str, acquired: &str) -> Result<
 
 /// Imports Telegram Desktop's JSON export: `result.json`, or the folder holding it.
 /// The media it names are read from the folders beside it.
-pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+pub fn telegram(
+    vault: &mut Vault,
+    path: &Path,
+    progress: OnProgress<'_>,
+) -> Result<Imported, Error> {
     let json = if path.is_dir() {
         path.join("result.json")
     } else {
@@ -592,6 +646,7 @@ pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| std::path::PathBuf::from("."), Path::to_path_buf);
     let (bytes, modified) = read_export(&json, "result.json")?;
+    step_done(progress, Step::Reading, bytes.len() as u64);
     let export = crate::telegram::parse(&bytes)?;
     import_model(
         vault,
@@ -621,6 +676,7 @@ pub fn telegram(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
                 None => Ok(None),
             }
         },
+        progress,
     )
 }
 
@@ -657,8 +713,10 @@ fn import_self_contained(
     what: &str,
     parse: impl FnOnce(&[u8]) -> Result<model::Export, Error>,
     acquired: (&str, &str),
+    progress: OnProgress<'_>,
 ) -> Result<Imported, Error> {
     let (bytes, modified) = read_export(path, what)?;
+    step_done(progress, Step::Reading, bytes.len() as u64);
     let export = parse(&bytes)?;
     let (acquired_export, acquired_attachment) = acquired;
     import_model(
@@ -670,12 +728,13 @@ fn import_self_contained(
         acquired_export,
         export,
         |vault, a| stage_embedded(vault, a, &bytes, acquired_attachment),
+        progress,
     )
 }
 
 /// Imports the XML of Android's "SMS Backup & Restore": SMS and MMS, with the MMS
 /// parts (photos, audio, contact cards) as attached files.
-pub fn sms(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+pub fn sms(vault: &mut Vault, path: &Path, progress: OnProgress<'_>) -> Result<Imported, Error> {
     import_self_contained(
         vault,
         path,
@@ -686,11 +745,12 @@ pub fn sms(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
             "SMS Backup & Restore backup, imported by Cairn",
             "Attached to an MMS, from the backup",
         ),
+        progress,
     )
 }
 
 /// Imports an email (`.eml`) or a mailbox (`.mbox`), with every attachment.
-pub fn email(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
+pub fn email(vault: &mut Vault, path: &Path, progress: OnProgress<'_>) -> Result<Imported, Error> {
     import_self_contained(
         vault,
         path,
@@ -701,5 +761,37 @@ pub fn email(vault: &mut Vault, path: &Path) -> Result<Imported, Error> {
             "Email file, imported by Cairn",
             "Attached to an email, from the file",
         ),
+        progress,
     )
+}
+
+/// Which kind of export to import.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// WhatsApp's "Export chat" (`.txt` or `.zip`).
+    Whatsapp,
+    /// "SMS Backup & Restore" XML.
+    Sms,
+    /// `.eml` or `.mbox`.
+    Email,
+    /// Telegram Desktop's `result.json` or its folder.
+    Telegram,
+}
+
+/// Imports `path` as `source` (one call for every kind; `dates` is WhatsApp's only).
+pub fn import(
+    vault: &mut Vault,
+    source: Source,
+    path: &Path,
+    dates: Option<DateOrder>,
+    progress: OnProgress<'_>,
+) -> Result<Imported, Error> {
+    match source {
+        Source::Whatsapp => whatsapp(vault, path, dates, progress),
+        Source::Sms => sms(vault, path, progress),
+        Source::Email => email(vault, path, progress),
+        Source::Telegram => telegram(vault, path, progress),
+    }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use cairn_core::{Error, ItemKind, KdfCost, Passphrase, Vault};
 use cairn_import::testing::{write, GenMessage, Style};
 use cairn_import::whatsapp::{Clock, DateOrder, MessageKind, Platform};
+use cairn_import::{Progress, Step};
 use time::macros::datetime;
 use zip::write::SimpleFileOptions;
 
@@ -129,9 +130,37 @@ fn media_in_an_android_zip_are_attached_to_their_messages() {
     fs::write(&path, &zip).unwrap();
     let before = chain_len(&s.vault);
 
-    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |p: Progress| seen.lock().unwrap().push(p);
+    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None, &progress).unwrap();
     assert_eq!(done.conversations, vec!["Sam".to_string()]);
     assert_eq!(done.chat.messages, 5);
+    // Each step in order, each ending complete: the zip read, the zip kept, the
+    // three files its messages name, the five messages.
+    let seen = seen.into_inner().unwrap();
+    let mut steps: Vec<Step> = seen.iter().map(|p| p.step).collect();
+    steps.dedup();
+    assert_eq!(
+        steps,
+        [Step::Reading, Step::Keeping, Step::Files, Step::Recording]
+    );
+    let last = |step| *seen.iter().rfind(|p| p.step == step).unwrap();
+    let len = zip.len() as u64;
+    assert_eq!(
+        last(Step::Reading),
+        Progress {
+            step: Step::Reading,
+            done: len,
+            total: len
+        }
+    );
+    assert_eq!(last(Step::Keeping).done, len);
+    assert_eq!((last(Step::Files).done, last(Step::Files).total), (3, 3));
+    assert_eq!(
+        (last(Step::Recording).done, last(Step::Recording).total),
+        (5, 5)
+    );
+    assert!(seen.iter().all(|p| p.done <= p.total));
     assert_eq!(
         done.chat.attachments, 2,
         "the photo once, and the voice note"
@@ -178,7 +207,9 @@ fn media_in_an_android_zip_are_attached_to_their_messages() {
     // The same zip again adds nothing, and stages nothing.
     let files = blob_files(&s.dir);
     let size = chain_len(&s.vault);
-    let again = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap();
+    let again =
+        cairn_import::vault::whatsapp(&mut s.vault, &path, None, &cairn_import::progress::quiet)
+            .unwrap();
     assert!(again.chat.already_imported);
     assert_eq!(again.chat.export, done.chat.export);
     assert_eq!((chain_len(&s.vault), blob_files(&s.dir)), (size, files));
@@ -208,7 +239,9 @@ fn an_ios_zip_names_its_chat_underscore_chat() {
     ]);
     let path = s.dir.join("WhatsApp Chat - Sam.zip");
     fs::write(&path, &zip).unwrap();
-    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap();
+    let done =
+        cairn_import::vault::whatsapp(&mut s.vault, &path, None, &cairn_import::progress::quiet)
+            .unwrap();
     assert_eq!(done.conversations, vec!["Sam".to_string()]);
     assert_eq!((done.chat.messages, done.chat.attachments), (2, 1));
     assert_eq!(done.attachments_missing, 0);
@@ -220,7 +253,9 @@ fn refuses(zip: &[u8], code: &str) {
     let path = s.dir.join("WhatsApp Chat with Sam.zip");
     fs::write(&path, zip).unwrap();
     let (before, files) = (chain_len(&s.vault), blob_files(&s.dir));
-    let e = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap_err();
+    let e =
+        cairn_import::vault::whatsapp(&mut s.vault, &path, None, &cairn_import::progress::quiet)
+            .unwrap_err();
     assert_eq!(refused(e), code);
     assert_eq!(chain_len(&s.vault), before, "{code}: nothing on record");
     assert_eq!(blob_files(&s.dir), files, "{code}: nothing left staged");
@@ -321,6 +356,8 @@ fn a_file_name_in_two_folders_is_not_guessed() {
     ]);
     let path = s.dir.join("WhatsApp Chat with Sam.zip");
     fs::write(&path, &zip).unwrap();
-    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None).unwrap();
+    let done =
+        cairn_import::vault::whatsapp(&mut s.vault, &path, None, &cairn_import::progress::quiet)
+            .unwrap();
     assert_eq!((done.chat.attachments, done.attachments_missing), (0, 1));
 }
