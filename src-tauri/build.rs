@@ -31,6 +31,10 @@ const COMMANDS: &[&str] = &[
     "receipt",
     "reports",
     "save_report",
+    "import_messages",
+    "conversations",
+    "conversation_page",
+    "search_items",
 ];
 
 fn main() {

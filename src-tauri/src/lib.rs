@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod error;
 pub mod media;
+pub mod messages;
 pub mod share;
 pub mod state;
 pub mod views;
@@ -58,6 +59,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             share::receipt,
             share::reports,
             share::save_report,
+            messages::import_messages,
+            messages::conversations,
+            messages::conversation_page,
+            messages::search_items,
         ])
         .typ::<cairn_core::Category>()
         .constant(
@@ -69,6 +74,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         )
         .constant("MIN_PASSPHRASE_CHARS", cairn_core::MIN_PASSPHRASE_CHARS)
         .constant("MEDIA_SCHEME", media::SCHEME)
+        .constant("MAX_PAGE", cairn_core::conversations::MAX_PAGE)
+        .constant("MAX_HITS", messages::MAX_HITS)
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: fields left out when empty are optional.
         .disable_serde_phases()

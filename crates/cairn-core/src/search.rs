@@ -158,6 +158,7 @@ fn is_mark(c: char) -> bool {
 }
 
 /// What a search found.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Found {
     /// The best matches, best first.

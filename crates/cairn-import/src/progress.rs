@@ -6,7 +6,7 @@ use std::io::{self, Read};
 /// skipped).
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename = "ImportStep", rename_all = "lowercase")]
 pub enum Step {
     /// Reading and checking the export (bytes).
     Reading,
@@ -20,7 +20,9 @@ pub enum Step {
 
 /// Where an import is: `done` of `total` in `step` (bytes, files or messages).
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+// Named for the UI, which has another Progress (a file job's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename = "ImportProgress")]
 pub struct Progress {
     /// The step.
     pub step: Step,

@@ -14,6 +14,7 @@ use tauri::{Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 mod bindings;
 mod commands;
 mod media;
+mod messages;
 
 /// A mock app over a vault folder, with the real tauri.conf.json and capabilities.
 pub struct App {

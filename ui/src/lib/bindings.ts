@@ -78,10 +78,30 @@ export const commands = {
 	reports: () => typedError<ReportRow[], AppError>(__TAURI_INVOKE("reports")),
 	/**  Adds a report (no `id`) or saves a new version of one. */
 	saveReport: (id: string | null, report: Handover) => typedError<Added, AppError>(__TAURI_INVOKE("save_report", { id, report })),
+	/**
+	 *  Imports an export (`path`: a file, or Telegram's folder) as one conversation or
+	 *  more, all of it or nothing; `date_order` (`day-first`, `month-first`,
+	 *  `year-first`) overrides WhatsApp's detection. Reports each step's progress. An
+	 *  import cannot be stopped half-way (it is one transaction): locking waits for it.
+	 */
+	importMessages: (source: Source, path: string, dateOrder: string | null, progress: Channel<ImportProgress>) => typedError<Imported, AppError>(__TAURI_INVOKE("import_messages", { source, path, dateOrder, progress })),
+	/**  Every conversation, the most recently active first. */
+	conversations: () => typedError<Conversation[], AppError>(__TAURI_INVOKE("conversations")),
+	/**  Up to `limit` messages of a conversation from `anchor`, oldest first. */
+	conversationPage: (key: ConversationKey, anchor: Anchor, limit: number) => typedError<ConversationPage, AppError>(__TAURI_INVOKE("conversation_page", { key, anchor, limit })),
+	/**
+	 *  The best matches for `query` among incidents, messages, people and files, best
+	 *  first, each with a snippet whose matched words sit between U+0002 and U+0003.
+	 */
+	searchItems: (query: string, limit: number) => typedError<Found, AppError>(__TAURI_INVOKE("search_items", { query, limit })),
 };
 
 /* Constants */
 export const CATEGORIES = [["physical","Physical"],["sexual","Sexual"],["threats","Threats"],["verbal-emotional","Verbal or emotional"],["coercive-control","Coercive or controlling behaviour"],["economic","Economic"],["technology-surveillance","Technology or surveillance"],["stalking","Stalking"],["property-damage","Damage to property"],["breach-of-order","Breach of an order"],["children","Involving children"]] as const;
+
+export const MAX_HITS = 200 as const;
+
+export const MAX_PAGE = 500 as const;
 
 export const MEDIA_SCHEME = "cairn-media" as const;
 
@@ -136,6 +156,29 @@ export type AgencyContact = {
 	notes?: string,
 };
 
+/**  Where a page of a conversation starts. */
+export type Anchor = 
+/**  The first messages. */
+{ kind: "start" } | 
+/**  The last messages. */
+{ kind: "end" } | 
+/**  Around the first message sent on or after this day (`YYYY-MM-DD`). */
+{ kind: "date"; 
+/**  The day. */
+day: string } | 
+/**  Around this message (a search hit opened in its conversation). */
+{ kind: "item"; 
+/**  The message's item id. */
+id: string } | 
+/**  The messages just before this place (a [`Place`] from a page). */
+{ kind: "before"; 
+/**  Where. */
+place: Place } | 
+/**  The messages just after this place. */
+{ kind: "after"; 
+/**  Where. */
+place: Place };
+
 /**  An error crossing into the UI. */
 export type AppError = {
 	/**  Stable machine code (`wrong_passphrase`, `locked`, `disk_full`, …). */
@@ -162,6 +205,20 @@ export type AppStatus = {
 	settings: Settings,
 	/**  Cairn's version. */
 	version: string,
+};
+
+/**  A file attached to a message. */
+export type AttachedFile = {
+	/**  The file item. */
+	id: string,
+	/**  Its file name (empty once removed). */
+	name: string,
+	/**  Its media type (empty once removed). */
+	media_type: string,
+	/**  True when a thumbnail can be shown. */
+	thumbnail: boolean,
+	/**  True when the file was removed (redacted). */
+	redacted: boolean,
 };
 
 /**  What verify-bundle found. */
@@ -253,6 +310,58 @@ ids: string[] } |
 from: string | null; 
 /**  Last day, `YYYY-MM-DD`. */
 to: string | null };
+
+/**  One conversation, as the list of conversations shows it. */
+export type Conversation = {
+	/**  Which one. */
+	key: ConversationKey,
+	/**  How many messages it holds (removed ones included). */
+	messages: number,
+	/**
+	 *  When its first message was sent (`sent_at` as the index orders it: an instant
+	 *  in UTC, a wall-clock time as written).
+	 */
+	first_at: string,
+	/**  When its last message was sent. */
+	last_at: string,
+};
+
+/**  Which conversation: its source and its name there. */
+export type ConversationKey = {
+	/**  `whatsapp`, `sms`, `email` or `telegram`. */
+	source: string,
+	/**  The conversation's name in that source. */
+	name: string,
+};
+
+/**  One message on a page. */
+export type ConversationMessage = {
+	/**  The message's item id. */
+	id: string,
+	/**  Its place, to ask for the page before or after it. */
+	place: Place,
+	/**  What it says; `None` once removed (then `removed_reason` says why). */
+	message: Message | null,
+	/**  Why it was removed, when it was. */
+	removed_reason?: string | null,
+	/**  Its attached files. */
+	files: AttachedFile[],
+};
+
+/**  A page of one conversation, oldest first. */
+export type ConversationPage = {
+	/**  The messages, in the order they were sent. */
+	messages: ConversationMessage[],
+	/**  True when earlier messages exist. */
+	more_before: boolean,
+	/**  True when later messages exist. */
+	more_after: boolean,
+	/**
+	 *  The message asked for (an `item` anchor), or the first one on the asked-for
+	 *  day (a `date` anchor): the view scrolls to it.
+	 */
+	focus?: string | null,
+};
 
 /**  The result of creating a vault. */
 export type Created = {
@@ -372,6 +481,17 @@ export type Finding = {
 	item?: string | null,
 };
 
+/**  What a search found. */
+export type Found = {
+	/**  The best matches, best first. */
+	hits: Hit[],
+	/**
+	 *  True when more than [`RANKED_MATCHES`] items matched, so only the most recently
+	 *  recorded [`RANKED_MATCHES`] were ranked: say so, and suggest another word.
+	 */
+	newest_only: boolean,
+};
+
 /**  One exhibit handed over: its reference, the item and the SHA-256 of the bytes. */
 export type HandedOver = {
 	/**  The exhibit reference, e.g. `AB/1`. */
@@ -429,6 +549,87 @@ export type HistoryView = {
 	versions: VersionItem[],
 	/**  Tombstone, if redacted. */
 	redaction: Tombstone | null,
+};
+
+/**  One item that matched. */
+export type Hit = {
+	/**  The item. */
+	id: string,
+	/**  Its kind (`incident`, `message`, …). */
+	kind: string,
+	/**  Its title in lists (a message's is its sender). */
+	title: string,
+	/**  When it happened or was sent, if known. */
+	occurred: string | null,
+	/**
+	 *  A few words around the match; each matched word is between
+	 *  [`HIT_START`] and [`HIT_END`].
+	 */
+	snippet: string,
+};
+
+/**  Where an import is: `done` of `total` in `step` (bytes, files or messages). */
+export type ImportProgress = {
+	/**  The step. */
+	step: ImportStep,
+	/**  How much of it is done. */
+	done: number,
+	/**  How much there is (0 when not known). */
+	total: number,
+};
+
+/**
+ *  A step of an import, in the order they run (a step an export does not need is
+ *  skipped).
+ */
+export type ImportStep = 
+/**  Reading and checking the export (bytes). */
+"reading" | 
+/**  Keeping the export, encrypted, as the exhibit (bytes). */
+"keeping" | 
+/**  Keeping the attached files (files). */
+"files" | 
+/**  Writing the messages on record (messages). */
+"recording";
+
+/**  What the import read, with what the vault did. */
+export type Imported = {
+	/**
+	 *  The conversations' names (one for a chat export; any number for a backup
+	 *  or a mailbox), each once, in the order first met.
+	 */
+	conversations: string[],
+	/**
+	 *  How dates were read: `day-first`, `month-first` or `year-first`; empty when
+	 *  the export writes unambiguous dates.
+	 */
+	date_order: string,
+	/**  True when nothing in the export settled the date order (say so to her). */
+	date_order_guessed: boolean,
+	/**
+	 *  Attachments the messages name that the export does not hold (a WhatsApp
+	 *  export "without media", or files the app left out): the messages say a file
+	 *  was sent, but there is none to keep.
+	 */
+	attachments_missing: number,
+} & ImportedChat;
+
+/**  What [`crate::Vault::import_chat`] did. */
+export type ImportedChat = {
+	/**  The file item holding the original export. */
+	export: string,
+	/**  SHA-256 of the original export. */
+	export_sha256: string,
+	/**  Messages added (0 when it was imported before). */
+	messages: number,
+	/**  Attached files added (0 when it was imported before). */
+	attachments: number,
+	/**  True when this exact export was imported before: nothing was added. */
+	already_imported: boolean,
+	/**  The chain entries written, first and last (both 0 when nothing was added). */
+	first_seq: number,
+	/**  See `first_seq`. */
+	last_seq: number,
 };
 
 /**  An incident entry (USERS.md, "An incident entry"). */
@@ -620,6 +821,14 @@ export type Person = {
 	relationship?: string,
 	/**  Notes. */
 	notes?: string,
+};
+
+/**  A message's place in its conversation: when it was sent, then the order recorded. */
+export type Place = {
+	/**  `sent_at` as the index orders it. */
+	at: string,
+	/**  The chain entry that recorded the message. */
+	seq: number,
 };
 
 /**  What an export would hold, for a wizard to show before anything is written. */
@@ -817,6 +1026,17 @@ export type Signature = {
 	/**  When it was signed. */
 	time: string,
 };
+
+/**  Which kind of export to import. */
+export type Source = 
+/**  WhatsApp's "Export chat" (`.txt` or `.zip`). */
+"whatsapp" | 
+/**  "SMS Backup & Restore" XML. */
+"sms" | 
+/**  `.eml` or `.mbox`. */
+"email" | 
+/**  Telegram Desktop's `result.json` or its folder. */
+"telegram";
 
 /**  A passphrase strength estimate. */
 export type Strength = {
