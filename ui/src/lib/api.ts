@@ -9,13 +9,20 @@ import {
   type Added,
   type AppError,
   type AppStatus,
+  type Anchor,
   type BundleReport,
   type Choice,
+  type Conversation,
+  type ConversationKey,
+  type ConversationPage,
   type Created,
   type ExportRequest,
   type Exported,
+  type Found,
   type Handover,
   type HistoryView,
+  type ImportProgress,
+  type Imported,
   type Incident,
   type ItemView,
   type OpenKey,
@@ -26,6 +33,7 @@ import {
   type Report,
   type ReportRow,
   type Settings,
+  type Source,
   type Strength,
   type TimelineHead,
   type TimelineItem,
@@ -94,8 +102,8 @@ export function newJobId(): string {
 }
 
 /** Progress messages of a long job, delivered to `onProgress`. */
-export function progressChannel(onProgress: (p: Progress) => void): Channel<Progress> {
-  const ch = new Channel<Progress>();
+export function progressChannel<P = Progress>(onProgress: (p: P) => void): Channel<P> {
+  const ch = new Channel<P>();
   ch.onmessage = onProgress;
   return ch;
 }
@@ -158,4 +166,14 @@ export const api = {
   receipt: (): Promise<Receipt> => unwrap(commands.receipt()),
   reports: (): Promise<ReportRow[]> => unwrap(commands.reports()),
   saveReport: (id: string | null, report: Handover): Promise<Added> => unwrap(commands.saveReport(id, report)),
+  importMessages: (
+    source: Source,
+    path: string,
+    dateOrder: string | null,
+    progress: Channel<ImportProgress>,
+  ): Promise<Imported> => unwrap(commands.importMessages(source, path, dateOrder, progress)),
+  conversations: (): Promise<Conversation[]> => unwrap(commands.conversations()),
+  conversationPage: (key: ConversationKey, anchor: Anchor, limit: number): Promise<ConversationPage> =>
+    unwrap(commands.conversationPage(key, anchor, limit)),
+  searchItems: (query: string, limit: number): Promise<Found> => unwrap(commands.searchItems(query, limit)),
 };

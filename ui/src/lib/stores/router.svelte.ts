@@ -1,5 +1,6 @@
 // Which screen is showing. No addresses: a screen is a value in this store.
 
+import type { Anchor, ConversationKey } from '../bindings';
 import { onClear } from './vault.svelte';
 
 export type Route =
@@ -16,7 +17,11 @@ export type Route =
   | { name: 'share' }
   | { name: 'integrity' }
   | { name: 'bundle' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'messages' }
+  | { name: 'import' }
+  | { name: 'conversation'; key: ConversationKey; anchor: Anchor }
+  | { name: 'search' };
 
 export class Router {
   current = $state<Route>({ name: 'timeline' });
