@@ -43,7 +43,7 @@ test: lint
 
 # Only the real-window test (after `make ui` and a build).
 e2e-desktop: setup ui
-	$(CARGO) build -p cairn-desktop
+	$(CARGO) build -p cairn-desktop -p cairn-cli
 	CAIRN_DESKTOP_E2E=1 $(CARGO) test -p cairn-e2e --test e2e desktop -- --nocapture
 
 bench:

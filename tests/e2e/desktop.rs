@@ -368,6 +368,7 @@ struct Secrets {
 
 /// A short WhatsApp export (Android, 24-hour clock).
 const CHAT: &str = "31/12/2025, 21:42 - Sam: Where are you?\n\
+31/12/2025, 21:42 - Alex: At my mum's. Leave me alone.\n\
 31/12/2025, 21:43 - Sam: Answer me. I know you're at your mum's\n";
 
 /// An SMS Backup & Restore file with one MMS (a photo and words) sent in 2024, so it
@@ -383,38 +384,157 @@ const SMS: &str = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n\
 </mms>\n\
 </smses>\n";
 
-/// Imports [`CHAT`] and an SMS backup ([`SMS`]) into the app's vault with the `cairn`
-/// CLI (as she might from a terminal): the app, locked, holds no key and no open
-/// database.
-fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
+/// Writes the SMS backup ([`SMS`], an MMS with a photo) beside the chat, for the app's
+/// *Import messages* flow.
+fn write_sms(secrets: &Secrets) -> WdResult<PathBuf> {
     use base64::Engine;
     let dir = secrets.chat.parent().ok_or("the chat has no folder")?;
-    let pass = dir.join("passphrase");
-    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
     let photo = base64::engine::general_purpose::STANDARD.encode(noise_png(64, 48));
     let sms = dir.join("sms-20240105.xml");
     fs::write(&sms, SMS.replace("{DATA}", &photo)).map_err(|e| e.to_string())?;
-    let run = |format: &str, path: &Path| -> WdResult<()> {
-        let out = std::process::Command::new(cairn_e2e::cairn_bin())
-            .arg("--vault")
-            .arg(&secrets.vault)
-            .arg("--passphrase-file")
-            .arg(&pass)
-            .args(["import", format])
-            .arg(path)
-            .output()
-            .map_err(|e| format!("run cairn: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "cairn import {format} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
-        Ok(())
-    };
-    let done = run("whatsapp", &secrets.chat).and_then(|_| run("sms", &sms));
+    Ok(sms)
+}
+
+/// Imports [`CHAT`] into the app's vault with the `cairn` CLI (as she might from a
+/// terminal): the app, locked, holds no key and no open database.
+fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
+    let dir = secrets.chat.parent().ok_or("the chat has no folder")?;
+    let pass = dir.join("passphrase");
+    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(cairn_e2e::cairn_bin())
+        .arg("--vault")
+        .arg(&secrets.vault)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .args(["import", "whatsapp"])
+        .arg(&secrets.chat)
+        .output()
+        .map_err(|e| format!("run cairn: {e}"));
     let _ = fs::remove_file(&pass);
-    done
+    let out = out?;
+    if !out.status.success() {
+        return Err(format!(
+            "cairn import whatsapp failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// Imports the SMS backup through *Import messages*: the native file dialog, the
+/// progress bar, and the summary.
+fn import_sms_in_app(ui: &mut Ui, sms: &Path) -> WdResult<()> {
+    ui.step("import an SMS backup in the app");
+    ui.click("nav-messages")?;
+    ui.click("import-messages")?;
+    ui.wait("source-sms", WAIT)?;
+    ui.shot("import-sources")?;
+    file_dialog(ui, "import-pick-sms", sms)?;
+    let chosen = ui.text("import-path")?;
+    if !chosen.contains("sms-20240105.xml") {
+        return Err(format!("the chosen export is not shown: {chosen:?}"));
+    }
+    ui.click("import-go")?;
+    let result = ui.wait("import-result", SLOW)?;
+    let text = wait_until("the import's summary", WAIT, || {
+        let t = ui.inner_text(&result)?;
+        Ok(t.contains("Imported").then_some(t))
+    })?;
+    if !text.contains("1 message ") || !text.contains("1 attached file") {
+        return Err(format!("the import's summary is wrong: {text:?}"));
+    }
+    ui.shot("import-done")
+}
+
+/// The WhatsApp conversation as bubbles: she says which sender is her, her message
+/// moves to her side; she selects a message and links it to the incident.
+fn check_conversation(ui: &mut Ui) -> WdResult<()> {
+    ui.step("the conversations and one as bubbles");
+    ui.click("nav-messages")?;
+    let row = wait_until("the WhatsApp conversation's row", WAIT, || {
+        for r in ui.s.find_displayed(&tid("conversation-row"))? {
+            let t = ui.inner_text(&r)?;
+            if t.contains("Sam") && t.contains("WhatsApp") {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    })?;
+    ui.shot("conversations")?;
+    ui.s.click(&row)?;
+    wait_until("three bubbles", WAIT, || {
+        Ok((ui.s.find_displayed(&tid("bubble"))?.len() == 3).then_some(()))
+    })?;
+    let me = ui.wait("conv-me", WAIT)?;
+    ui.s.execute(
+        "arguments[0].value = 'Alex'; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![me.json()],
+    )?;
+    wait_until("her message on her side", WAIT, || {
+        Ok((ui
+            .s
+            .find_displayed("[data-testid=\"bubble\"][data-side=\"mine\"]")?
+            .len()
+            == 1)
+            .then_some(()))
+    })?;
+    ui.shot("conversation")?;
+
+    ui.step("select a message and link it to the incident");
+    let boxes = ui.s.find_displayed(&tid("bubble-select"))?;
+    let last = boxes.last().ok_or("no message can be selected")?;
+    ui.s.click(last)?;
+    ui.wait("conv-selection", WAIT)?;
+    ui.click("conv-link")?;
+    let choice = ui.wait("link-choice", WAIT)?;
+    ui.s.click(&choice)?;
+    ui.shot("link-to-incident")?;
+    ui.click("link-confirm")?;
+    ui.s.wait_gone(&tid("conv-selection"), WAIT)?;
+
+    ui.step("a picture message's photo inline in its conversation");
+    ui.click("nav-messages")?;
+    let row = wait_until("the SMS conversation's row", WAIT, || {
+        for r in ui.s.find_displayed(&tid("conversation-row"))? {
+            if ui.inner_text(&r)?.contains("SMS Backup") {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    })?;
+    ui.s.click(&row)?;
+    let (w, h) = ui.wait_image(None, &tid("bubble-thumb"), "the MMS photo in its bubble")?;
+    eprintln!("desktop e2e: photo in a bubble {w}x{h}");
+    let note = ui.text("conv-times")?;
+    if !note.contains("time zone it gives") {
+        return Err(format!("the SMS times are not explained: {note:?}"));
+    }
+    ui.shot("conversation-photo")
+}
+
+/// Search finds the message, highlights the words, and opens it in its conversation.
+fn check_search(ui: &mut Ui) -> WdResult<()> {
+    ui.step("search with highlighted hits");
+    ui.click("nav-search")?;
+    ui.type_into("search-input", "answer mum")?;
+    let hit =
+        ui.s.wait_for("[data-testid=\"search-hit\"][data-kind=\"message\"]", WAIT)?;
+    let marks = ui.s.execute(
+        "return Array.from(arguments[0].querySelectorAll('mark')).map(m => m.textContent);",
+        vec![hit.json()],
+    )?;
+    let marks = marks.to_string();
+    if !marks.contains("Answer") || !marks.contains("mum") {
+        return Err(format!("the hit does not highlight the words: {marks}"));
+    }
+    ui.shot("search")?;
+    ui.s.click(&hit)?;
+    let focused = ui.s.wait_for(".focused[data-testid=\"bubble\"]", WAIT)?;
+    let t = ui.inner_text(&focused)?;
+    if !t.contains("Answer me.") {
+        return Err(format!("the conversation opened on another message: {t:?}"));
+    }
+    ui.shot("search-hit-in-context")
 }
 
 /// Opens the newer imported message from the timeline and checks its detail.
@@ -666,7 +786,10 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
         ui.click("nav-timeline")?;
     }
     check_incident(ui, secrets, "after-unlock")?;
+    import_sms_in_app(ui, &write_sms(secrets)?)?;
     check_message(ui)?;
+    check_conversation(ui)?;
+    check_search(ui)?;
 
     ui.step("integrity check");
     ui.click("nav-integrity")?;

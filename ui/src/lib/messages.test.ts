@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationMessage, Message } from './bindings';
-import { dayLabel, dayOf, importProgressLabel, messageCount, senders, side, splitSnippet, timeOf, withDays } from './messages';
+import { dayLabel, dayOf, importProgressLabel, messageCount, senders, side, splitSnippet, timeOf, timesNote, withDays } from './messages';
 
 function msg(id: string, at: string, over: Partial<Message> = {}): ConversationMessage {
   return {
@@ -54,6 +54,18 @@ describe('conversation rows', () => {
       'm3',
     ]);
     expect(withDays([])).toEqual([]);
+  });
+
+  it('heads each day as the export wrote it, and says what the times mean', () => {
+    // 00:30 in UTC+01:00 is the 26th on her phone, the 25th in UTC.
+    const late = msg('m1', '2023-12-25T23:30:00', { sent_at: '2023-12-26T00:30:00+01:00' });
+    const rows = withDays([late]);
+    expect(rows[0]).toMatchObject({ kind: 'day', day: '2023-12-26' });
+    expect(timesNote([late])).toContain('time zone it gives');
+    expect(timesNote([msg('m2', '2023-12-25T21:15:00')])).toContain('no time zone');
+    expect(timesNote([late, msg('m2', '2023-12-25T21:15:00')])).toBe('');
+    // A removed message keeps the index's time.
+    expect(withDays([{ ...late, message: null }])[0]).toMatchObject({ day: '2023-12-25' });
   });
 
   it('reads days and times as the export wrote them', () => {

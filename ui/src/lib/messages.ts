@@ -60,13 +60,14 @@ export type ConversationRow =
   | { kind: 'day'; key: string; day: string }
   | { kind: 'message'; key: string; message: ConversationMessage };
 
-/** The messages with a heading wherever a new day starts (days as the index orders
- * them: instants in UTC, a phone's wall-clock time as written). */
+/** The messages with a heading wherever a new day starts: the day as the export
+ * wrote it, like the time on each message (a removed message keeps only the index's
+ * time: UTC for an instant). */
 export function withDays(messages: readonly ConversationMessage[]): ConversationRow[] {
   const rows: ConversationRow[] = [];
   let last: string | null = null;
   for (const m of messages) {
-    const day = dayOf(m.place.at);
+    const day = dayOf(m.message?.sent_at ?? m.place.at);
     if (day !== last) {
       rows.push({ kind: 'day', key: `day-${day}-${m.id}`, day });
       last = day;
@@ -74,6 +75,16 @@ export function withDays(messages: readonly ConversationMessage[]): Conversation
     rows.push({ kind: 'message', key: m.id, message: m });
   }
   return rows;
+}
+
+/** What the times on a page mean: a phone's own clock (no zone in the export), or
+ * instants with their offset. */
+export function timesNote(messages: readonly ConversationMessage[]): string {
+  const zoned = messages.some((m) => /([+-]\d{2}:\d{2}|Z)$/.test(m.message?.sent_at ?? ''));
+  const bare = messages.some((m) => /T\d{2}:\d{2}:\d{2}$/.test(m.message?.sent_at ?? ''));
+  if (bare && !zoned) return "Times are as the phone showed them; the export gives no time zone.";
+  if (zoned && !bare) return 'Times are as the export recorded them, in the time zone it gives for each message (see Details).';
+  return '';
 }
 
 /** Everyone who sent a message on the page, in the order first met. */
