@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaClass, mediaUrl } from './media';
+import { canShow, mediaClass, mediaUrl, placeholderNote } from './media';
 
 describe('mediaUrl', () => {
   it('uses the custom scheme on Linux and macOS', () => {
@@ -23,5 +23,18 @@ describe('mediaClass', () => {
     expect(mediaClass('video/mp4')).toBe('video');
     expect(mediaClass('application/pdf')).toBe('other');
     expect(mediaClass(null)).toBe('other');
+  });
+});
+
+describe('photos the window cannot show', () => {
+  it('shows the common types and a placeholder for HEIC and the rest', () => {
+    expect(canShow('image/jpeg')).toBe(true);
+    expect(canShow('IMAGE/PNG')).toBe(true);
+    expect(canShow('image/heif')).toBe(false);
+    expect(placeholderNote('image/jpeg')).toBe('');
+    expect(placeholderNote('audio/mpeg')).toBe('');
+    expect(placeholderNote(null)).toBe('');
+    expect(placeholderNote('image/heif')).toContain('iPhone photo (HEIC)');
+    expect(placeholderNote('image/tiff')).toContain('(image/tiff)');
   });
 });

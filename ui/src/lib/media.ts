@@ -24,3 +24,23 @@ export function mediaClass(mediaType: string | null | undefined): 'image' | 'aud
   if (t.startsWith('video/')) return 'video';
   return 'other';
 }
+
+/** Photo types the window can draw. Others (an iPhone's HEIC, RAW, TIFF) are kept
+ * exactly, details and all, but shown as a placeholder. */
+const SHOWABLE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp']);
+
+/** Whether the window can show a photo of this type. */
+export function canShow(mediaType: string | null | undefined): boolean {
+  return SHOWABLE_IMAGES.has((mediaType ?? '').toLowerCase());
+}
+
+/** The placeholder's words for a photo Cairn keeps but cannot show, or '' when it can
+ * be shown or is not a photo. */
+export function placeholderNote(mediaType: string | null | undefined): string {
+  const t = (mediaType ?? '').toLowerCase();
+  if (!t.startsWith('image/') || canShow(t)) return '';
+  const kept =
+    'Cairn keeps it exactly as it was, with its details. A bundle takes it unchanged, or, if it records where it was taken, only when you choose to include locations.';
+  if (t === 'image/heif' || t === 'image/heic') return `An iPhone photo (HEIC): Cairn cannot show these yet. ${kept}`;
+  return `A photo Cairn cannot show (${t}). ${kept}`;
+}

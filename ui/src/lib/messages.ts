@@ -159,6 +159,7 @@ export const DATE_ORDERS: readonly { id: string; label: string }[] = [
   { id: 'auto', label: 'Work it out from the chat' },
   { id: 'day-first', label: 'Day first (31/12/2023)' },
   { id: 'month-first', label: 'Month first (12/31/2023)' },
+  { id: 'year-first', label: 'Year first (2023/12/31)' },
 ];
 
 const STEP_LABELS: Record<ImportStep, string> = {

@@ -12,7 +12,6 @@ use crate::common::*;
 
 /// A 640×480 JPEG with an EXIF block (date taken, camera, GPS) right after SOI.
 pub fn photo_with_exif() -> Vec<u8> {
-    use exif::{Field, In, Rational, Tag};
     let img = image::RgbImage::from_fn(640, 480, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) / 5 % 256) as u8])
     });
@@ -21,7 +20,21 @@ pub fn photo_with_exif() -> Vec<u8> {
         .encode_image(&img)
         .unwrap();
     let jpeg = jpeg.into_inner();
+    let tiff = exif_tiff();
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&tiff);
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
 
+/// An EXIF block (TIFF): date taken, camera, GPS.
+fn exif_tiff() -> Vec<u8> {
+    use exif::{Field, In, Rational, Tag};
     let ascii = |s: &[u8]| exif::Value::Ascii(vec![s.to_vec()]);
     let dms = |d, m, s| {
         exif::Value::Rational(vec![
@@ -50,17 +63,85 @@ pub fn photo_with_exif() -> Vec<u8> {
     }
     let mut tiff = Cursor::new(Vec::new());
     w.write(&mut tiff, false).unwrap();
-    let tiff = tiff.into_inner();
+    tiff.into_inner()
+}
 
-    let mut app1 = vec![0xFF, 0xE1];
-    app1.extend_from_slice(&u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
-    app1.extend_from_slice(b"Exif\0\0");
-    app1.extend_from_slice(&tiff);
-    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
+/// An iPhone-style HEIC container (ISO/IEC 23008-12) holding only an EXIF item: the
+/// boxes a reader walks to find a photo's details. Its image data is a stand-in (no
+/// HEVC encoder is at hand), which is all a vault that cannot decode HEVC ever sees.
+pub fn heic_with_exif() -> Vec<u8> {
+    fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut b = u32::try_from(8 + body.len())
+            .unwrap()
+            .to_be_bytes()
+            .to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(body);
+        b
+    }
+    let full = |v: u8| vec![v, 0, 0, 0];
+    let ftyp = bx(b"ftyp", b"heic\0\0\0\0mif1heic");
+    // One item, id 1, of type Exif.
+    let mut infe = full(2);
+    infe.extend_from_slice(&[0, 1, 0, 0]);
+    infe.extend_from_slice(b"Exif\0");
+    let mut iinf = full(0);
+    iinf.extend_from_slice(&[0, 1]);
+    iinf.extend_from_slice(&bx(b"infe", &infe));
+    let mut payload = 0u32.to_be_bytes().to_vec(); // no bytes before the TIFF header
+    payload.extend_from_slice(&exif_tiff());
+    let hdlr = bx(
+        b"hdlr",
+        &[
+            0, 0, 0, 0, 0, 0, 0, 0, b'p', b'i', b'c', b't', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ],
+    );
+    // iloc v0: 4-byte offsets and lengths, no base offset; one extent in the mdat.
+    let iloc_len = 4 + 2 + 2 + 2 + 2 + 2 + 4 + 4;
+    let meta_len = 8 + 4 + hdlr.len() + 8 + iinf.len() + 8 + iloc_len;
+    let data_at = ftyp.len() + meta_len + 8 + 8; // after the mdat header and the stand-in
+    let mut iloc = full(0);
+    iloc.extend_from_slice(&[0x44, 0x00, 0, 1, 0, 1, 0, 0, 0, 1]);
+    iloc.extend_from_slice(&u32::try_from(data_at).unwrap().to_be_bytes());
+    iloc.extend_from_slice(&u32::try_from(payload.len()).unwrap().to_be_bytes());
+    assert_eq!(iloc.len(), iloc_len);
+    let mut meta = full(0);
+    meta.extend_from_slice(&hdlr);
+    meta.extend_from_slice(&bx(b"iinf", &iinf));
+    meta.extend_from_slice(&bx(b"iloc", &iloc));
+    let meta = bx(b"meta", &meta);
+    assert_eq!(meta.len(), meta_len);
+    let mut mdat = b"notHEVC!".to_vec();
+    mdat.extend_from_slice(&payload);
+    let mut out = ftyp;
+    out.extend_from_slice(&meta);
+    out.extend_from_slice(&bx(b"mdat", &mdat));
+    assert_eq!(&out[data_at..data_at + 4], &[0, 0, 0, 0]);
     out
+}
+
+/// An iPhone photo (HEIC): Cairn reads its details (date taken, camera, place) but has
+/// no HEVC decoder, so it keeps the original exactly, with no thumbnail; the app shows a
+/// placeholder.
+#[test]
+fn iphone_photo_keeps_its_details_and_has_no_thumbnail() {
+    let mut tv = TestVault::new();
+    let bytes = heic_with_exif();
+    let src = tv.scratch("IMG_0042.HEIC");
+    fs::write(&src, &bytes).unwrap();
+    let added = tv.v().add_file(&src, &add_opts()).unwrap();
+    assert_eq!(added.media_type, "image/heif");
+    let rec = tv.r().show(&added.id).unwrap().record.unwrap();
+    let ex = &rec["exif"];
+    assert_eq!(ex["taken_at"], "2024-05-06T07:08:09", "{rec:#}");
+    assert_eq!(ex["camera_model"], "Model 7");
+    assert_eq!(ex["gps_latitude"], "51.507222");
+    assert!(rec.get("thumbnail").is_none_or(Value::is_null), "{rec:#}");
+    assert!(tv.r().thumbnail(&added.id).unwrap().is_none());
+    let out = tv.scratch("IMG_0042.out.HEIC");
+    tv.r().extract(&added.id, &out).unwrap();
+    assert_eq!(fs::read(&out).unwrap(), bytes);
+    assert_ok(tv.r());
 }
 
 #[test]

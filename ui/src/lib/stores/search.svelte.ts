@@ -23,13 +23,15 @@ export class SearchStore {
     this.query = q;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    // An answer for the words before these is no longer wanted.
+    this.seq++;
     if (!q.trim()) {
-      this.seq++;
       this.found = null;
       this.error = '';
       this.searching = false;
       return;
     }
+    this.searching = true;
     if (delay <= 0) void this.run(q);
     else this.timer = setTimeout(() => void this.run(q), delay);
   }
