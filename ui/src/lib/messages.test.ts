@@ -90,10 +90,11 @@ describe('conversation rows', () => {
 
 describe('import words', () => {
   it('names each step and counts files and messages', () => {
-    expect(importProgressLabel({ step: 'reading', done: 10, total: 100 })).toBe('Step 1 of 4: Reading and checking the export');
-    expect(importProgressLabel({ step: 'files', done: 3, total: 40 })).toBe('Step 3 of 4: Keeping the attached files (3 of 40)');
+    expect(importProgressLabel({ step: 'reading', done: 10, total: 100 })).toBe('Reading and checking the export');
+    expect(importProgressLabel({ step: 'files', done: 3, total: 40 })).toBe('Keeping the attached files (3 of 40)');
+    expect(importProgressLabel({ step: 'files', done: 0, total: 0 })).toBe('Keeping the attached files');
     expect(importProgressLabel({ step: 'recording', done: 2500, total: 100000 })).toBe(
-      'Step 4 of 4: Writing the messages on record (2,500 of 100,000)',
+      'Writing the messages on record (2,500 of 100,000)',
     );
     expect(messageCount(1)).toBe('1 message');
     expect(messageCount(2400)).toBe('2,400 messages');

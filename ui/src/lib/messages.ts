@@ -169,15 +169,12 @@ const STEP_LABELS: Record<ImportStep, string> = {
   recording: 'Writing the messages on record',
 };
 
-const STEPS: readonly ImportStep[] = ['reading', 'keeping', 'files', 'recording'];
-
-/** What the progress bar says for an import, e.g. "Step 3 of 4: Keeping the attached
- * files (12 of 40)". */
+/** What the progress bar says for an import, e.g. "Keeping the attached files (12 of
+ * 40)". Steps an export does not need are skipped, so they are not numbered. */
 export function importProgressLabel(p: ImportProgress): string {
-  const n = STEPS.indexOf(p.step) + 1;
-  const base = `Step ${n} of ${STEPS.length}: ${STEP_LABELS[p.step]}`;
-  if (p.step === 'files' || p.step === 'recording') {
-    return p.total > 0 ? `${base} (${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')})` : base;
+  const base = STEP_LABELS[p.step];
+  if ((p.step === 'files' || p.step === 'recording') && p.total > 0) {
+    return `${base} (${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')})`;
   }
   return base;
 }
