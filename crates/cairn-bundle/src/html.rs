@@ -121,6 +121,44 @@ pub fn index(s: &Schedule<'_>) -> String {
             ));
         }
     }
+    let conversations = s.conversations();
+    if !conversations.is_empty() {
+        h.push_str("<h2>Messages</h2><p>Each message was read from an original export, which is an exhibit, kept byte for byte: its reference and line show where. Times are as the export recorded them: WhatsApp gives the phone's own clock with no time zone; SMS backups, email and Telegram give the time zone. The whole of every message is in <code>record/items.json</code>.</p>");
+        for c in &conversations {
+            h.push_str(&format!(
+                "<h3>{}</h3><p>In this bundle: {}; read from {}.</p>",
+                esc(&c.name),
+                esc(&c.span()),
+                esc(&c.exports.join(", "))
+            ));
+            if c.listed.is_empty() {
+                h.push_str("<p>None of them is linked to an entry above, so they are not listed one by one here.</p>");
+                continue;
+            }
+            if c.listed.len() < c.count {
+                h.push_str("<p>Listed: the messages linked to an entry above.</p>");
+            }
+            h.push_str("<table><tr><th>No.</th><th>Sent</th><th>From</th><th>Message</th><th>Read from</th></tr>");
+            for m in &c.listed {
+                let linked = if m.linked_to.is_empty() {
+                    String::new()
+                } else {
+                    let n: Vec<String> = m.linked_to.iter().map(|n| format!("entry {n}")).collect();
+                    format!("<br><em>linked to {}</em>", n.join(", "))
+                };
+                h.push_str(&format!(
+                    "<tr id=\"{}\"><td>M{}</td><td>{}</td><td>{}</td><td>{}{linked}</td><td>{}</td></tr>",
+                    esc(&m.id),
+                    m.number,
+                    esc(&m.when),
+                    esc(&m.from),
+                    esc(&m.text).replace('\n', "<br>"),
+                    esc(&m.read_from)
+                ));
+            }
+            h.push_str("</table>");
+        }
+    }
     h.push_str("<h2>Exhibits</h2><table><tr><th>Ref</th><th>File</th><th>Type</th><th>SHA-256</th><th>Note</th></tr>");
     for e in s.exhibits {
         let cell = match &e.path {

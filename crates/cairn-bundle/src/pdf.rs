@@ -603,6 +603,19 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         &rows,
     );
 
+    let conversations = s.conversations();
+    let mut messages_of: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for c in &conversations {
+        for m in &c.listed {
+            for n in &m.linked_to {
+                messages_of
+                    .entry(*n)
+                    .or_default()
+                    .push(format!("M{}", m.number));
+            }
+        }
+    }
+
     // Narratives.
     l.new_page();
     l.heading("Entries in full", 16.0);
@@ -656,6 +669,12 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         }
         l.field("Categories", &r.categories.join(", "));
         l.field("Exhibits", &r.exhibits.join(", "));
+        if let Some(ms) = messages_of.get(&r.number) {
+            l.field(
+                "Linked messages",
+                &format!("{} (see Messages)", ms.join(", ")),
+            );
+        }
         if !it.withheld.is_empty() {
             l.field(
                 "Left out",
@@ -679,6 +698,60 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
             );
         }
         l.rule();
+    }
+
+    // Messages.
+    if !conversations.is_empty() {
+        l.new_page();
+        l.heading("Messages", 16.0);
+        l.para("Each message was read from an original export (a chat export, a phone backup, a mailbox), which is an exhibit, kept byte for byte: its reference and line show where. Times are as the export recorded them: WhatsApp gives the phone's own clock with no time zone; SMS backups, email and Telegram give the time zone. The whole of every message is in data/record/items.json.", 9.0, false, 0.0);
+        for c in &conversations {
+            l.heading(&c.name, 12.0);
+            l.field("In this bundle", &c.span());
+            l.field("Read from", &c.exports.join(", "));
+            if c.listed.is_empty() {
+                l.para("None of them is linked to an entry above, so they are not listed one by one here.", 9.0, false, 0.0);
+                continue;
+            }
+            if c.listed.len() < c.count {
+                l.para(
+                    "Listed below: the messages linked to an entry above.",
+                    9.0,
+                    false,
+                    0.0,
+                );
+            }
+            let rows: Vec<Vec<String>> = c
+                .listed
+                .iter()
+                .map(|m| {
+                    let linked = if m.linked_to.is_empty() {
+                        String::new()
+                    } else {
+                        let n: Vec<String> =
+                            m.linked_to.iter().map(|n| format!("entry {n}")).collect();
+                        format!("\n(linked to {})", n.join(", "))
+                    };
+                    vec![
+                        format!("M{}", m.number),
+                        m.when.clone(),
+                        m.from.clone(),
+                        format!("{}{linked}", m.text),
+                        m.read_from.clone(),
+                    ]
+                })
+                .collect();
+            l.table(
+                &[
+                    ("No.", 34.0),
+                    ("Sent", 104.0),
+                    ("From", 70.0),
+                    ("Message", 195.28),
+                    ("Read from", 80.0),
+                ],
+                &rows,
+            );
+        }
     }
 
     // Exhibits.

@@ -52,6 +52,85 @@ pub struct Row {
     pub is_report: bool,
 }
 
+/// Messages are listed one by one when a bundle holds at most this many; beyond it,
+/// only those linked to an entry of the chronology are (every one is in the record,
+/// and its conversation is summarised).
+pub const MESSAGES_LISTED: usize = 300;
+
+/// One exported message, as the schedule lists it.
+pub struct MessageRow {
+    /// M1, M2… in the order listed.
+    pub number: usize,
+    /// The item.
+    pub id: String,
+    /// When it was sent, as the export recorded it, with what that time means.
+    pub when: String,
+    /// Who sent it.
+    pub from: String,
+    /// What it said (long ones cut short; the whole is in the record).
+    pub text: String,
+    /// Where it was read from: the export's exhibit reference and line, and its
+    /// attached files' references.
+    pub read_from: String,
+    /// Chronology numbers of the entries it is linked to.
+    pub linked_to: Vec<usize>,
+}
+
+/// One conversation's messages in the bundle.
+pub struct ConversationRows {
+    /// "Sam (WhatsApp)".
+    pub name: String,
+    /// How many messages of it the bundle holds.
+    pub count: usize,
+    /// First and last sent, as recorded.
+    pub first: String,
+    /// See `first`.
+    pub last: String,
+    /// Exhibit references of the exports its messages were read from.
+    pub exports: Vec<String>,
+    /// The messages listed one by one (see [`MESSAGES_LISTED`]).
+    pub listed: Vec<MessageRow>,
+}
+
+/// The longest message text shown in the schedule, in characters.
+const MESSAGE_CHARS: usize = 600;
+
+fn source_words(source: &str) -> &str {
+    match source {
+        "whatsapp" => "WhatsApp",
+        "sms" => "SMS Backup & Restore",
+        "email" => "email",
+        "telegram" => "Telegram",
+        other => other,
+    }
+}
+
+/// A message's `sent_at` as the schedule shows it: a phone's own clock is said to have
+/// no time zone.
+pub fn sent_words(sent_at: &str) -> String {
+    let t = pretty_time(sent_at);
+    match t.strip_suffix(" ()") {
+        Some(bare) => format!("{bare} (phone's clock; no time zone in the export)"),
+        None => t,
+    }
+}
+
+impl ConversationRows {
+    /// "1 message, sent …" or "12 messages, sent … to …".
+    pub fn span(&self) -> String {
+        let n = if self.count == 1 {
+            "1 message".to_string()
+        } else {
+            format!("{} messages", self.count)
+        };
+        if self.first == self.last {
+            format!("{n}, sent {}", self.first)
+        } else {
+            format!("{n}, sent {} to {}", self.first, self.last)
+        }
+    }
+}
+
 /// One line of the audit annex.
 pub struct AuditRow {
     /// Chain entry.
@@ -158,6 +237,7 @@ fn kind_words(kind: &str) -> &'static str {
         "item.redact" => "Removed by redaction (tombstone kept)",
         "report.create" => "Report or handover recorded",
         "report.edit" => "Report or handover edited",
+        "message.create" => "Message imported",
         _ => "Change",
     }
 }
@@ -273,6 +353,126 @@ impl<'a> Schedule<'a> {
                     witnesses,
                     references,
                     is_report: i.kind == ItemKind::Report,
+                }
+            })
+            .collect()
+    }
+
+    /// The exported messages by conversation (in the order first met), each in the
+    /// order sent; removed ones are counted under "Removed messages".
+    pub fn conversations(&self) -> Vec<ConversationRows> {
+        let chronology = self.chronology();
+        let entry_no: BTreeMap<&str, usize> = chronology
+            .iter()
+            .map(|r| (r.id.as_str(), r.number))
+            .collect();
+        let exhibit_of = |id: &str| self.item(id).and_then(|i| i.exhibit.clone());
+        let messages: Vec<&BundleItem> = self
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Message)
+            .collect();
+        let list_all = messages.len() <= MESSAGES_LISTED;
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: BTreeMap<String, Vec<&BundleItem>> = BTreeMap::new();
+        for m in &messages {
+            let r = m.record.as_ref();
+            let name = match r {
+                Some(_) => format!(
+                    "{} ({})",
+                    text(r, "conversation"),
+                    source_words(&text(r, "source"))
+                ),
+                None => "Removed messages".to_string(),
+            };
+            if !groups.contains_key(&name) {
+                order.push(name.clone());
+            }
+            groups.entry(name).or_default().push(m);
+        }
+        let mut number = 0;
+        order
+            .into_iter()
+            .map(|name| {
+                let mut ms = groups.remove(&name).unwrap_or_default();
+                ms.sort_by_key(|m| (text(m.record.as_ref(), "sent_at"), m.created_seq));
+                let mut exports: Vec<String> = Vec::new();
+                for m in &ms {
+                    if let Some(x) = exhibit_of(&text(m.record.as_ref(), "export")) {
+                        if !exports.contains(&x) {
+                            exports.push(x);
+                        }
+                    }
+                }
+                let sent = |m: &&BundleItem| sent_words(&text(m.record.as_ref(), "sent_at"));
+                let first = ms.first().map(sent).unwrap_or_default();
+                let last = ms.last().map(sent).unwrap_or_default();
+                let count = ms.len();
+                let listed = ms
+                    .iter()
+                    .filter_map(|m| {
+                        let linked_to: Vec<usize> = m
+                            .links
+                            .iter()
+                            .filter_map(|l| entry_no.get(l.as_str()).copied())
+                            .collect();
+                        if !list_all && linked_to.is_empty() {
+                            return None;
+                        }
+                        number += 1;
+                        let r = m.record.as_ref();
+                        let mut said = match r {
+                            Some(_) => text(r, "text"),
+                            None => "[Removed by redaction]".into(),
+                        };
+                        if said.chars().count() > MESSAGE_CHARS {
+                            said = said.chars().take(MESSAGE_CHARS).collect::<String>()
+                                + " … (cut short here; the whole message is in the record)";
+                        }
+                        let mut read_from = match exhibit_of(&text(r, "export")) {
+                            Some(x) => format!(
+                                "{x}, line {}",
+                                r.and_then(|v| v.get("line"))
+                                    .and_then(Value::as_u64)
+                                    .unwrap_or(0)
+                            ),
+                            None => String::new(),
+                        };
+                        let files: Vec<String> = r
+                            .and_then(|v| v.get("attachments"))
+                            .and_then(Value::as_array)
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(Value::as_str)
+                                    .filter_map(exhibit_of)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        if !files.is_empty() {
+                            read_from = format!("{read_from}; attached: {}", files.join(", "));
+                        }
+                        Some(MessageRow {
+                            number,
+                            id: m.id.clone(),
+                            when: if r.is_some() {
+                                sent_words(&text(r, "sent_at"))
+                            } else {
+                                String::new()
+                            },
+                            from: text(r, "sender"),
+                            text: said,
+                            read_from,
+                            linked_to,
+                        })
+                    })
+                    .collect();
+                ConversationRows {
+                    name,
+                    count,
+                    first,
+                    last,
+                    exports,
+                    listed,
                 }
             })
             .collect()

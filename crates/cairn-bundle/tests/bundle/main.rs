@@ -359,6 +359,49 @@ fn a_message_linked_to_an_incident_goes_out_with_its_original_export_and_photo()
     let mut want = vec![f.photo.as_str(), done.export.as_str(), kept_photo.as_str()];
     want.sort_unstable();
     assert_eq!(exhibits, want);
+
+    // The schedule lists the message under its conversation: when it was sent (the
+    // phone's clock), where it was read from (the export's reference and line, the
+    // attached photo's), and the entry it is linked to.
+    let out = f.tmp.path().join("open.zip");
+    export(
+        &mut f.vault,
+        &out,
+        &opts(Seal::Open, Selection::Items(vec![f.incident.clone()])),
+    )
+    .expect("export");
+    let mut z = zip::ZipArchive::new(fs::File::open(&out).expect("open")).expect("zip");
+    let mut html = String::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).expect("entry");
+        if e.name().expect("name").ends_with("data/index.html") {
+            e.read_to_string(&mut html).expect("read");
+        }
+    }
+    let export_ref = &p
+        .exhibits
+        .iter()
+        .find(|e| e.item == done.export)
+        .expect("export")
+        .reference;
+    let photo_ref = &p
+        .exhibits
+        .iter()
+        .find(|e| e.item == kept_photo)
+        .expect("photo")
+        .reference;
+    let section = &html[html.find("<h2>Messages</h2>").expect("a messages section")..];
+    for needle in [
+        "<h3>Sam (WhatsApp)</h3>",
+        "In this bundle: 1 message, sent 2026-11-03 21:40",
+        "2026-11-03 21:40 (phone&#39;s clock; no time zone in the export)",
+        &format!("{export_ref}, line 2; attached: {photo_ref}"),
+        "linked to entry 1",
+    ] {
+        assert!(section.contains(needle), "{needle:?} not in {section}");
+    }
+    // The message not chosen is not in the schedule.
+    assert!(!html.contains("I can see you"));
 }
 
 #[test]
