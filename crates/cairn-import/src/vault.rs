@@ -167,6 +167,24 @@ fn stage_bytes(
     vault.stage_file(name, &mut Cursor::new(bytes), modified, acquired)
 }
 
+/// Stages the export itself as the original, reporting the bytes kept.
+fn stage_original(
+    vault: &Vault,
+    name: &std::ffi::OsStr,
+    bytes: &[u8],
+    modified: Option<String>,
+    acquired: &str,
+    progress: OnProgress<'_>,
+) -> Result<StagedFile, Error> {
+    let mut r = Counting::new(
+        Cursor::new(bytes),
+        Step::Keeping,
+        bytes.len() as u64,
+        progress,
+    );
+    vault.stage_file(name, &mut r, modified, acquired)
+}
+
 /// The SHA-256 of a file, streamed, in hex.
 fn sha256_file(path: &Path, total: u64, progress: OnProgress<'_>) -> Result<String, Error> {
     let f = File::open(path).map_err(|e| Error::io("open", path, e))?;
@@ -275,12 +293,13 @@ pub fn whatsapp(
         return Ok(imported_before(export, sha, conversation, &chat));
     }
     let (messages, missing) = whatsapp_messages(&chat, &conversation, |_| None)?;
-    let original = stage_bytes(
+    let original = stage_original(
         vault,
         file_name,
         &bytes,
         modified,
         "WhatsApp chat export, imported by Cairn",
+        progress,
     )?;
     let chat_out = commit(vault, "whatsapp", original, Vec::new(), messages, progress)?;
     Ok(Imported {
@@ -532,6 +551,8 @@ fn import_model(
             attachments_missing: 0,
         });
     }
+    let file_name = path.file_name().unwrap_or(path.as_os_str());
+    let original = stage_original(vault, file_name, bytes, modified, acquired, progress)?;
     // Stage every attachment; those the export lacks are dropped from the messages.
     let mut staged: Vec<StagedFile> = Vec::new();
     let mut new_index: Vec<Option<usize>> = Vec::with_capacity(export.attachments.len());
@@ -549,6 +570,7 @@ fn import_model(
             }
             Ok(None) => new_index.push(None),
             Err(e) => {
+                vault.discard(original);
                 for f in staged {
                     vault.discard(f);
                 }
@@ -566,16 +588,6 @@ fn import_model(
             .collect();
         missing += before - m.attachments.len();
     }
-    let file_name = path.file_name().unwrap_or(path.as_os_str());
-    let original = match stage_bytes(vault, file_name, bytes, modified, acquired) {
-        Ok(f) => f,
-        Err(e) => {
-            for f in staged {
-                vault.discard(f);
-            }
-            return Err(e);
-        }
-    };
     if files > 0 {
         step_done(progress, Step::Files, files);
     }

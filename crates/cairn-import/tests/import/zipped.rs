@@ -361,3 +361,37 @@ fn a_file_name_in_two_folders_is_not_guessed() {
             .unwrap();
     assert_eq!((done.chat.attachments, done.attachments_missing), (0, 1));
 }
+
+#[test]
+fn a_plain_chat_reports_reading_keeping_and_recording() {
+    let mut s = scratch();
+    let style = Style::new(Platform::Android, Clock::H24, DateOrder::DayFirst);
+    let chat = write(
+        &[
+            msg(1, "Sam", "Where are you?", MessageKind::Text),
+            msg(2, "Sam", "Answer me", MessageKind::Text),
+        ],
+        style,
+    );
+    let path = s.dir.join("WhatsApp Chat with Sam.txt");
+    fs::write(&path, chat.as_bytes()).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |p: Progress| seen.lock().unwrap().push(p);
+    let done = cairn_import::vault::whatsapp(&mut s.vault, &path, None, &progress).unwrap();
+    assert_eq!(done.chat.messages, 2);
+    let seen = seen.into_inner().unwrap();
+    let mut steps: Vec<Step> = seen.iter().map(|p| p.step).collect();
+    steps.dedup();
+    // No files to keep: that step is skipped, the others run in order.
+    assert_eq!(steps, [Step::Reading, Step::Keeping, Step::Recording]);
+    let last = |step| *seen.iter().rfind(|p| p.step == step).unwrap();
+    let len = chat.len() as u64;
+    assert_eq!(
+        (last(Step::Keeping).done, last(Step::Keeping).total),
+        (len, len)
+    );
+    assert_eq!(
+        (last(Step::Recording).done, last(Step::Recording).total),
+        (2, 2)
+    );
+}
