@@ -28,6 +28,9 @@ pub struct Schedule<'a> {
     pub evidence: &'a str,
     /// The bag's folder name.
     pub root: &'a str,
+    /// Each item's place in `items`: a bundle may hold a whole phone's messages, and
+    /// every chain entry and message looks its item up.
+    by_id: BTreeMap<&'a str, usize>,
 }
 
 /// One line of the chronology.
@@ -259,12 +262,17 @@ impl<'a> Schedule<'a> {
             chain,
             evidence,
             root,
+            by_id: items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (i.id.as_str(), n))
+                .collect(),
         }
     }
 
     /// An item by id.
     pub fn item(&self, id: &str) -> Option<&BundleItem> {
-        self.items.iter().find(|i| i.id == id)
+        self.by_id.get(id).and_then(|&n| self.items.get(n))
     }
 
     /// Incidents and reports in the order they happened (undated ones last).
@@ -395,7 +403,7 @@ impl<'a> Schedule<'a> {
             .into_iter()
             .map(|name| {
                 let mut ms = groups.remove(&name).unwrap_or_default();
-                ms.sort_by_key(|m| (text(m.record.as_ref(), "sent_at"), m.created_seq));
+                ms.sort_by_cached_key(|m| (text(m.record.as_ref(), "sent_at"), m.created_seq));
                 let mut exports: Vec<String> = Vec::new();
                 for m in &ms {
                     if let Some(x) = exhibit_of(&text(m.record.as_ref(), "export")) {

@@ -38,23 +38,24 @@ pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
 /// Says nothing (the CLI's imports).
 pub fn quiet(_: Progress) {}
 
+/// Tells `progress` that `done` of `total` of `step` is done.
+pub(crate) fn tell(progress: OnProgress<'_>, step: Step, done: u64, total: u64) {
+    progress(Progress { step, done, total });
+}
+
 /// Reads through to `inner`, reporting the bytes read so far in `step` every MiB.
 pub(crate) struct Counting<'a, R> {
-    pub(crate) inner: R,
-    pub(crate) step: Step,
-    pub(crate) total: u64,
-    pub(crate) done: u64,
-    pub(crate) reported: u64,
-    pub(crate) progress: OnProgress<'a>,
+    inner: R,
+    step: Step,
+    total: u64,
+    done: u64,
+    reported: u64,
+    progress: OnProgress<'a>,
 }
 
 impl<'a, R> Counting<'a, R> {
     pub(crate) fn new(inner: R, step: Step, total: u64, progress: OnProgress<'a>) -> Self {
-        progress(Progress {
-            step,
-            done: 0,
-            total,
-        });
+        tell(progress, step, 0, total);
         Counting {
             inner,
             step,
@@ -72,11 +73,12 @@ impl<R: Read> Read for Counting<'_, R> {
         self.done += n as u64;
         if self.done >= self.reported + (1 << 20) || (n == 0 && self.done > self.reported) {
             self.reported = self.done;
-            (self.progress)(Progress {
-                step: self.step,
-                done: self.done,
-                total: self.total.max(self.done),
-            });
+            tell(
+                self.progress,
+                self.step,
+                self.done,
+                self.total.max(self.done),
+            );
         }
         Ok(n)
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use time::macros::format_description;
 
 use crate::model::{self, SentAt};
-use crate::progress::{Counting, OnProgress, Progress, Step};
+use crate::progress::{tell, Counting, OnProgress, Step};
 use crate::whatsapp::{self, DateOrder, MessageKind};
 use crate::zipped::ZipExport;
 use crate::ImportError;
@@ -247,23 +247,13 @@ fn commit(
             attachments,
             messages,
         },
-        &|done, total| {
-            progress(Progress {
-                step: Step::Recording,
-                done,
-                total,
-            })
-        },
+        &|done, total| tell(progress, Step::Recording, done, total),
     )
 }
 
 /// Reports a step with nothing more to count: all `total` of it done.
 fn step_done(progress: OnProgress<'_>, step: Step, total: u64) {
-    progress(Progress {
-        step,
-        done: total,
-        total,
-    });
+    tell(progress, step, total, total);
 }
 
 /// Imports a WhatsApp "Export chat": the `.txt`, or the `.zip` (with or without
@@ -495,11 +485,7 @@ fn read_kept_zip(
             }
         };
         index_of.insert(name.to_string(), i);
-        progress(Progress {
-            step: Step::Files,
-            done: index_of.len() as u64,
-            total: files,
-        });
+        tell(progress, Step::Files, index_of.len() as u64, files);
         i
     });
     if let Some(e) = failure {
@@ -558,11 +544,7 @@ fn import_model(
     let mut new_index: Vec<Option<usize>> = Vec::with_capacity(export.attachments.len());
     let files = export.attachments.len() as u64;
     for (i, a) in export.attachments.iter().enumerate() {
-        progress(Progress {
-            step: Step::Files,
-            done: i as u64,
-            total: files,
-        });
+        tell(progress, Step::Files, i as u64, files);
         match resolve(vault, a) {
             Ok(Some(f)) => {
                 staged.push(f);
