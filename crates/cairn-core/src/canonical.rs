@@ -79,9 +79,26 @@ fn write_str(s: &str, out: &mut String) {
 
 /// Serializes any `Serialize` value canonically.
 pub fn canonical_of<T: serde::Serialize>(v: &T) -> Result<String> {
-    let value = serde_json::to_value(v)
-        .map_err(|e| Error::Invalid(format!("Could not encode a record ({e}).")))?;
-    to_canonical(&value)
+    Ok(Record::of(v)?.text)
+}
+
+/// An item's record as it is about to be stored: its canonical text (what is hashed
+/// and kept) and the value it was written from, so indexing it needs no second parse.
+pub(crate) struct Record {
+    /// The record as JSON.
+    pub value: Value,
+    /// Its canonical text.
+    pub text: String,
+}
+
+impl Record {
+    /// The record of `v`.
+    pub fn of<T: serde::Serialize>(v: &T) -> Result<Record> {
+        let value = serde_json::to_value(v)
+            .map_err(|e| Error::Invalid(format!("Could not encode a record ({e}).")))?;
+        let text = to_canonical(&value)?;
+        Ok(Record { value, text })
+    }
 }
 
 #[cfg(test)]

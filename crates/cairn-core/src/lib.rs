@@ -23,6 +23,7 @@ pub mod clock;
 pub mod conversations;
 pub mod error;
 mod fsutil;
+mod ids;
 pub mod items;
 pub mod keys;
 mod media;

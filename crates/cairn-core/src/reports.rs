@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::canonical::canonical_of;
+use crate::canonical::Record;
 use crate::error::{Error, Result};
 use crate::items::{Handover, ItemKind};
 use crate::store::map_err;
@@ -172,14 +172,6 @@ impl Writer<'_> {
     /// Adds a report.
     pub(crate) fn add_report(&mut self, r: &Handover) -> Result<Added> {
         let id = self.fresh_id(ItemKind::Report)?;
-        self.put_version(
-            &id,
-            ItemKind::Report,
-            1,
-            &canonical_of(r)?,
-            None,
-            None,
-            None,
-        )
+        self.put_version(&id, ItemKind::Report, 1, &Record::of(r)?, None, None, None)
     }
 }

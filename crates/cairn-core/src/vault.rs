@@ -15,12 +15,13 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::blobs::{self, BlobReader};
-use crate::canonical::{canonical_of, to_canonical};
+use crate::canonical::{to_canonical, Record};
 use crate::chain::{self, Entry};
 use crate::checkpoint;
 use crate::clock::{format_ms, system_clock, Clock, Millis};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::ids::IdRun;
 use crate::items::{
     changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
 };
@@ -255,13 +256,6 @@ fn open_lock(dir: &Path) -> Result<File> {
         Err(fs::TryLockError::WouldBlock) => Err(Error::Busy),
         Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", &p, e)),
     }
-}
-
-fn new_item_id(kind: ItemKind) -> Result<String> {
-    const A: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-    let raw: [u8; 10] = random_array()?;
-    let s: String = raw.iter().map(|b| A[(b & 31) as usize] as char).collect();
-    Ok(format!("{}-{s}", kind.prefix()))
 }
 
 /// Normalises an id typed by the user.
@@ -534,6 +528,7 @@ impl Vault {
             clock: &self.clock,
             vault_id: &self.vault_id,
             head: chain::head(&tx)?,
+            ids: IdRun::default(),
         };
         let out = f(&mut w)?;
         if let Some(head) = w.head.take() {
@@ -1389,8 +1384,7 @@ pub(crate) fn blob_read_error(blob: &str, e: std::io::Error) -> Error {
 }
 
 /// The title and "when it happened" of a record, as the list shows them.
-pub(crate) fn summary_of(record_text: &str) -> (String, Option<String>) {
-    let v: Value = serde_json::from_str(record_text).unwrap_or(Value::Null);
+pub(crate) fn summary_of(v: &Value) -> (String, Option<String>) {
     // The same fields, in the same order, as item_index_derived (migrations) and
     // verify's DERIVED_INDEX_SQL: a message's title is its sender.
     let title = ["title", "name", "sender"]
@@ -1509,6 +1503,8 @@ pub struct Writer<'a> {
     vault_id: &'a str,
     /// The newest entry, kept here so each append needs no query.
     head: Option<Entry>,
+    /// Where this write's item ids come from.
+    ids: IdRun,
 }
 
 impl Writer<'_> {
@@ -1547,11 +1543,12 @@ impl Writer<'_> {
         id: &str,
         kind: ItemKind,
         version: u64,
-        record_text: &str,
+        record: &Record,
         content: Option<[u8; 32]>,
         blob: Option<&str>,
         thumb: Option<&str>,
     ) -> Result<Added> {
+        let record_text = record.text.as_str();
         let record_sha = sha256(record_text.as_bytes());
         let mut meta = Map::new();
         meta.insert("version".into(), json!(version));
@@ -1584,7 +1581,7 @@ impl Writer<'_> {
             params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb],
         )?;
         if kind != ItemKind::Link {
-            self.index_version(id, kind, version, &entry, record_text)?;
+            self.index_version(id, kind, version, &entry, &record.value)?;
             let created_seq = if version == 1 {
                 entry.seq
             } else {
@@ -1599,7 +1596,7 @@ impl Writer<'_> {
                 created_seq,
                 id,
                 kind.as_str(),
-                record_text,
+                &record.value,
                 version > 1,
             )?;
         }
@@ -1619,9 +1616,9 @@ impl Writer<'_> {
         kind: ItemKind,
         version: u64,
         entry: &Entry,
-        record_text: &str,
+        record: &Value,
     ) -> Result<()> {
-        let (title, occurred) = summary_of(record_text);
+        let (title, occurred) = summary_of(record);
         if version == 1 {
             self.exec(
                 "INSERT INTO item_index (created_seq, item_id, kind, recorded_at, version, updated_at, title, occurred)
@@ -1637,9 +1634,9 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub(crate) fn fresh_id(&self, kind: ItemKind) -> Result<String> {
+    pub(crate) fn fresh_id(&mut self, kind: ItemKind) -> Result<String> {
         loop {
-            let id = new_item_id(kind)?;
+            let id = self.ids.candidate(kind)?;
             let taken: bool = self
                 .conn
                 .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")
@@ -1648,6 +1645,7 @@ impl Writer<'_> {
             if !taken {
                 return Ok(id);
             }
+            self.ids.clashed();
         }
     }
 
@@ -1659,7 +1657,7 @@ impl Writer<'_> {
             &id,
             ItemKind::Incident,
             1,
-            &canonical_of(&inc)?,
+            &Record::of(&inc)?,
             None,
             None,
             None,
@@ -1670,15 +1668,7 @@ impl Writer<'_> {
     pub fn add_person(&mut self, p: Person) -> Result<Added> {
         let p = p.normalised()?;
         let id = self.fresh_id(ItemKind::Person)?;
-        self.put_version(
-            &id,
-            ItemKind::Person,
-            1,
-            &canonical_of(&p)?,
-            None,
-            None,
-            None,
-        )
+        self.put_version(&id, ItemKind::Person, 1, &Record::of(&p)?, None, None, None)
     }
 
     /// Links two existing items.
@@ -1705,7 +1695,7 @@ impl Writer<'_> {
             &id,
             ItemKind::Link,
             1,
-            &canonical_of(&link)?,
+            &Record::of(&link)?,
             None,
             None,
             None,
@@ -1715,15 +1705,8 @@ impl Writer<'_> {
     /// Adds one message of an imported conversation.
     pub fn add_message(&mut self, m: &Message) -> Result<Added> {
         let id = self.fresh_id(ItemKind::Message)?;
-        let added = self.put_version(
-            &id,
-            ItemKind::Message,
-            1,
-            &canonical_of(m)?,
-            None,
-            None,
-            None,
-        )?;
+        let added =
+            self.put_version(&id, ItemKind::Message, 1, &Record::of(m)?, None, None, None)?;
         // Its place in its conversation (migration 5): the same expression as there.
         self.exec(
             "INSERT INTO message_index (created_seq, item_id, source, conversation, sort_at)
@@ -1745,7 +1728,7 @@ impl Writer<'_> {
             &id,
             ItemKind::File,
             1,
-            &canonical_of(rec)?,
+            &Record::of(rec)?,
             Some(content),
             Some(blob),
             thumb,
@@ -1798,8 +1781,8 @@ impl Writer<'_> {
         if cur.record.is_none() {
             return Err(Error::Redacted(id));
         }
-        let text = canonical_of(record)?;
-        if hex(&sha256(text.as_bytes())) == cur.record_sha256 {
+        let record = Record::of(record)?;
+        if hex(&sha256(record.text.as_bytes())) == cur.record_sha256 {
             return Err(Error::Unchanged);
         }
         let content = (kind == ItemKind::File)
@@ -1809,7 +1792,7 @@ impl Writer<'_> {
             &id,
             kind,
             cur.version + 1,
-            &text,
+            &record,
             content,
             cur.blob_id.as_deref(),
             cur.thumb_blob_id.as_deref(),
