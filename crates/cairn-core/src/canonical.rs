@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 
 /// Serializes `v` canonically. Fails on floating-point numbers, which Cairn never hashes.
 pub fn to_canonical(v: &Value) -> Result<String> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(256);
     write(v, &mut out)?;
     Ok(out)
 }
@@ -41,17 +41,18 @@ fn write(v: &Value, out: &mut String) -> Result<()> {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut fields: Vec<(&String, &Value)> = map.iter().collect();
             // Rust's `str` order is byte order of UTF-8, which equals code-point order.
-            keys.sort();
+            // (Usually sorted already, which this sort checks in one pass.)
+            fields.sort_unstable_by_key(|(k, _)| *k);
             out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            for (i, (k, v)) in fields.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 write_str(k, out);
                 out.push(':');
-                write(&map[k], out)?;
+                write(v, out)?;
             }
             out.push('}');
         }
@@ -61,19 +62,30 @@ fn write(v: &Value, out: &mut String) -> Result<()> {
 
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Copy runs that need no escape whole; every byte that does is ASCII, so the
+    // slices between them fall on character boundaries.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escaped.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escaped);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -112,6 +124,15 @@ mod tests {
         assert_eq!(
             to_canonical(&v).unwrap(),
             "{\"A\":{\"y\":\"\",\"z\":-3},\"a\":[true,null,\"x\\\"\\\\\\n\\u0001é\"],\"b\":1}"
+        );
+    }
+
+    #[test]
+    fn escapes_between_runs_like_python() {
+        // Python: json.dumps("\t\x1f\x7f😀\r", ensure_ascii=False)
+        assert_eq!(
+            to_canonical(&json!("\t\u{1f}\u{7f}😀\r")).unwrap(),
+            "\"\\t\\u001f\u{7f}😀\\r\""
         );
     }
 

@@ -21,7 +21,7 @@ use crate::checkpoint;
 use crate::clock::{format_ms, system_clock, Clock, Millis};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::ids::IdRun;
+use crate::ids::Ids;
 use crate::items::{
     changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
 };
@@ -528,7 +528,7 @@ impl Vault {
             clock: &self.clock,
             vault_id: &self.vault_id,
             head: chain::head(&tx)?,
-            ids: IdRun::default(),
+            ids: Ids::default(),
         };
         let out = f(&mut w)?;
         if let Some(head) = w.head.take() {
@@ -1504,7 +1504,7 @@ pub struct Writer<'a> {
     /// The newest entry, kept here so each append needs no query.
     head: Option<Entry>,
     /// Where this write's item ids come from.
-    ids: IdRun,
+    ids: Ids,
 }
 
 impl Writer<'_> {
@@ -1634,19 +1634,9 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// A new item id, unused in the vault (see [`crate::ids`]).
     pub(crate) fn fresh_id(&mut self, kind: ItemKind) -> Result<String> {
-        loop {
-            let id = self.ids.candidate(kind)?;
-            let taken: bool = self
-                .conn
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")
-                .and_then(|mut st| st.query_row([&id], |r| r.get(0)))
-                .map_err(map_err)?;
-            if !taken {
-                return Ok(id);
-            }
-            self.ids.clashed();
-        }
+        self.ids.fresh(self.conn, kind)
     }
 
     /// Adds an incident.
