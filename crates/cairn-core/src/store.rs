@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_reports_exhibits.sql"),
     include_str!("../migrations/0004_messages_search.sql"),
     include_str!("../migrations/0005_conversations.sql"),
+    include_str!("../migrations/0006_search_secure_delete.sql"),
 ];
 
 /// Highest schema version this build understands.

@@ -347,6 +347,18 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     assert_eq!(ids_in(&t, "bus stop"), vec![inc.clone()]);
     t.v().redact(&per, "entered by mistake").unwrap();
     assert_eq!(ids_in(&t, "gate"), Vec::<String>::new());
+    // Nor are its words left in the index's pages for someone who opens the
+    // database itself (FTS5 would otherwise keep them until segments merge).
+    let left: i64 = t
+        .r()
+        .raw_connection_for_tests()
+        .query_row(
+            "SELECT count(*) FROM search_data WHERE instr(block, CAST('gatesworth' AS BLOB)) > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "a redacted item's words stay in the search index");
     assert_ok(t.r());
 }
 
@@ -590,6 +602,41 @@ fn verify_finds_a_conversation_index_that_does_not_match_its_messages() {
         crate::common::problem_codes(&r),
         ["message_index_mismatch"; 3]
     );
+}
+
+#[test]
+fn words_redacted_before_schema_6_leave_the_index_when_the_vault_is_opened() {
+    let mut t = TestVault::new();
+    let words_left = |t: &TestVault| -> i64 {
+        t.r()
+            .raw_connection_for_tests()
+            .query_row(
+                "SELECT count(*) FROM search_data WHERE instr(block, CAST('gatesworth' AS BLOB)) > 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // How schema 5 deleted from the index: the words stayed in its pages.
+    t.r()
+        .raw_connection_for_tests()
+        .execute_batch("INSERT INTO search (search, rank) VALUES ('secure-delete', 0);")
+        .unwrap();
+    let per = t
+        .v()
+        .add_person(Person::new("PC Gatesworth", Role::Officer))
+        .unwrap()
+        .id;
+    t.v().redact(&per, "entered by mistake").unwrap();
+    assert!(words_left(&t) > 0, "the old way leaves the words");
+    t.r()
+        .raw_connection_for_tests()
+        .execute_batch("PRAGMA user_version = 5;")
+        .unwrap();
+    t.reopen();
+    assert_eq!(words_left(&t), 0);
+    assert!(t.r().search_ranked("gatesworth", 10).unwrap().hits.is_empty());
+    assert_ok(t.r());
 }
 
 #[test]
