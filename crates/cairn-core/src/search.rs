@@ -14,8 +14,13 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::store::map_err;
 
-/// Keys whose string values are not words.
+/// Keys whose string values are not words: hashes and ids (which would only match
+/// themselves), and a message's source, kind and time (every message has them, so
+/// they would only crowd its words and snippets; a conversation is found by name).
 const NOT_WORDS: &[&str] = &[
+    "sent_at",
+    "source",
+    "kind",
     "sha256",
     "original_sha256",
     "record_sha256",
@@ -98,8 +103,8 @@ pub(crate) fn forget(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Fills the index from every item's current version (run once, when a vault is
-/// upgraded to schema 4).
+/// Fills the index from every item's current version (when a vault is upgraded to
+/// schema 4, and again at schema 6, whose words are fewer).
 pub(crate) fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM search", [])?;
     let mut current = conn.prepare(

@@ -164,7 +164,7 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
                     v + 1
                 ))?;
                 // Work SQL scripts cannot do, in the same transaction.
-                if v + 1 == 4 {
+                if v + 1 == 4 || v + 1 == 6 {
                     crate::search::rebuild(conn)?;
                 }
                 let broken: i64 =

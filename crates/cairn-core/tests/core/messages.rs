@@ -302,6 +302,9 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     assert!(ids("school mum").is_empty());
     // File names are searched; hashes and ids are not.
     assert_eq!(ids("WhatsApp Chat").len(), 1);
+    // A message's source and time are not its words: only the export's name says so.
+    assert_eq!(ids("whatsapp").len(), 1);
+    assert!(ids("21:43").is_empty() && ids("2023").is_empty());
     let hits = t.r().search_ranked("answer", 10).unwrap().hits;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].kind, "message");
@@ -635,7 +638,12 @@ fn words_redacted_before_schema_6_leave_the_index_when_the_vault_is_opened() {
         .unwrap();
     t.reopen();
     assert_eq!(words_left(&t), 0);
-    assert!(t.r().search_ranked("gatesworth", 10).unwrap().hits.is_empty());
+    assert!(t
+        .r()
+        .search_ranked("gatesworth", 10)
+        .unwrap()
+        .hits
+        .is_empty());
     assert_ok(t.r());
 }
 
