@@ -3,6 +3,7 @@
 //!
 //! Build the binary first: `cargo build --workspace --bins` (the Makefile does).
 
+mod backup;
 mod bundle;
 mod crash;
 mod desktop;

@@ -241,6 +241,7 @@ fn kind_words(kind: &str) -> &'static str {
         "report.create" => "Report or handover recorded",
         "report.edit" => "Report or handover edited",
         "message.create" => "Message imported",
+        "vault.backup" => "Backed up (a copy of the vault written elsewhere)",
         _ => "Change",
     }
 }

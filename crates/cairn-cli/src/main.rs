@@ -175,6 +175,25 @@ enum Cmd {
     /// Import messages from an app's export, keeping the export itself as an exhibit.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Back the vault up to a folder (a USB stick, another drive): an empty folder the
+    /// first time, the same folder after. The backup is itself a vault, opened with
+    /// the same passphrase or recovery code.
+    Backup {
+        /// The backup folder.
+        dest: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a backup into a new folder and check it (asks for its passphrase).
+    Restore {
+        /// The backup folder.
+        src: PathBuf,
+        /// The new vault folder (must be new or empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search incidents, messages, people and file names (every word, as a prefix).
     Search {
         /// The words to look for.
@@ -796,6 +815,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Search { query, limit, json } => {
             let vault = open(&cli)?;
             import_cmd::search(&vault, query, *limit, *json)?;
+        }
+        Cmd::Backup { dest, json } => {
+            let mut vault = open(&cli)?;
+            let r = vault.backup(dest, &AtomicBool::new(false), &|_| {})?;
+            if *json {
+                print_json(&r);
+            } else {
+                say!(
+                    "Backed up to {}: {} new files copied, {} already there, {} removed after redaction; checked, and recorded in the chain.",
+                    r.dest, r.files_copied, r.files_kept, r.files_removed
+                );
+            }
+        }
+        Cmd::Restore { src, to, json } => {
+            let r = cairn_core::backup::restore(src, to, &AtomicBool::new(false))?;
+            let pass =
+                read_passphrase(cli.passphrase_file.as_deref(), "Passphrase of the backup: ")?;
+            let vault = Vault::open(
+                to,
+                &pass,
+                OpenOptions {
+                    allow_insecure_kdf: test_kdf(),
+                },
+            )?;
+            let report = vault.verify(VerifyOptions { quick: false }, &|_, _| {})?;
+            if *json {
+                print_json(&serde_json::json!({"restore": r, "verify": report}));
+            } else {
+                say!("Restored {} files into {}.", r.files, r.to);
+                output::print_report(&report);
+            }
+            return Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
         }
         Cmd::Receipt { json } => {
             let vault = open(&cli)?;

@@ -573,6 +573,39 @@ pub(crate) fn list_files(vault: &Path) -> Result<Vec<String>> {
     Ok(ids)
 }
 
+/// Where a backup puts a stored file, whole and checked, before the database that
+/// names it is in place (see [`adopt_staged`]).
+pub(crate) fn staged_path(vault: &Path, id: &str) -> PathBuf {
+    vault.join(TMP_DIR).join(id)
+}
+
+/// Moves into place each staged file (named by its id alone, under `blobs/tmp`) that
+/// the database has as stored but that is not in place: a backup cut short after its
+/// database went in and before its new files were moved. Anything else under
+/// `blobs/tmp` is left for [`sweep_tmp`]. Returns how many were moved.
+pub(crate) fn adopt_staged(vault: &Path, stored: &dyn Fn(&str) -> Result<bool>) -> Result<usize> {
+    let Ok(rd) = fs::read_dir(vault.join(TMP_DIR)) else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for f in rd.flatten() {
+        let name = f.file_name().to_string_lossy().into_owned();
+        if id_bytes(&name).is_none() {
+            continue;
+        }
+        let dest = path(vault, &name)?;
+        if dest.exists() || !stored(&name)? {
+            continue;
+        }
+        let parent = dest.parent().unwrap_or(vault).to_path_buf();
+        fsutil::create_private_dir(&parent)?;
+        fs::rename(f.path(), &dest).map_err(|e| Error::io("move", &dest, e))?;
+        fsutil::sync_dir(&parent)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Removes half-written blobs left by a crash (everything under `blobs/tmp`).
 pub(crate) fn sweep_tmp(vault: &Path) -> Result<usize> {
     let dir = vault.join(TMP_DIR);

@@ -67,6 +67,10 @@ pub enum Error {
     /// Input the user gave is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// A backup or restore was refused or failed its check; the message says why and
+    /// what to do. Whatever the backup folder held before is still there.
+    #[error("{0}")]
+    BackupRefused(String),
     /// Another process holds the vault.
     #[error("The vault is open in another Cairn window or command; close that first.")]
     Busy,
@@ -162,6 +166,7 @@ impl Error {
             Error::Busy => "vault_busy",
             Error::NewerFormat { .. } => "newer_format",
             Error::DiskFull => "disk_full",
+            Error::BackupRefused(_) => "backup_refused",
             Error::Io { .. } => "io",
             Error::DatabaseIo(_) => "database_io",
             Error::Database(_) => "database",

@@ -33,7 +33,7 @@ use crate::secret::{random_array, Passphrase, SecretKey};
 use crate::store::{self, map_err};
 
 /// Lock file that keeps two processes from opening one vault.
-const LOCK_FILE: &str = "vault.lock";
+pub(crate) const LOCK_FILE: &str = "vault.lock";
 /// Shortest passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -48,7 +48,7 @@ pub struct OpenOptions {
 pub struct Vault {
     dir: PathBuf,
     pub(crate) conn: Connection,
-    master: SecretKey,
+    pub(crate) master: SecretKey,
     pub(crate) vault_id: String,
     pub(crate) device: SigningKey,
     pub(crate) kdf: Option<KdfSummary>,
@@ -241,7 +241,7 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-fn open_lock(dir: &Path) -> Result<File> {
+pub(crate) fn open_lock(dir: &Path) -> Result<File> {
     let p = dir.join(LOCK_FILE);
     let mut o = fs::OpenOptions::new();
     o.read(true).write(true).create(true).truncate(false);
@@ -377,7 +377,10 @@ impl Vault {
         .map_err(|e| store::refine_io(dir, e))
     }
 
-    fn open_with(dir: &Path, unlock: impl FnOnce(&Keys) -> Result<SecretKey>) -> Result<Vault> {
+    pub(crate) fn open_with(
+        dir: &Path,
+        unlock: impl FnOnce(&Keys) -> Result<SecretKey>,
+    ) -> Result<Vault> {
         if !Self::exists(dir) {
             return Err(Error::NoVault(dir.to_path_buf()));
         }
@@ -422,6 +425,16 @@ impl Vault {
     /// written when the process died (their rows are `pending`), and files of redacted
     /// blobs that were not yet overwritten.
     fn sweep(&self) -> Result<()> {
+        // A backup cut short may have left files its database names under tmp.
+        blobs::adopt_staged(&self.dir, &|id| {
+            self.conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM blobs WHERE id = ?1 AND state = 'stored')",
+                    [id],
+                    |r| r.get(0),
+                )
+                .map_err(map_err)
+        })?;
         blobs::sweep_tmp(&self.dir)?;
         let stale: Vec<(String, String)> = {
             let mut st = self
@@ -1508,7 +1521,7 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn append(
+    pub(crate) fn append(
         &mut self,
         kind: &str,
         item: &str,

@@ -420,9 +420,11 @@ impl Vault {
             }
         }
 
-        // 5. Entries that lost their item rows.
+        // 5. Entries that lost their item rows. A backup's record is the entry itself
+        // (the database it copied is elsewhere); it names the vault.
         for (seq, e) in &entries {
-            if *seq != 1 && !used.contains(seq) {
+            let backup = e.kind == crate::backup::BACKUP_ENTRY && e.item == self.vault_id;
+            if *seq != 1 && !used.contains(seq) && !backup {
                 let f = cx.problem(
                     "entry_orphaned",
                     format!(

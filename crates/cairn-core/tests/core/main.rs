@@ -1,12 +1,13 @@
 //! Integration tests for `cairn-core`: round trips, tamper detection, keys and KDF
 //! limits, recovery, history and redaction, photos, the clock, checkpoints, the chain
-//! test vectors, concurrency and the schema version.
+//! test vectors, concurrency, the schema version, and backups.
 //!
 //! Every vault here is made with `KdfCost::InsecureTestOnly` and opened with
 //! `allow_insecure_kdf`, except in the one test that checks calibration.
 
 mod common;
 
+mod backup;
 mod chain;
 mod items;
 mod keys;

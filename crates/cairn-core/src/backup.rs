@@ -1,0 +1,507 @@
+//! Backups: a copy of the vault in another folder (a USB stick, another drive, a
+//! folder a trusted person keeps) that is itself a complete vault, opened with the
+//! same passphrase or recovery code.
+//!
+//! A backup is incremental: stored files are never changed once written, so only new
+//! ones are copied, and files redacted since the last backup are overwritten and
+//! removed there too. The database is copied whole. At every moment the folder holds
+//! either the previous backup or the new one, never a mixture: each file is written
+//! beside its place, flushed, read back and compared, then renamed; new stored files
+//! wait under `blobs/tmp` until the database that names them is in place. Opening a
+//! backup cut short clears what it staged (before its database went in) or moves it
+//! into place (after).
+//!
+//! Afterwards the backup is opened as a vault and checked, and the backup is recorded
+//! in the vault's chain (`vault.backup`, with the SHA-256 of the database copied).
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use serde_json::{json, Map};
+use sha2::{Digest, Sha256};
+
+use crate::blobs::{self, BLOB_DIR, TMP_DIR};
+use crate::chain;
+use crate::clock::format_ms;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::keys::{hex, KEYS_FILE};
+use crate::store::{self, map_err, DB_FILE};
+use crate::vault::{open_lock, Vault, LOCK_FILE};
+use crate::verify::VerifyOptions;
+
+/// The chain entry kind that records a backup.
+pub const BACKUP_ENTRY: &str = "vault.backup";
+
+/// What a backup is doing.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackupStep {
+    /// Copying stored files that the backup lacks.
+    Files,
+    /// Copying the database.
+    Database,
+    /// Opening the backup and checking it.
+    Checking,
+}
+
+/// How far a backup has got: bytes of the step done out of its total.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BackupProgress {
+    /// The step.
+    pub step: BackupStep,
+    /// Bytes done.
+    pub done: u64,
+    /// Bytes in all.
+    pub total: u64,
+}
+
+/// What a backup did.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupReport {
+    /// The backup folder.
+    pub dest: String,
+    /// Chain entries the backup holds (the vault's, up to the one before this backup's
+    /// own record).
+    pub entries: u64,
+    /// Stored files copied this time.
+    pub files_copied: u64,
+    /// Stored files the backup already had.
+    pub files_kept: u64,
+    /// Files of redacted items removed from the backup.
+    pub files_removed: u64,
+    /// Bytes written to the backup folder.
+    pub bytes_written: u64,
+    /// When the backup was recorded (RFC 3339).
+    pub recorded_at: String,
+}
+
+/// What a restore did.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    /// The new vault folder.
+    pub to: String,
+    /// Stored files copied.
+    pub files: u64,
+    /// Bytes copied.
+    pub bytes: u64,
+}
+
+fn refused(msg: &str) -> Error {
+    Error::BackupRefused(msg.into())
+}
+
+/// Copies `from` to `to` through `tmp` (created new, private): flushed, dropped from
+/// the page cache where the platform allows, read back and compared, then renamed.
+/// Returns the bytes copied and their SHA-256.
+fn copy_checked(
+    from: &Path,
+    tmp: &Path,
+    to: &Path,
+    cancel: &AtomicBool,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<(u64, [u8; 32])> {
+    let _ = fs::remove_file(tmp);
+    let mut src = File::open(from).map_err(|e| Error::io("read", from, e))?;
+    let mut out = fsutil::create_private(tmp)?;
+    let result = (|| {
+        let mut sha = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut n = 0u64;
+        loop {
+            if cancel.load(Ordering::SeqCst) {
+                return Err(Error::Cancelled);
+            }
+            let k = src.read(&mut buf).map_err(|e| Error::io("read", from, e))?;
+            if k == 0 {
+                break;
+            }
+            out.write_all(&buf[..k])
+                .map_err(|e| Error::io("write", tmp, e))?;
+            sha.update(&buf[..k]);
+            n += k as u64;
+            on_bytes(k as u64);
+        }
+        out.sync_all().map_err(|e| Error::io("flush", tmp, e))?;
+        let want: [u8; 32] = sha.finalize().into();
+        forget_cached(&out);
+        let (m, got) = sha256_file(tmp)?;
+        if m != n || got != want {
+            return Err(Error::BackupRefused(format!(
+                "What was written to {} did not read back the same; the drive may be failing. \
+                 Nothing was replaced.",
+                tmp.display()
+            )));
+        }
+        fs::rename(tmp, to).map_err(|e| Error::io("replace", to, e))?;
+        Ok((n, want))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    result
+}
+
+/// Asks the kernel to drop its cached copy of `f`, so reading it back reads the drive.
+fn forget_cached(f: &File) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::fs::fadvise(f, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = f;
+}
+
+fn sha256_file(p: &Path) -> Result<(u64, [u8; 32])> {
+    let mut f = File::open(p).map_err(|e| Error::io("read back", p, e))?;
+    let mut sha = Sha256::new();
+    let n = io::copy(&mut f, &mut sha).map_err(|e| Error::io("read back", p, e))?;
+    Ok((n, sha.finalize().into()))
+}
+
+fn size_of(p: &Path) -> Option<u64> {
+    fs::metadata(p).ok().map(|m| m.len())
+}
+
+/// Whether `dir` has nothing in it (or does not exist).
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    match fs::read_dir(dir) {
+        Ok(mut rd) => Ok(rd.next().is_none()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(Error::io("read", dir, e)),
+    }
+}
+
+impl Vault {
+    /// Backs the vault up to the folder `dest`: empty or new the first time, then the
+    /// same folder each time. See the module documentation. `cancel` stops it between
+    /// reads; whatever was already in `dest` stays a complete backup.
+    pub fn backup(
+        &mut self,
+        dest: &Path,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(BackupProgress),
+    ) -> Result<BackupReport> {
+        let src = self.dir().to_path_buf();
+        fsutil::create_private_dir(dest)?;
+        let (src_real, dest_real) = (
+            fs::canonicalize(&src).map_err(|e| Error::io("read", &src, e))?,
+            fs::canonicalize(dest).map_err(|e| Error::io("read", dest, e))?,
+        );
+        if dest_real.starts_with(&src_real) || src_real.starts_with(&dest_real) {
+            return Err(refused(
+                "A backup must go outside the vault's folder (and not around it); choose another folder.",
+            ));
+        }
+        let dest_lock = self.check_backup_folder(dest)?;
+
+        // Everything committed is in vault.db itself, and nothing writes while `self`
+        // is borrowed here.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(map_err)?;
+        if busy != 0 {
+            return Err(Error::Busy);
+        }
+        let head = chain::head(&self.conn)?;
+
+        // Files first: the database that names them goes in after them.
+        fsutil::create_private_dir(&dest.join(TMP_DIR))?;
+        let have = blobs::list_files(&src)?;
+        let there = blobs::list_files(dest)?;
+        let mut todo = Vec::new();
+        let mut kept = 0u64;
+        for id in &have {
+            let (from, to) = (blobs::path(&src, id)?, blobs::path(dest, id)?);
+            let size = size_of(&from).unwrap_or(0);
+            if size_of(&to) == Some(size) {
+                kept += 1;
+            } else {
+                todo.push((from, to, size));
+            }
+        }
+        let total: u64 = todo.iter().map(|t| t.2).sum();
+        let mut done = 0u64;
+        let mut written = 0u64;
+        progress(BackupProgress {
+            step: BackupStep::Files,
+            done,
+            total,
+        });
+        // Staged whole and checked under tmp, moved into place once the database that
+        // names them is in: a backup cut short before then is the previous one (opening
+        // it clears tmp), and after then opening it moves them in (blobs::adopt_staged).
+        let mut staged = Vec::new();
+        for (from, to, _) in &todo {
+            let name = to
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let part = dest.join(TMP_DIR).join(format!("{name}.part"));
+            let at = blobs::staged_path(dest, &name);
+            let (n, _) = copy_checked(from, &part, &at, cancel, &mut |k| {
+                done += k;
+                progress(BackupProgress {
+                    step: BackupStep::Files,
+                    done,
+                    total,
+                });
+            })?;
+            written += n;
+            staged.push((at, to.clone()));
+        }
+        fsutil::sync_dir(&dest.join(TMP_DIR))?;
+
+        // The database, then the keys (passphrase and recovery code slots).
+        let db = src.join(DB_FILE);
+        let db_total = size_of(&db).unwrap_or(0);
+        let mut db_done = 0u64;
+        progress(BackupProgress {
+            step: BackupStep::Database,
+            done: 0,
+            total: db_total,
+        });
+        // A write-ahead log left beside an older copy would be replayed onto the new one.
+        for side in ["-wal", "-shm"] {
+            let p = dest.join(format!("{DB_FILE}{side}"));
+            if p.exists() {
+                fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+            }
+        }
+        let (n, db_sha) = copy_checked(
+            &db,
+            &dest.join(format!("{DB_FILE}.tmp")),
+            &dest.join(DB_FILE),
+            cancel,
+            &mut |k| {
+                db_done += k;
+                progress(BackupProgress {
+                    step: BackupStep::Database,
+                    done: db_done,
+                    total: db_total,
+                });
+            },
+        )?;
+        written += n;
+        let (n, _) = copy_checked(
+            &src.join(KEYS_FILE),
+            &dest.join(format!("{KEYS_FILE}.tmp")),
+            &dest.join(KEYS_FILE),
+            cancel,
+            &mut |_| {},
+        )?;
+        written += n;
+        fsutil::sync_dir(dest)?;
+        let mut dirs = Vec::new();
+        for (at, to) in &staged {
+            let parent = to.parent().unwrap_or(dest).to_path_buf();
+            fsutil::create_private_dir(&parent)?;
+            fs::rename(at, to).map_err(|e| Error::io("move", to, e))?;
+            if !dirs.contains(&parent) {
+                dirs.push(parent);
+            }
+        }
+        for d in &dirs {
+            fsutil::sync_dir(d)?;
+        }
+
+        // Files the vault no longer has (redacted since) go from the backup too.
+        let mut removed = 0u64;
+        for id in there.iter().filter(|id| have.binary_search(id).is_err()) {
+            blobs::destroy(dest, id)?;
+            removed += 1;
+        }
+
+        // Open the backup as a vault and check it: chain, items, indexes, and that every
+        // file is there at its length (the files copied now were read back above).
+        progress(BackupProgress {
+            step: BackupStep::Checking,
+            done: 0,
+            total: 1,
+        });
+        drop(dest_lock);
+        {
+            let master = self.master.clone();
+            let copy = Vault::open_with(dest, move |_| Ok(master))?;
+            let report =
+                copy.verify_cancellable(VerifyOptions { quick: true }, &|_, _| {}, cancel)?;
+            if !report.ok {
+                let first = report
+                    .problems
+                    .first()
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default();
+                return Err(Error::BackupRefused(format!(
+                    "The backup was written but does not check out ({first}). Run `cairn verify` on this vault."
+                )));
+            }
+        }
+        progress(BackupProgress {
+            step: BackupStep::Checking,
+            done: 1,
+            total: 1,
+        });
+
+        let entries = head.as_ref().map_or(0, |h| h.seq);
+        let vault_id = self.vault_id.clone();
+        let entry = self.write(|w| {
+            let mut meta = Map::new();
+            meta.insert("entries".into(), json!(entries));
+            meta.insert("files".into(), json!(have.len()));
+            w.append(BACKUP_ENTRY, &vault_id, &db_sha, meta)
+        })?;
+        Ok(BackupReport {
+            dest: dest.display().to_string(),
+            entries,
+            files_copied: todo.len() as u64,
+            files_kept: kept,
+            files_removed: removed,
+            bytes_written: written,
+            recorded_at: format_ms(entry.recorded_at),
+        })
+    }
+
+    /// Checks that `dest` may take this vault's backup: empty, or a backup of this
+    /// vault whose chain this vault's extends (so nothing only the backup holds is
+    /// overwritten). Returns its lock, held while the backup is written.
+    fn check_backup_folder(&self, dest: &Path) -> Result<File> {
+        if !Vault::exists(dest) {
+            let only_ours = fs::read_dir(dest)
+                .map_err(|e| Error::io("read", dest, e))?
+                .flatten()
+                .all(|e| {
+                    let n = e.file_name();
+                    // What a first backup cut short leaves: it is not a vault until
+                    // the keys file, written last, is there.
+                    let n = n.to_string_lossy();
+                    [LOCK_FILE, BLOB_DIR, DB_FILE, "vault.db-wal", "vault.db-shm"]
+                        .contains(&n.as_ref())
+                        || n.ends_with(".tmp")
+                });
+            if !only_ours && !is_empty_dir(dest)? {
+                return Err(refused(
+                    "That folder has other things in it; choose an empty folder for the backup.",
+                ));
+            }
+            return open_lock(dest);
+        }
+        let lock = open_lock(dest)?;
+        let conn = store::open(dest, &self.master.derive("sqlcipher-key"), false).map_err(|e| {
+            match e {
+                Error::WrongPassphrase | Error::DatabaseDamaged(_) | Error::Database(_) => refused(
+                    "That folder holds a different vault (or a damaged one); choose an empty folder for the backup.",
+                ),
+                e => e,
+            }
+        })?;
+        let id: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'vault_id'", [], |r| {
+                r.get(0)
+            })
+            .ok();
+        if id.as_deref() != Some(self.vault_id.as_str()) {
+            return Err(refused(
+                "That folder holds a different vault; choose an empty folder for the backup.",
+            ));
+        }
+        if let Some(theirs) = chain::head(&conn)? {
+            let ours: Option<Vec<u8>> = self
+                .conn
+                .query_row(
+                    "SELECT hash FROM entries WHERE seq = ?1",
+                    [theirs.seq as i64],
+                    |r| r.get(0),
+                )
+                .ok();
+            if ours.map(|h| hex(&h)) != Some(theirs.hash.clone()) {
+                return Err(refused(
+                    "That backup holds entries this vault does not have, so it was not overwritten. \
+                     Keep it, and back up to a new folder.",
+                ));
+            }
+        }
+        drop(conn);
+        Ok(lock)
+    }
+
+    /// When the newest backup was recorded, if there was one.
+    pub fn last_backup(&self) -> Result<Option<String>> {
+        let at: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT max(recorded_at) FROM entries WHERE kind = ?1",
+                [BACKUP_ENTRY],
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        Ok(at.map(format_ms))
+    }
+}
+
+/// Copies the backup (or vault) in `src` to the new folder `to` (absent or empty), each
+/// file read back and compared. Open the result with its passphrase or recovery code
+/// and verify it; a backup made by an older version is upgraded when it is opened.
+pub fn restore(src: &Path, to: &Path, cancel: &AtomicBool) -> Result<RestoreReport> {
+    if !Vault::exists(src) || !src.join(DB_FILE).is_file() {
+        return Err(refused(
+            "That folder is not a Cairn backup (it has no vault in it).",
+        ));
+    }
+    if !is_empty_dir(to)? {
+        return Err(refused(
+            "The folder to restore into must be new or empty, so nothing in it is overwritten.",
+        ));
+    }
+    fsutil::create_private_dir(&to.join(TMP_DIR))?;
+    let _lock = open_lock(src)?;
+    let mut files = 0u64;
+    let mut bytes = 0u64;
+    for id in blobs::list_files(src)? {
+        let (from, dest) = (blobs::path(src, &id)?, blobs::path(to, &id)?);
+        let parent = dest.parent().unwrap_or(to).to_path_buf();
+        fsutil::create_private_dir(&parent)?;
+        let (n, _) = copy_checked(
+            &from,
+            &to.join(TMP_DIR).join(&id),
+            &dest,
+            cancel,
+            &mut |_| {},
+        )?;
+        fsutil::sync_dir(&parent)?;
+        files += 1;
+        bytes += n;
+    }
+    // A log beside the database holds committed changes: it comes too.
+    for name in [
+        format!("{DB_FILE}-wal"),
+        DB_FILE.to_string(),
+        KEYS_FILE.to_string(),
+    ] {
+        let from = src.join(&name);
+        if from.is_file() {
+            let (n, _) = copy_checked(
+                &from,
+                &to.join(format!("{name}.tmp")),
+                &to.join(&name),
+                cancel,
+                &mut |_| {},
+            )?;
+            bytes += n;
+        }
+    }
+    fsutil::sync_dir(to)?;
+    Ok(RestoreReport {
+        to: to.display().to_string(),
+        files,
+        bytes,
+    })
+}

@@ -1,0 +1,240 @@
+//! Backups and restores: a backup is a complete vault opened with the same secrets,
+//! copies only what it lacks, follows redactions, never overwrites what only it
+//! holds, and is recorded in the chain.
+
+use std::fs;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use cairn_core::backup::{restore, BackupReport, BACKUP_ENTRY};
+use cairn_core::{OpenOptions, Vault};
+
+use crate::common::*;
+
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+fn backup(t: &mut TestVault, dest: &Path) -> cairn_core::Result<BackupReport> {
+    t.v().backup(dest, &NEVER, &|_| {})
+}
+
+#[test]
+fn a_backup_is_a_vault_opened_with_the_same_passphrase_or_recovery_code() {
+    let mut t = TestVault::new();
+    let inc = t
+        .v()
+        .add_incident(incident("Kitchen", "He threw the plate"))
+        .unwrap()
+        .id;
+    let photo = add_bytes(t.v(), "bruise.jpg", &pseudo_random(300_000, 1));
+    let dest = t.scratch("usb/backup");
+    let r = backup(&mut t, &dest).unwrap();
+    assert_eq!((r.files_copied, r.files_kept, r.files_removed), (1, 0, 0));
+    assert!(r.bytes_written > 300_000);
+    assert!(t.r().last_backup().unwrap().is_some());
+    let last = t.r().chain().unwrap().pop().unwrap();
+    assert_eq!(last.kind, BACKUP_ENTRY);
+    assert_eq!(
+        r.entries,
+        last.seq - 1,
+        "the backup holds every entry before its record"
+    );
+    assert_eq!(
+        last.content_sha256,
+        sha_hex(&fs::read(dest.join("vault.db")).unwrap()),
+        "the record names the database copied"
+    );
+
+    let copy = open(&dest).unwrap();
+    assert_ok(&copy);
+    assert_eq!(copy.show(&inc).unwrap().record.unwrap()["title"], "Kitchen");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut copy.open_original(&photo.id).unwrap(), &mut bytes).unwrap();
+    assert_eq!(bytes, pseudo_random(300_000, 1));
+    drop(copy);
+    let by_code = Vault::open_with_recovery(&dest, &t.code, TEST_OPEN).unwrap();
+    assert_eq!(by_code.list().unwrap().len(), 2);
+    assert_ok(t.r());
+}
+
+#[test]
+fn the_next_backup_copies_only_new_files_and_follows_redactions() {
+    let mut t = TestVault::new();
+    let a = add_bytes(t.v(), "a.jpg", &pseudo_random(50_000, 2));
+    let b = add_bytes(t.v(), "b.jpg", &pseudo_random(50_000, 3));
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    let before = blob_files(&dest);
+    assert_eq!(before.len(), 2);
+
+    let c = add_bytes(t.v(), "c.jpg", &pseudo_random(80_000, 4));
+    t.v().redact(&b.id, "entered by mistake").unwrap();
+    let r = backup(&mut t, &dest).unwrap();
+    assert_eq!((r.files_copied, r.files_kept, r.files_removed), (1, 1, 1));
+    let copy = open(&dest).unwrap();
+    assert_ok(&copy);
+    assert!(copy.open_original(&c.id).is_ok());
+    assert!(copy.open_original(&a.id).is_ok());
+    assert_eq!(copy.show(&b.id).unwrap().record, None, "redacted there too");
+    assert_eq!(
+        blob_files(&dest).len(),
+        2,
+        "the redacted file is gone from the backup"
+    );
+    drop(copy);
+
+    // Nothing new: nothing but the database and keys is written.
+    let r = backup(&mut t, &dest).unwrap();
+    assert_eq!((r.files_copied, r.files_kept, r.files_removed), (0, 2, 0));
+}
+
+#[test]
+fn a_backup_goes_only_to_an_empty_folder_or_this_vaults_backup() {
+    let mut t = TestVault::new();
+    t.v().add_incident(incident("One", "x")).unwrap();
+    let code = |r: cairn_core::Result<BackupReport>| r.unwrap_err().code();
+
+    let full = t.scratch("documents");
+    fs::create_dir_all(&full).unwrap();
+    fs::write(full.join("letter.txt"), b"keep me").unwrap();
+    assert_eq!(code(backup(&mut t, &full)), "backup_refused");
+    assert_eq!(fs::read(full.join("letter.txt")).unwrap(), b"keep me");
+
+    let inside = t.dir.join("blobs/mine");
+    assert_eq!(code(backup(&mut t, &inside)), "backup_refused");
+    let around = t.tmp.path().to_path_buf();
+    assert_eq!(code(backup(&mut t, &around)), "backup_refused");
+
+    // Another vault's backup is not overwritten.
+    let mut other = TestVault::new();
+    let theirs = other.scratch("theirs");
+    backup(&mut other, &theirs).unwrap();
+    let moved = t.scratch("theirs");
+    copy_tree(&theirs, &moved);
+    let tree = hash_tree(&moved);
+    assert_eq!(code(backup(&mut t, &moved)), "backup_refused");
+    assert_eq!(hash_tree(&moved), tree);
+    assert_ok(t.r());
+}
+
+#[test]
+fn a_backup_that_holds_entries_this_vault_lacks_is_kept() {
+    let mut t = TestVault::new();
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    // Someone opened the backup itself and wrote to it.
+    let mut copy = open(&dest).unwrap();
+    copy.add_incident(incident("Written in the backup", "only here"))
+        .unwrap();
+    drop(copy);
+    t.v()
+        .add_incident(incident("Written in the vault", "only here"))
+        .unwrap();
+    let tree = hash_tree(&dest);
+    assert_eq!(backup(&mut t, &dest).unwrap_err().code(), "backup_refused");
+    assert_eq!(hash_tree(&dest), tree, "nothing in the backup changed");
+}
+
+#[test]
+fn a_cancelled_backup_leaves_the_previous_one_whole() {
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(50_000, 5));
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    add_bytes(t.v(), "b.jpg", &pseudo_random(3_000_000, 6));
+    let size = t.r().chain().unwrap().len();
+    let cancel = AtomicBool::new(true);
+    let e = t.v().backup(&dest, &cancel, &|_| {}).unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert_eq!(t.r().chain().unwrap().len(), size, "not recorded");
+    let copy = open(&dest).unwrap();
+    assert_ok(&copy);
+    assert_eq!(copy.list().unwrap().len(), 1, "the previous backup, whole");
+}
+
+#[test]
+fn restore_copies_a_backup_into_a_new_folder_that_opens_and_verifies() {
+    let mut t = TestVault::new();
+    let photo = add_bytes(t.v(), "bruise.jpg", &pseudo_random(120_000, 7));
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    t.close();
+
+    let to = t.scratch("restored");
+    let r = restore(&dest, &to, &NEVER).unwrap();
+    assert_eq!(r.files, 1);
+    let v = open(&to).unwrap();
+    assert_ok(&v);
+    assert!(v.open_original(&photo.id).is_ok());
+    drop(v);
+
+    // Never over anything.
+    assert_eq!(
+        restore(&dest, &to, &NEVER).unwrap_err().code(),
+        "backup_refused"
+    );
+    let not_a_backup = t.scratch("empty");
+    fs::create_dir_all(&not_a_backup).unwrap();
+    assert_eq!(
+        restore(&not_a_backup, &t.scratch("x"), &NEVER)
+            .unwrap_err()
+            .code(),
+        "backup_refused"
+    );
+}
+
+#[test]
+fn a_backup_made_by_the_first_version_restores_and_opens() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join("restored");
+    restore(&fixtures.join("vault-v1"), &to, &NEVER).unwrap();
+    let pass = fs::read_to_string(fixtures.join("vault-v1.passphrase")).unwrap();
+    let v = Vault::open(
+        &to,
+        &cairn_core::Passphrase::new(pass.trim_end()),
+        OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    )
+    .unwrap();
+    assert_ok(&v);
+    assert_eq!(v.list().unwrap().len(), 3);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_backup_cut_short_after_its_database_went_in_is_finished_when_opened() {
+    let mut t = TestVault::new();
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    let photo = add_bytes(t.v(), "new.jpg", &pseudo_random(70_000, 8));
+    backup(&mut t, &dest).unwrap();
+    // How the folder looks when a backup dies between putting its database in and
+    // moving the new file into place: the file is still staged under blobs/tmp.
+    let placed = blob_files(&dest).pop().unwrap();
+    let id = blob_id(&placed);
+    fs::rename(&placed, dest.join("blobs/tmp").join(&id)).unwrap();
+    // And a half-copied file of a later attempt beside it, which is cleared.
+    fs::write(
+        dest.join("blobs/tmp/0123456789abcdef0123456789abcdef.part"),
+        b"half",
+    )
+    .unwrap();
+    let copy = open(&dest).unwrap();
+    assert_ok(&copy);
+    assert!(placed.exists(), "moved into place");
+    assert!(copy.open_original(&photo.id).is_ok());
+    assert_eq!(fs::read_dir(dest.join("blobs/tmp")).unwrap().count(), 0);
+}
