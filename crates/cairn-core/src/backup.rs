@@ -462,7 +462,13 @@ pub fn restore(src: &Path, to: &Path, cancel: &AtomicBool) -> Result<RestoreRepo
         ));
     }
     fsutil::create_private_dir(&to.join(TMP_DIR))?;
-    let _lock = open_lock(src)?;
+    // Held so nothing writes to the backup while it is copied; a write-protected
+    // stick cannot take a lock file, and nothing can write to it either.
+    let _lock = match open_lock(src) {
+        Ok(lock) => Some(lock),
+        Err(Error::Busy) => return Err(Error::Busy),
+        Err(_) => None,
+    };
     let mut files = 0u64;
     let mut bytes = 0u64;
     for id in blobs::list_files(src)? {
