@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "conversations",
     "conversation_page",
     "search_items",
+    "backup_now",
+    "backup_status",
 ];
 
 fn main() {

@@ -4,10 +4,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod backups;
 pub mod commands;
 pub mod error;
 pub mod media;
 pub mod messages;
+mod pace;
 pub mod share;
 pub mod state;
 pub mod views;
@@ -63,6 +65,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             messages::conversations,
             messages::conversation_page,
             messages::search_items,
+            backups::backup_now,
+            backups::backup_status,
         ])
         .typ::<cairn_core::Category>()
         .constant(

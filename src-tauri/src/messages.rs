@@ -2,51 +2,22 @@
 //! search with snippets. Each command is one call into cairn-import or cairn-core.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use cairn_core::search::Found;
 use cairn_core::{Anchor, Conversation, ConversationKey, ConversationPage};
 use cairn_import::vault::{Imported, Source};
 use cairn_import::whatsapp::DateOrder;
-use cairn_import::{Progress, Step};
+use cairn_import::Progress;
 use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::commands::blocking;
 use crate::error::{AppError, CmdResult};
+use crate::pace::Paced;
 use crate::state::Shared;
 
 /// The most hits a search returns to the window.
 pub const MAX_HITS: usize = 200;
-
-/// How often, at most, an import tells the window how far it is (a new step and the
-/// end of a step always get through).
-const PROGRESS_EVERY: Duration = Duration::from_millis(100);
-
-/// Passes an import's progress to the window, no more than once per
-/// [`PROGRESS_EVERY`] within a step.
-struct Paced<'a> {
-    channel: &'a Channel<Progress>,
-    last: Mutex<Option<(Step, Instant)>>,
-}
-
-impl Paced<'_> {
-    fn send(&self, p: Progress) {
-        let mut last = crate::state::guard(&self.last);
-        let now = Instant::now();
-        let due = match *last {
-            Some((step, at)) => {
-                step != p.step || p.done >= p.total || now.duration_since(at) >= PROGRESS_EVERY
-            }
-            None => true,
-        };
-        if due {
-            *last = Some((p.step, now));
-            let _ = self.channel.send(p);
-        }
-    }
-}
 
 fn parse_date_order(s: Option<String>) -> CmdResult<Option<DateOrder>> {
     Ok(match s.as_deref().map(str::trim) {
@@ -78,11 +49,8 @@ pub async fn import_messages(
 ) -> CmdResult<Imported> {
     let dates = parse_date_order(date_order)?;
     blocking(state, move |st| {
-        let paced = Paced {
-            channel: &progress,
-            last: Mutex::new(None),
-        };
-        let report = |p: Progress| paced.send(p);
+        let paced = Paced::new(&progress);
+        let report = |p: Progress| paced.send(p.step, p.done >= p.total, p);
         let path = PathBuf::from(path);
         st.with_vault(|v| {
             Ok(cairn_import::vault::import(

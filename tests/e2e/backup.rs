@@ -194,7 +194,12 @@ fn a_full_or_read_only_stick_keeps_the_last_good_backup() {
     assert_eq!(backups_recorded(&cli), 1);
     // A write-protected stick still restores.
     let to = cli.scratch().join("restored");
-    let out = cli.run(["restore", dest.to_str().unwrap(), "--to", to.to_str().unwrap()]);
+    let out = cli.run([
+        "restore",
+        dest.to_str().unwrap(),
+        "--to",
+        to.to_str().unwrap(),
+    ]);
     assert_exit(&out, 0, "restore from a read-only stick");
     assert_eq!(items_at(&cli, &to), 1);
 }

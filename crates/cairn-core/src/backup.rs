@@ -82,6 +82,19 @@ pub struct BackupReport {
     pub recorded_at: String,
 }
 
+/// How long after the newest backup Cairn reminds her to make another: a week.
+pub const REMIND_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The newest backup, for the reminder.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupStatus {
+    /// When the newest backup was recorded (RFC 3339), if there was one.
+    pub last: Option<String>,
+    /// Time to make one (see [`Vault::backup_status`]).
+    pub due: bool,
+}
+
 /// What a restore did.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -435,15 +448,32 @@ impl Vault {
 
     /// When the newest backup was recorded, if there was one.
     pub fn last_backup(&self) -> Result<Option<String>> {
-        let at: Option<i64> = self
-            .conn
+        Ok(self.last_backup_ms()?.map(format_ms))
+    }
+
+    fn last_backup_ms(&self) -> Result<Option<i64>> {
+        self.conn
             .query_row(
                 "SELECT max(recorded_at) FROM entries WHERE kind = ?1",
                 [BACKUP_ENTRY],
                 |r| r.get(0),
             )
-            .map_err(map_err)?;
-        Ok(at.map(format_ms))
+            .map_err(map_err)
+    }
+
+    /// The newest backup, and whether it is time to remind her to make one: there is
+    /// something to back up and no backup, or the newest is older than
+    /// [`REMIND_AFTER_MS`].
+    pub fn backup_status(&self) -> Result<BackupStatus> {
+        let last = self.last_backup_ms()?;
+        let due = match last {
+            Some(at) => self.now_ms() - at > REMIND_AFTER_MS,
+            None => chain::head(&self.conn)?.is_some_and(|h| h.seq > 1),
+        };
+        Ok(BackupStatus {
+            last: last.map(format_ms),
+            due,
+        })
     }
 }
 

@@ -518,6 +518,11 @@ impl Vault {
         self.clock = clock;
     }
 
+    /// Now, by the vault's clock (UTC milliseconds).
+    pub(crate) fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
     /// The keyed database connection, for tests that tamper below the triggers.
     #[doc(hidden)]
     pub fn raw_connection_for_tests(&self) -> &Connection {

@@ -10,6 +10,9 @@ import {
   type AppError,
   type AppStatus,
   type Anchor,
+  type BackupProgress,
+  type BackupReport,
+  type BackupStatus,
   type BundleReport,
   type Choice,
   type Conversation,
@@ -176,4 +179,7 @@ export const api = {
   conversationPage: (key: ConversationKey, anchor: Anchor, limit: number): Promise<ConversationPage> =>
     unwrap(commands.conversationPage(key, anchor, limit)),
   searchItems: (query: string, limit: number): Promise<Found> => unwrap(commands.searchItems(query, limit)),
+  backupNow: (dest: string, progress: Channel<BackupProgress>): Promise<BackupReport> =>
+    unwrap(commands.backupNow(dest, progress)),
+  backupStatus: (): Promise<BackupStatus> => unwrap(commands.backupStatus()),
 };

@@ -94,6 +94,13 @@ export const commands = {
 	 *  first, each with a snippet whose matched words sit between U+0002 and U+0003.
 	 */
 	searchItems: (query: string, limit: number) => typedError<Found, AppError>(__TAURI_INVOKE("search_items", { query, limit })),
+	/**
+	 *  Backs the vault up to `dest` (an empty folder the first time, the same folder
+	 *  after), reporting each step; locking stops it, leaving the previous backup whole.
+	 */
+	backupNow: (dest: string, progress: Channel<BackupProgress>) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_now", { dest, progress })),
+	/**  When the newest backup was made, and whether to remind her. */
+	backupStatus: () => typedError<BackupStatus, AppError>(__TAURI_INVOKE("backup_status")),
 };
 
 /* Constants */
@@ -220,6 +227,54 @@ export type AttachedFile = {
 	/**  True when the file was removed (redacted). */
 	redacted: boolean,
 };
+
+/**  How far a backup has got: bytes of the step done out of its total. */
+export type BackupProgress = {
+	/**  The step. */
+	step: BackupStep,
+	/**  Bytes done. */
+	done: number,
+	/**  Bytes in all. */
+	total: number,
+};
+
+/**  What a backup did. */
+export type BackupReport = {
+	/**  The backup folder. */
+	dest: string,
+	/**
+	 *  Chain entries the backup holds (the vault's, up to the one before this backup's
+	 *  own record).
+	 */
+	entries: number,
+	/**  Stored files copied this time. */
+	files_copied: number,
+	/**  Stored files the backup already had. */
+	files_kept: number,
+	/**  Files of redacted items removed from the backup. */
+	files_removed: number,
+	/**  Bytes written to the backup folder. */
+	bytes_written: number,
+	/**  When the backup was recorded (RFC 3339). */
+	recorded_at: string,
+};
+
+/**  The newest backup, for the reminder. */
+export type BackupStatus = {
+	/**  When the newest backup was recorded (RFC 3339), if there was one. */
+	last: string | null,
+	/**  Time to make one (see [`Vault::backup_status`]). */
+	due: boolean,
+};
+
+/**  What a backup is doing. */
+export type BackupStep = 
+/**  Copying stored files that the backup lacks. */
+"files" | 
+/**  Copying the database. */
+"database" | 
+/**  Opening the backup and checking it. */
+"checking";
 
 /**  What verify-bundle found. */
 export type BundleReport = {

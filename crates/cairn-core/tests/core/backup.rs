@@ -57,6 +57,38 @@ fn a_backup_is_a_vault_opened_with_the_same_passphrase_or_recovery_code() {
 }
 
 #[test]
+fn she_is_reminded_when_there_is_no_backup_or_it_is_a_week_old() {
+    use cairn_core::backup::REMIND_AFTER_MS;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    let mut t = TestVault::new();
+    let now = Arc::new(AtomicI64::new(1_700_000_000_000));
+    let clock = now.clone();
+    t.v()
+        .set_clock_for_tests(Box::new(move || clock.load(Ordering::SeqCst)));
+    let status = t.r().backup_status().unwrap();
+    assert_eq!(
+        (status.last, status.due),
+        (None, false),
+        "nothing to back up yet"
+    );
+    t.v().add_incident(incident("One", "x")).unwrap();
+    assert!(t.r().backup_status().unwrap().due);
+    let dest = t.scratch("b");
+    backup(&mut t, &dest).unwrap();
+    let status = t.r().backup_status().unwrap();
+    assert_eq!(status.last.as_deref(), Some("2023-11-14T22:13:20.000Z"));
+    assert!(!status.due);
+    now.fetch_add(REMIND_AFTER_MS, Ordering::SeqCst);
+    assert!(
+        !t.r().backup_status().unwrap().due,
+        "a week to the millisecond"
+    );
+    now.fetch_add(1, Ordering::SeqCst);
+    assert!(t.r().backup_status().unwrap().due);
+}
+
+#[test]
 fn the_next_backup_copies_only_new_files_and_follows_redactions() {
     let mut t = TestVault::new();
     let a = add_bytes(t.v(), "a.jpg", &pseudo_random(50_000, 2));

@@ -1,0 +1,71 @@
+// Backups: the newest one (for the reminder) and the backup under way, kept outside
+// the screen so she can look elsewhere while it runs. One at a time; forgotten on lock.
+
+import { api, progressChannel, toCairnError } from '../api';
+import type { BackupProgress, BackupReport, BackupStatus } from '../bindings';
+import { onClear } from './vault.svelte';
+
+/** What each step is called on screen. */
+export const STEP_WORDS: Record<BackupProgress['step'], string> = {
+  files: 'Copying stored files',
+  database: 'Copying the records',
+  checking: 'Opening the backup and checking it',
+};
+
+export class BackupJob {
+  status = $state<BackupStatus | null>(null);
+  running = $state(false);
+  progress = $state<BackupProgress | null>(null);
+  failure = $state('');
+  done = $state<BackupReport | null>(null);
+
+  /** Reads when the newest backup was made. A failure leaves the last answer. */
+  async load(): Promise<void> {
+    try {
+      this.status = await api.backupStatus();
+    } catch {
+      // Locked, or gone: nothing to remind her of.
+    }
+  }
+
+  /** Backs up to `dest`; false when another backup is still running. */
+  async run(dest: string): Promise<boolean> {
+    if (this.running) return false;
+    this.running = true;
+    this.failure = '';
+    this.done = null;
+    this.progress = null;
+    try {
+      const ch = progressChannel<BackupProgress>((p) => {
+        if (this.running) this.progress = p;
+      });
+      this.done = await api.backupNow(dest, ch);
+      await this.load();
+    } catch (e) {
+      this.failure = toCairnError(e).message;
+    } finally {
+      this.running = false;
+      this.progress = null;
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.status = null;
+    if (!this.running) {
+      this.failure = '';
+      this.done = null;
+    }
+  }
+}
+
+/** How long ago `iso` was, in words: "today", "yesterday", "9 days ago". */
+export function daysAgo(iso: string, now: Date = new Date()): string {
+  const days = Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);
+  if (days <= 0) return 'today';
+  if (days === 1) return 'yesterday';
+  return `${days} days ago`;
+}
+
+export const backupJob = new BackupJob();
+onClear(() => backupJob.clear());
