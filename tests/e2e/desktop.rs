@@ -3,7 +3,9 @@
 //! the native file dialog, typed into with `xdotool`), see its thumbnail, lock, have a
 //! wrong passphrase refused, unlock, find the incident and photo again, check integrity,
 //! share everything as a sealed bundle (the native save dialog), check that bundle in
-//! *Open a bundle*, and find the handover in the reports.
+//! *Open a bundle*, and find the handover in the reports; then, reminded that there is
+//! no backup, back up from Settings to a folder chosen in the native dialog, and check
+//! that backup with the CLI.
 //! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
 //!
 //! Then the leak check: a random marker typed into the incident and a window of the
@@ -812,6 +814,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     eprintln!("desktop e2e: integrity → {:?}", text.trim());
 
     share_and_check(ui, secrets)?;
+    back_up_in_app(ui, secrets)?;
 
     // The smallest window the app supports: the timeline still shows its rows.
     ui.step("the timeline at 800×600");
@@ -819,6 +822,60 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     ui.click("nav-timeline")?;
     ui.wait("timeline-row", WAIT)?;
     ui.shot("timeline-800x600")?;
+    Ok(())
+}
+
+/// The timeline reminds her there is no backup; *Back up now* in Settings writes one
+/// to an empty folder chosen in the native dialog, checked and recorded; the backup
+/// opens and verifies with the CLI; the reminder is gone.
+fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
+    ui.step("the reminder, then back up now");
+    ui.click("nav-timeline")?;
+    ui.wait("backup-reminder", WAIT)?;
+    ui.shot("backup-reminder")?;
+    let dest = secrets
+        .vault
+        .parent()
+        .ok_or("the vault has no parent folder")?
+        .join("usb-backup");
+    fs::create_dir_all(&dest).map_err(|e| e.to_string())?;
+    ui.click("nav-settings")?;
+    ui.wait("backups", WAIT)?;
+    file_dialog(ui, "backup-now", &dest)?;
+    let done = ui.wait("backup-done", SLOW)?;
+    let text = ui.inner_text(&done)?;
+    if !text.contains("Backed up and checked") {
+        return Err(format!("the backup's summary is wrong: {text:?}"));
+    }
+    let last = ui.text("backup-last")?;
+    if !last.contains("Last backup") {
+        return Err(format!("Settings does not show the newest backup: {last:?}"));
+    }
+    ui.shot("backup-done")?;
+
+    let pass = dest.with_file_name("backup-passphrase");
+    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(cairn_e2e::cairn_bin())
+        .arg("--vault")
+        .arg(&dest)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .arg("verify")
+        .output()
+        .map_err(|e| format!("run cairn: {e}"));
+    let _ = fs::remove_file(&pass);
+    let out = out?;
+    if !out.status.success() {
+        return Err(format!(
+            "the backup written by the app does not verify: {}",
+            String::from_utf8_lossy(&out.stdout).trim()
+        ));
+    }
+    ui.click("nav-timeline")?;
+    ui.wait("timeline-row", WAIT)?;
+    if ui.is_displayed("backup-reminder")? {
+        return Err("the reminder is still shown after a backup".into());
+    }
     Ok(())
 }
 
