@@ -4,5 +4,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    cairn_core::hygiene::no_core_dumps();
     cairn_desktop::run();
 }

@@ -849,7 +849,9 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     }
     let last = ui.text("backup-last")?;
     if !last.contains("Last backup") {
-        return Err(format!("Settings does not show the newest backup: {last:?}"));
+        return Err(format!(
+            "Settings does not show the newest backup: {last:?}"
+        ));
     }
     ui.shot("backup-done")?;
 

@@ -446,6 +446,7 @@ enum PersonCmd {
 }
 
 fn main() -> ExitCode {
+    cairn_core::hygiene::no_core_dumps();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

@@ -24,6 +24,7 @@ pub mod clock;
 pub mod conversations;
 pub mod error;
 mod fsutil;
+pub mod hygiene;
 mod ids;
 pub mod items;
 pub mod keys;

@@ -377,3 +377,14 @@ fn passphrase_is_unicode_normalised() {
         "wrong_passphrase"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_process_writes_no_core_dump_and_is_not_dumpable() {
+    use rustix::process::{dumpable_behavior, getrlimit, DumpableBehavior, Resource};
+    cairn_core::hygiene::no_core_dumps();
+    let core = getrlimit(Resource::Core);
+    assert_eq!((core.current, core.maximum), (Some(0), Some(0)));
+    // Not dumpable: no core, and no ptrace or /proc/PID/mem by the same user.
+    assert_eq!(dumpable_behavior().unwrap(), DumpableBehavior::NotDumpable);
+}
