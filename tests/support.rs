@@ -314,6 +314,16 @@ pub fn assert_same_tree(
     }
 }
 
+/// [`hash_tree`] of `vault` after checking that the file of failed unlocks (the one
+/// file a wrong passphrase or recovery code writes) holds `n` lines, leaving it out.
+pub fn tree_without_attempts(vault: &Path, n: usize) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let noted = fs::read_to_string(vault.join("attempts")).unwrap_or_default();
+    assert_eq!(noted.lines().count(), n, "failed unlocks noted: {noted:?}");
+    let mut tree = hash_tree(vault);
+    tree.retain(|p, _| !p.ends_with("attempts"));
+    tree
+}
+
 /// The stored blob files: `VAULT/blobs/??/<id>` (the `tmp` folder excluded).
 pub fn blob_files(vault: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -60,6 +60,14 @@ impl<'a> Throttled<'a> {
 
 fn status_of(st: &AppState) -> AppStatus {
     let dir = st.dir();
+    // One guard: a second in the same expression would wait on the first for ever.
+    let (unlocked, failed_attempts) = {
+        let g = guard(&st.vault);
+        (
+            g.is_some(),
+            g.as_ref().and_then(|v| v.failed_attempts().cloned()),
+        )
+    };
     AppStatus {
         vault_exists: Vault::exists(&dir),
         settings: Settings::load(&dir),
@@ -67,7 +75,8 @@ fn status_of(st: &AppState) -> AppStatus {
         default_dir: Vault::default_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_default(),
-        unlocked: guard(&st.vault).is_some(),
+        unlocked,
+        failed_attempts,
         retry_after_ms: st.wait_remaining().as_millis().min(u32::MAX as u128) as u32,
         version: env!("CARGO_PKG_VERSION").to_string(),
     }

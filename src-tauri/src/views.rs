@@ -197,6 +197,8 @@ pub struct AppStatus {
     pub settings: Settings,
     /// Cairn's version.
     pub version: String,
+    /// Failed unlocks recorded while the vault was locked, found when it was unlocked.
+    pub failed_attempts: Option<cairn_core::attempts::FailedAttempts>,
 }
 
 /// The result of creating a vault.

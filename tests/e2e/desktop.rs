@@ -787,6 +787,14 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     if !ui.is_displayed("timeline")? {
         ui.click("nav-timeline")?;
     }
+    ui.step("she is told of the wrong passphrase tried while it was locked");
+    let notice = ui.wait("failed-attempts", WAIT)?;
+    let said = ui.inner_text(&notice)?;
+    if !said.contains("Someone tried to open Cairn") {
+        return Err(format!("the failed-unlock notice says {said:?}"));
+    }
+    ui.shot("failed-attempts")?;
+    ui.click("failed-attempts-ok")?;
     check_incident(ui, secrets, "after-unlock")?;
     import_sms_in_app(ui, &write_sms(secrets)?)?;
     check_message(ui)?;

@@ -1,6 +1,9 @@
-//! Wrong passphrases and recovery codes: exit 3, nothing written. Recovery and passwd work.
+//! Wrong passphrases and recovery codes: exit 3, nothing written but a note of the attempt
+//! (told at the next unlock). Recovery and passwd work.
 
-use cairn_e2e::{assert_cairn_error, assert_same_tree, hash_tree, Cli};
+use cairn_e2e::{
+    assert_cairn_error, assert_same_tree, hash_tree, text, tree_without_attempts, Cli,
+};
 
 #[test]
 fn wrong_passphrase_exits_3_and_writes_nothing() {
@@ -20,9 +23,21 @@ fn wrong_passphrase_exits_3_and_writes_nothing() {
         assert!(line.contains("passphrase is not right"), "{line}");
         assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
     }
-    assert_same_tree(&before, &hash_tree(&cli.vault), "after wrong passphrases");
-    // The right one still works.
-    cli.ok(["list"]);
+    assert_same_tree(
+        &before,
+        &tree_without_attempts(&cli.vault, 5),
+        "after wrong passphrases (beyond noting them)",
+    );
+    // The right one still works, and says someone tried.
+    let out = cli.ok(["list"]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("someone tried to open this vault 5 times"),
+        "{err}"
+    );
+    let chain = cli.json_lines(["chain", "--json"]);
+    assert_eq!(chain.last().unwrap()["kind"], "vault.unlock_failed");
+    assert_eq!(chain.last().unwrap()["meta"]["count"], 5);
 }
 
 #[test]
@@ -48,7 +63,11 @@ fn recovery_code() {
     let out = recover(&wrong_code);
     let line = assert_cairn_error(&out, 3, "recover with another vault's code");
     assert!(line.contains("recovery code is not right"), "{line}");
-    assert_same_tree(&before, &hash_tree(&cli.vault), "after a wrong code");
+    assert_same_tree(
+        &before,
+        &tree_without_attempts(&cli.vault, 1),
+        "after a wrong code",
+    );
 
     // A typo (one character changed) is caught by the check characters: exit 3 too.
     let mut typo = code.clone().into_bytes();
@@ -59,7 +78,11 @@ fn recovery_code() {
     // Garbage: exit 3.
     let junk = cli.write_file("junk.txt", b"hello\n");
     assert_cairn_error(&recover(&junk), 3, "recover with junk");
-    assert_same_tree(&before, &hash_tree(&cli.vault), "after bad codes");
+    assert_same_tree(
+        &before,
+        &tree_without_attempts(&cli.vault, 1),
+        "after bad codes (a typo or junk is not an attempt: it never reached the keys)",
+    );
 
     // The right code, typed in lower case with spaces instead of dashes.
     let sloppy = code.to_lowercase().replace('-', " ");

@@ -54,6 +54,7 @@ function status(): AppStatus {
     retryAfterMs: 0,
     settings: { auto_lock_minutes: state.minutes },
     version: '0.1.0',
+    failedAttempts: null,
   };
 }
 

@@ -502,13 +502,25 @@ fn open(cli: &Cli) -> Result<Vault, Error> {
         return Err(Error::NoVault(dir));
     }
     let pass = read_passphrase(cli.passphrase_file.as_deref(), "Passphrase: ")?;
-    Vault::open(
+    let vault = Vault::open(
         &dir,
         &pass,
         OpenOptions {
             allow_insecure_kdf: test_kdf(),
         },
-    )
+    )?;
+    if let Some(f) = vault.failed_attempts() {
+        let times = if f.count == 1 {
+            "once".to_string()
+        } else {
+            format!("{} times", f.count)
+        };
+        eprintln!(
+            "cairn: note: someone tried to open this vault {times} with a wrong passphrase or recovery code (last at {}); this is kept in its history.",
+            f.last
+        );
+    }
+    Ok(vault)
 }
 
 fn apply_incident(mut inc: Incident, f: IncidentArgs) -> Result<Incident, Error> {

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attempts;
 pub mod backup;
 pub mod blobs;
 pub mod canonical;

@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::attempts::{self, FailedAttempts};
 use crate::blobs::{self, BlobReader};
 use crate::canonical::{to_canonical, Record};
 use crate::chain::{self, Entry};
@@ -54,6 +55,8 @@ pub struct Vault {
     pub(crate) kdf: Option<KdfSummary>,
     clock: Clock,
     _lock: File,
+    /// Failed unlocks found at this opening (see [`crate::attempts`]).
+    failed_attempts: Option<FailedAttempts>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -319,6 +322,7 @@ impl Vault {
             kdf: keys.kdf_summary(),
             clock: system_clock(),
             _lock: lock,
+            failed_attempts: None,
         };
         let init_record = json!({
             "vault_id": vault_id,
@@ -360,21 +364,72 @@ impl Vault {
         Ok((vault, code))
     }
 
-    /// Opens the vault in `dir` with the passphrase.
+    /// Opens the vault in `dir` with the passphrase. A wrong one is recorded (see
+    /// [`crate::attempts`]); [`Vault::failed_attempts`] tells of earlier ones.
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
-        Self::open_with(dir, |keys| {
+        let opened = Self::open_with(dir, |keys| {
             keys.unlock_passphrase(pass, opts.allow_insecure_kdf)
         })
-        .map_err(|e| store::refine_io(dir, e))
+        .map_err(|e| store::refine_io(dir, e));
+        Self::after_attempt(dir, opened)
     }
 
-    /// Opens the vault in `dir` with the recovery code.
+    /// Opens the vault in `dir` with the recovery code (a wrong one is recorded).
     pub fn open_with_recovery(dir: &Path, code: &str, opts: OpenOptions) -> Result<Vault> {
-        let code = RecoveryCode::parse(code)?;
-        Self::open_with(dir, |keys| {
-            keys.unlock_recovery(&code, opts.allow_insecure_kdf)
-        })
-        .map_err(|e| store::refine_io(dir, e))
+        let opened = RecoveryCode::parse(code).and_then(|code| {
+            Self::open_with(dir, |keys| {
+                keys.unlock_recovery(&code, opts.allow_insecure_kdf)
+            })
+            .map_err(|e| store::refine_io(dir, e))
+        });
+        Self::after_attempt(dir, opened)
+    }
+
+    /// Records a wrong secret, or moves the failed unlocks recorded while the vault was
+    /// locked into its chain.
+    fn after_attempt(dir: &Path, opened: Result<Vault>) -> Result<Vault> {
+        match opened {
+            Err(e @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => {
+                let how = match e {
+                    Error::WrongPassphrase => "passphrase",
+                    _ => "recovery_code",
+                };
+                attempts::record(dir, how, system_clock()());
+                Err(e)
+            }
+            Ok(mut v) => {
+                let times = attempts::read(dir);
+                if let Some(s) = attempts::summary(&times) {
+                    let vault_id = v.vault_id.clone();
+                    let text: String = times.iter().map(|t| format!("{t}\n")).collect();
+                    let recorded = v.write(|w| {
+                        let mut meta = Map::new();
+                        meta.insert("count".into(), json!(s.count));
+                        meta.insert("first".into(), json!(s.first));
+                        meta.insert("last".into(), json!(s.last));
+                        w.append(
+                            attempts::ATTEMPTS_ENTRY,
+                            &vault_id,
+                            &sha256(text.as_bytes()),
+                            meta,
+                        )
+                    });
+                    // If the record cannot be written now (a full disk), the file stays
+                    // for the next opening; she still gets into her vault.
+                    if recorded.is_ok() {
+                        attempts::clear(dir);
+                    }
+                    v.failed_attempts = Some(s);
+                }
+                Ok(v)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Failed unlocks recorded since the vault was last opened, found at this opening.
+    pub fn failed_attempts(&self) -> Option<&FailedAttempts> {
+        self.failed_attempts.as_ref()
     }
 
     pub(crate) fn open_with(
@@ -414,6 +469,7 @@ impl Vault {
             kdf: keys.kdf_summary(),
             clock: system_clock(),
             _lock: lock,
+            failed_attempts: None,
         };
         vault
             .sweep()

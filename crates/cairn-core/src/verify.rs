@@ -423,7 +423,9 @@ impl Vault {
         // 5. Entries that lost their item rows. A backup's record is the entry itself
         // (the database it copied is elsewhere); it names the vault.
         for (seq, e) in &entries {
-            let backup = e.kind == crate::backup::BACKUP_ENTRY && e.item == self.vault_id;
+            // The same for failed unlocks, whose times are in its meta.
+            let own = [crate::backup::BACKUP_ENTRY, crate::attempts::ATTEMPTS_ENTRY];
+            let backup = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
             if *seq != 1 && !used.contains(seq) && !backup {
                 let f = cx.problem(
                     "entry_orphaned",

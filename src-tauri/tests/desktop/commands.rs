@@ -66,6 +66,8 @@ fn create_lock_and_unlock_with_growing_delay() {
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let s = app.ok("unlock", json!({ "passphrase": PASS }));
     assert_eq!(s["unlocked"], true);
+    // The three wrong ones (the refused fourth never reached the keys) are told.
+    assert_eq!(s["failedAttempts"]["count"], 3, "{s}");
     let v = app.ok("item", json!({ "id": id }));
     assert_eq!(v["record"]["kind"], "incident");
     assert_eq!(v["record"]["data"]["body"], "marker-7Q");

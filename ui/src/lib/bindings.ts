@@ -212,6 +212,8 @@ export type AppStatus = {
 	settings: Settings,
 	/**  Cairn's version. */
 	version: string,
+	/**  Failed unlocks recorded while the vault was locked, found when it was unlocked. */
+	failedAttempts: FailedAttempts | null,
 };
 
 /**  A file attached to a message. */
@@ -496,6 +498,16 @@ export type ExportedExhibit = {
 	location_removed: boolean,
 	/**  Why it was left out, if it was. */
 	left_out: string | null,
+};
+
+/**  Failed unlocks since the vault was last opened. */
+export type FailedAttempts = {
+	/**  How many (counted up to 10,000). */
+	count: number,
+	/**  The first (RFC 3339). */
+	first: string,
+	/**  The last (RFC 3339). */
+	last: string,
 };
 
 /**  An original file. */

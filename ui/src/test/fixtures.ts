@@ -11,6 +11,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     retryAfterMs: 0,
     settings: { auto_lock_minutes: 5 },
     version: '0.1.0',
+    failedAttempts: null,
     ...over,
   };
 }

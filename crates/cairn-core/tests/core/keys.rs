@@ -67,9 +67,9 @@ fn wrong_passphrase_is_refused_and_changes_nothing() {
         }
     }
     assert_eq!(
-        hash_tree(&tv.dir),
+        without_attempts(&tv.dir, 3),
         before,
-        "a failed open changed the vault folder"
+        "a failed open changed the vault folder (beyond noting the attempt)"
     );
     open(&tv.dir).expect("the right passphrase still opens it");
 }
@@ -85,7 +85,21 @@ fn wrong_recovery_code_is_refused_and_changes_nothing() {
         Err(e @ Error::WrongRecoveryCode) => assert_eq!(e.code(), "wrong_recovery_code"),
         other => panic!("expected WrongRecoveryCode, got {other:?}"),
     }
-    assert_eq!(hash_tree(&tv.dir), before);
+    assert_eq!(without_attempts(&tv.dir, 1), before);
+}
+
+/// The folder's files and hashes, after checking that `n` failed unlocks were noted
+/// (the one file a failed unlock writes) and leaving that file out.
+fn without_attempts(
+    dir: &Path,
+    n: usize,
+) -> std::collections::BTreeMap<std::path::PathBuf, String> {
+    let noted =
+        fs::read_to_string(dir.join(cairn_core::attempts::ATTEMPTS_FILE)).unwrap_or_default();
+    assert_eq!(noted.lines().count(), n, "{noted}");
+    let mut tree = hash_tree(dir);
+    tree.retain(|p, _| !p.ends_with(cairn_core::attempts::ATTEMPTS_FILE));
+    tree
 }
 
 #[test]
@@ -387,4 +401,43 @@ fn the_process_writes_no_core_dump_and_is_not_dumpable() {
     assert_eq!((core.current, core.maximum), (Some(0), Some(0)));
     // Not dumpable: no core, and no ptrace or /proc/PID/mem by the same user.
     assert_eq!(dumpable_behavior().unwrap(), DumpableBehavior::NotDumpable);
+}
+
+#[test]
+fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
+    use cairn_core::attempts::{ATTEMPTS_ENTRY, ATTEMPTS_FILE};
+    let mut tv = TestVault::new();
+    tv.close();
+    for _ in 0..2 {
+        let e = Vault::open(
+            &tv.dir,
+            &Passphrase::new("not the passphrase at all"),
+            TEST_OPEN,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "wrong_passphrase");
+    }
+    let other = TestVault::new();
+    let e = Vault::open_with_recovery(&tv.dir, &other.code, TEST_OPEN).unwrap_err();
+    assert_eq!(e.code(), "wrong_recovery_code");
+    let file = std::fs::read_to_string(tv.dir.join(ATTEMPTS_FILE)).unwrap();
+    assert_eq!(file.lines().count(), 3, "{file}");
+    assert!(file.contains(" passphrase\n") && file.contains(" recovery_code\n"));
+
+    tv.reopen();
+    let seen = tv
+        .r()
+        .failed_attempts()
+        .cloned()
+        .expect("told at the next unlock");
+    assert_eq!(seen.count, 3);
+    assert!(seen.first <= seen.last);
+    let last = tv.r().chain().unwrap().pop().unwrap();
+    assert_eq!(last.kind, ATTEMPTS_ENTRY);
+    assert_eq!(last.meta["count"], 3);
+    assert_eq!(last.meta["last"], seen.last.as_str());
+    assert!(!tv.dir.join(ATTEMPTS_FILE).exists(), "moved into the chain");
+    assert_ok(tv.r());
+    tv.reopen();
+    assert_eq!(tv.r().failed_attempts(), None, "told once");
 }

@@ -1,0 +1,86 @@
+//! Failed unlocks, so she learns that someone tried to open Cairn.
+//!
+//! While the vault is locked nothing can be written inside it, so each wrong
+//! passphrase or recovery code adds one line to the file `attempts` in the vault
+//! folder: when (UTC milliseconds) and with what. It holds nothing else. At the next
+//! unlock the lines go into the chain as one `vault.unlock_failed` entry (how many,
+//! first and last, in its meta) and the file is removed; the shells tell her.
+//!
+//! Whoever has the laptop can delete the file, and so hide the attempts: this tells
+//! her what happened when nobody covered it up, no more.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::clock::format_ms;
+
+/// The file of failed unlocks in the vault folder.
+pub const ATTEMPTS_FILE: &str = "attempts";
+
+/// The chain entry kind that records failed unlocks.
+pub const ATTEMPTS_ENTRY: &str = "vault.unlock_failed";
+
+/// Lines kept at most: a script trying passphrases for ever must not fill the disk.
+const MAX_LINES: usize = 10_000;
+
+/// Failed unlocks since the vault was last opened.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedAttempts {
+    /// How many (counted up to 10,000).
+    pub count: u64,
+    /// The first (RFC 3339).
+    pub first: String,
+    /// The last (RFC 3339).
+    pub last: String,
+}
+
+/// Adds a failed unlock with `how` (`passphrase` or `recovery_code`) at `now_ms`. Best
+/// effort: a read-only stick or a full disk must not turn a wrong passphrase into
+/// another error.
+pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
+    let path = dir.join(ATTEMPTS_FILE);
+    if read(dir).len() >= MAX_LINES {
+        return;
+    }
+    let mut o = OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    if let Ok(mut f) = o.open(&path) {
+        let _ = writeln!(f, "{now_ms} {how}").and_then(|_| f.sync_all());
+    }
+}
+
+/// The recorded attempts' times, oldest first; lines that are not ours are skipped.
+pub(crate) fn read(dir: &Path) -> Vec<i64> {
+    let Ok(text) = fs::read_to_string(dir.join(ATTEMPTS_FILE)) else {
+        return Vec::new();
+    };
+    let mut at: Vec<i64> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    at.sort_unstable();
+    at
+}
+
+/// The summary of `times` (oldest first), if there are any.
+pub(crate) fn summary(times: &[i64]) -> Option<FailedAttempts> {
+    Some(FailedAttempts {
+        count: times.len() as u64,
+        first: format_ms(*times.first()?),
+        last: format_ms(*times.last()?),
+    })
+}
+
+/// Removes the file once its lines are in the chain.
+pub(crate) fn clear(dir: &Path) {
+    let _ = fs::remove_file(dir.join(ATTEMPTS_FILE));
+}
