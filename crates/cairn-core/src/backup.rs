@@ -16,7 +16,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
@@ -179,6 +179,30 @@ fn sha256_file(p: &Path) -> Result<(u64, [u8; 32])> {
     Ok((n, sha.finalize().into()))
 }
 
+/// `p` with links resolved, for a folder that may not exist yet: its nearest existing
+/// ancestor resolved, and the rest as given.
+fn real_path(p: &Path) -> Result<PathBuf> {
+    let mut rest = Vec::new();
+    let mut at = p;
+    loop {
+        match fs::canonicalize(at) {
+            Ok(real) => return Ok(rest.iter().rev().fold(real, |acc, c| acc.join(c))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let (Some(parent), Some(name)) = (at.parent(), at.file_name()) else {
+                    return Err(Error::io("read", p, e));
+                };
+                rest.push(name.to_os_string());
+                at = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+            }
+            Err(e) => return Err(Error::io("read", at, e)),
+        }
+    }
+}
+
 fn size_of(p: &Path) -> Option<u64> {
     fs::metadata(p).ok().map(|m| m.len())
 }
@@ -203,16 +227,13 @@ impl Vault {
         progress: &dyn Fn(BackupProgress),
     ) -> Result<BackupReport> {
         let src = self.dir().to_path_buf();
-        fsutil::create_private_dir(dest)?;
-        let (src_real, dest_real) = (
-            fs::canonicalize(&src).map_err(|e| Error::io("read", &src, e))?,
-            fs::canonicalize(dest).map_err(|e| Error::io("read", dest, e))?,
-        );
+        let (src_real, dest_real) = (real_path(&src)?, real_path(dest)?);
         if dest_real.starts_with(&src_real) || src_real.starts_with(&dest_real) {
             return Err(refused(
                 "A backup must go outside the vault's folder (and not around it); choose another folder.",
             ));
         }
+        fsutil::create_private_dir(dest)?;
         let dest_lock = self.check_backup_folder(dest)?;
 
         // Everything committed is in vault.db itself, and nothing writes while `self`

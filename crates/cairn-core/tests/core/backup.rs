@@ -133,6 +133,7 @@ fn a_backup_goes_only_to_an_empty_folder_or_this_vaults_backup() {
 
     let inside = t.dir.join("blobs/mine");
     assert_eq!(code(backup(&mut t, &inside)), "backup_refused");
+    assert!(!inside.exists(), "nothing is made inside the vault");
     let around = t.tmp.path().to_path_buf();
     assert_eq!(code(backup(&mut t, &around)), "backup_refused");
 
