@@ -79,6 +79,28 @@ echo "export  peak RSS                : $(( ${RSS[cairn_export]} / 1024 )) MiB  
 echo "bundle  cairn verify-bundle / sha256sum: $(ratio "${WALL[cairn_verify_bundle]}" "${WALL[sha256sum]}")x   (decrypts, hashes every file, checks the chain), peak RSS $(( ${RSS[cairn_verify_bundle]} / 1024 )) MiB"
 grep -q '^Intact' "$OUT/cairn_verify_bundle.out" || { echo "bench: the exported bundle did not verify" >&2; cat "$OUT/cairn_verify_bundle.out" >&2; exit 1; }
 rm -f "$OUT/bundle.age"
+
+# Backups of that vault: a full one to a new folder against `cp -r` of the vault folder,
+# then, after adding 100 MiB, the incremental one against `cp` of the 100 MiB. cp ends
+# with a flush of its file system; a backup flushes each file, reads it back from the
+# drive (the page cache dropped) and compares, and opens and checks the backup.
+measure cp_vault sh -c "cp -r '$OUT/vault' '$OUT/vault-copy' && sync -f '$OUT/vault-copy/vault.db'"
+rm -rf "$OUT/vault-copy"
+measure cairn_backup "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" backup "$OUT/backup"
+head -c $((100 * 1024 * 1024)) /dev/urandom > "$OUT/more.bin"
+"$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" file add "$OUT/more.bin" > /dev/null
+measure cp_more sh -c "cp '$OUT/more.bin' '$OUT/more-copy.bin' && sync -f '$OUT/more-copy.bin'"
+rm -f "$OUT/more-copy.bin"
+measure cairn_backup_more "$CAIRN" --vault "$OUT/vault" --passphrase-file "$OUT/pw" backup "$OUT/backup"
+"$CAIRN" --vault "$OUT/backup" --passphrase-file "$OUT/pw" verify --quick > /dev/null \
+  || { echo "bench: the backup did not verify" >&2; exit 1; }
+echo
+for n in cp_vault cairn_backup cp_more cairn_backup_more; do
+  printf "%-20s %9s %7s KiB\n" "$n" "${WALL[$n]}" "${RSS[$n]}"
+done
+echo "backup  full, cairn backup / cp -r of the vault: $(ratio "${WALL[cairn_backup]}" "${WALL[cp_vault]}")x   (target <= 1.5)"
+echo "backup  after 100 MiB more, cairn backup / cp of the 100 MiB: $(ratio "${WALL[cairn_backup_more]}" "${WALL[cp_more]}")x   (target <= 1.5)"
+rm -rf "$OUT/backup" "$OUT/more.bin"
 echo
 echo "== open + list with ${N_ITEMS} items (after the KDF) =="
 ./target/release/examples/bench_list "$OUT/list-vault" "$N_ITEMS"
