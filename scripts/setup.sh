@@ -27,6 +27,8 @@ if [ "$mode" = test ]; then
   for p in webkit2gtk-driver xvfb xauth xdotool fonts-dejavu-core dbus; do pkg "$p" || need+=("$p"); done
   # Bundle interop: Debian's age decrypts, poppler renders the schedule.
   for p in age poppler-utils; do pkg "$p" || need+=("$p"); done
+  # The network audit traces every connection the CLI tries.
+  pkg strace || need+=(strace)
 fi
 if [ "$mode" = bench ]; then
   for p in age time coreutils xvfb xauth; do pkg "$p" || need+=("$p"); done

@@ -12,6 +12,7 @@ mod diskfull;
 mod extract;
 mod happy;
 mod messages;
+mod network;
 mod redact;
 mod secrets;
 mod tamper;
