@@ -852,7 +852,7 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     file_dialog(ui, "backup-now", &dest)?;
     let done = ui.wait("backup-done", SLOW)?;
     let text = ui.inner_text(&done)?;
-    if !text.contains("Backed up and checked") {
+    if !text.contains("Backed up:") {
         return Err(format!("the backup's summary is wrong: {text:?}"));
     }
     let last = ui.text("backup-last")?;

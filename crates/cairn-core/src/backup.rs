@@ -145,7 +145,7 @@ fn copy_checked(
         out.sync_all().map_err(|e| Error::io("flush", tmp, e))?;
         let want: [u8; 32] = sha.finalize().into();
         forget_cached(&out);
-        let (m, got) = sha256_file(tmp)?;
+        let (m, got) = sha256_file(tmp, cancel)?;
         if m != n || got != want {
             return Err(Error::BackupRefused(format!(
                 "What was written to {} did not read back the same; the drive may be failing. \
@@ -172,11 +172,22 @@ fn forget_cached(f: &File) {
     let _ = f;
 }
 
-fn sha256_file(p: &Path) -> Result<(u64, [u8; 32])> {
+fn sha256_file(p: &Path, cancel: &AtomicBool) -> Result<(u64, [u8; 32])> {
     let mut f = File::open(p).map_err(|e| Error::io("read back", p, e))?;
     let mut sha = Sha256::new();
-    let n = io::copy(&mut f, &mut sha).map_err(|e| Error::io("read back", p, e))?;
-    Ok((n, sha.finalize().into()))
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Cancelled);
+        }
+        let k = f.read(&mut buf).map_err(|e| Error::io("read back", p, e))?;
+        if k == 0 {
+            return Ok((n, sha.finalize().into()));
+        }
+        sha.update(&buf[..k]);
+        n += k as u64;
+    }
 }
 
 /// `p` with links resolved, for a folder that may not exist yet: its nearest existing
@@ -234,6 +245,19 @@ impl Vault {
             ));
         }
         fsutil::create_private_dir(dest)?;
+        // The vault first: a stored file missing or cut short here must never replace
+        // or remove the backup's good copy.
+        let own = self.verify_cancellable(VerifyOptions { quick: true }, &|_, _| {}, cancel)?;
+        if !own.ok {
+            let first = own
+                .problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            return Err(Error::BackupRefused(format!(
+                "This vault has a problem ({first}), so the backup was left as it was. Run `cairn verify`."
+            )));
+        }
         let dest_lock = self.check_backup_folder(dest)?;
 
         // Everything committed is in vault.db itself, and nothing writes while `self`
@@ -249,8 +273,9 @@ impl Vault {
 
         // Files first: the database that names them goes in after them.
         fsutil::create_private_dir(&dest.join(TMP_DIR))?;
-        let have = blobs::list_files(&src)?;
-        let there = blobs::list_files(dest)?;
+        let have = blobs::list_ids(&src)?;
+        let there = blobs::list_ids(dest)?;
+        blobs::remove_litter(dest)?;
         let mut todo = Vec::new();
         let mut kept = 0u64;
         for id in &have {
@@ -351,8 +376,18 @@ impl Vault {
         // Files the vault no longer has (redacted since) go from the backup too.
         let mut removed = 0u64;
         for id in there.iter().filter(|id| have.binary_search(id).is_err()) {
-            blobs::destroy(dest, id)?;
-            removed += 1;
+            let stored: bool = self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM blobs WHERE id = ?1 AND state = 'stored')",
+                    [id],
+                    |r| r.get(0),
+                )
+                .map_err(map_err)?;
+            if !stored {
+                blobs::destroy(dest, id)?;
+                removed += 1;
+            }
         }
 
         // Open the backup as a vault and check it: chain, items, indexes, and that every
@@ -405,26 +440,28 @@ impl Vault {
     }
 
     /// Checks that `dest` may take this vault's backup: empty, or a backup of this
-    /// vault whose chain this vault's extends (so nothing only the backup holds is
-    /// overwritten). Returns its lock, held while the backup is written.
-    fn check_backup_folder(&self, dest: &Path) -> Result<File> {
-        if !Vault::exists(dest) {
-            let only_ours = fs::read_dir(dest)
+    /// vault (or a first one cut short, before its keys went in) whose chain this
+    /// vault's extends, so nothing only the backup holds is overwritten. Failed unlocks
+    /// recorded in the backup itself are the one exception: they are carried into this
+    /// vault's chain first. Returns the backup's lock, held while it is written.
+    fn check_backup_folder(&mut self, dest: &Path) -> Result<File> {
+        let has_db = dest.join(DB_FILE).is_file();
+        if !Vault::exists(dest) && !has_db {
+            // Empty, or what a first backup cut short before its database leaves:
+            // the lock, the staging folder and temporary files, no stored file.
+            for e in fs::read_dir(dest)
                 .map_err(|e| Error::io("read", dest, e))?
                 .flatten()
-                .all(|e| {
-                    let n = e.file_name();
-                    // What a first backup cut short leaves: it is not a vault until
-                    // the keys file, written last, is there.
-                    let n = n.to_string_lossy();
-                    [LOCK_FILE, BLOB_DIR, DB_FILE, "vault.db-wal", "vault.db-shm"]
-                        .contains(&n.as_ref())
-                        || n.ends_with(".tmp")
-                });
-            if !only_ours && !is_empty_dir(dest)? {
-                return Err(refused(
-                    "That folder has other things in it; choose an empty folder for the backup.",
-                ));
+            {
+                let n = e.file_name().to_string_lossy().into_owned();
+                let ours = n == LOCK_FILE
+                    || n.ends_with(".tmp")
+                    || (n == BLOB_DIR && blobs::list_files(dest)?.is_empty());
+                if !ours {
+                    return Err(refused(
+                        "That folder has other things in it; choose an empty folder for the backup.",
+                    ));
+                }
             }
             return open_lock(dest);
         }
@@ -447,23 +484,69 @@ impl Vault {
                 "That folder holds a different vault; choose an empty folder for the backup.",
             ));
         }
-        if let Some(theirs) = chain::head(&conn)? {
-            let ours: Option<Vec<u8>> = self
-                .conn
-                .query_row(
-                    "SELECT hash FROM entries WHERE seq = ?1",
-                    [theirs.seq as i64],
-                    |r| r.get(0),
-                )
-                .ok();
-            if ours.map(|h| hex(&h)) != Some(theirs.hash.clone()) {
-                return Err(refused(
-                    "That backup holds entries this vault does not have, so it was not overwritten. \
-                     Keep it, and back up to a new folder.",
-                ));
+        // The backup's entries from the newest down to the last one this vault has too.
+        let mut extra = Vec::new();
+        {
+            let mut st = conn
+                .prepare("SELECT seq, hash, kind, meta FROM entries ORDER BY seq DESC")
+                .map_err(map_err)?;
+            let mut rows = st.query([]).map_err(map_err)?;
+            while let Some(r) = rows.next().map_err(map_err)? {
+                let seq: i64 = r.get(0).map_err(map_err)?;
+                let hash: Vec<u8> = r.get(1).map_err(map_err)?;
+                let ours: Option<Vec<u8>> = self
+                    .conn
+                    .query_row("SELECT hash FROM entries WHERE seq = ?1", [seq], |r| {
+                        r.get(0)
+                    })
+                    .ok();
+                if ours.as_deref() == Some(hash.as_slice()) {
+                    break;
+                }
+                let kind: String = r.get(2).map_err(map_err)?;
+                if kind != crate::attempts::ATTEMPTS_ENTRY {
+                    return Err(refused(
+                        "That backup holds entries this vault does not have, so it was not overwritten. \
+                         Keep it, and back up to a new folder.",
+                    ));
+                }
+                extra.push((hex(&hash), r.get::<_, String>(3).map_err(map_err)?));
             }
         }
+        // Fold any log into the old copy before it is replaced (its -wal is removed).
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        });
         drop(conn);
+        // Someone tried to open the backup itself: that goes on record here.
+        let vault_id = self.vault_id.clone();
+        for (hash, meta) in extra.iter().rev() {
+            // Carried once, even if this backup stops and is tried again.
+            let carried: bool = self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1
+                     AND json_extract(meta, '$.backup_entry') = ?2)",
+                    [crate::attempts::ATTEMPTS_ENTRY, hash.as_str()],
+                    |r| r.get(0),
+                )
+                .map_err(map_err)?;
+            if carried {
+                continue;
+            }
+            let mut m: Map<String, serde_json::Value> =
+                serde_json::from_str(meta).unwrap_or_default();
+            m.insert("backup_entry".into(), json!(hash));
+            let content: [u8; 32] = Sha256::digest(meta.as_bytes()).into();
+            self.write(|w| {
+                w.append(
+                    crate::attempts::ATTEMPTS_ENTRY,
+                    &vault_id,
+                    &content,
+                    m.clone(),
+                )
+            })?;
+        }
         Ok(lock)
     }
 
@@ -522,21 +605,35 @@ pub fn restore(src: &Path, to: &Path, cancel: &AtomicBool) -> Result<RestoreRepo
     };
     let mut files = 0u64;
     let mut bytes = 0u64;
-    for id in blobs::list_files(src)? {
+    for id in blobs::list_ids(src)? {
         let (from, dest) = (blobs::path(src, &id)?, blobs::path(to, &id)?);
         let parent = dest.parent().unwrap_or(to).to_path_buf();
         fsutil::create_private_dir(&parent)?;
-        let (n, _) = copy_checked(
-            &from,
-            &to.join(TMP_DIR).join(&id),
-            &dest,
-            cancel,
-            &mut |_| {},
-        )?;
+        let part = to.join(TMP_DIR).join(format!("{id}.part"));
+        let (n, _) = copy_checked(&from, &part, &dest, cancel, &mut |_| {})?;
         fsutil::sync_dir(&parent)?;
         files += 1;
         bytes += n;
     }
+    // Files a backup cut short left staged (its database names them): staged here too,
+    // and moved into place when the restored vault is opened.
+    for id in blobs::staged_ids(src)? {
+        if blobs::path(src, &id)?.exists() {
+            continue;
+        }
+        let part = to.join(TMP_DIR).join(format!("{id}.part"));
+        let from = blobs::staged_path(src, &id);
+        let (n, _) = copy_checked(
+            &from,
+            &part,
+            &blobs::staged_path(to, &id),
+            cancel,
+            &mut |_| {},
+        )?;
+        files += 1;
+        bytes += n;
+    }
+    fsutil::sync_dir(&to.join(TMP_DIR))?;
     // A log beside the database holds committed changes: it comes too.
     for name in [
         format!("{DB_FILE}-wal"),

@@ -606,6 +606,49 @@ pub(crate) fn adopt_staged(vault: &Path, stored: &dyn Fn(&str) -> Result<bool>) 
     Ok(n)
 }
 
+/// The stored files' ids: [`list_files`] without names that are not ids (a
+/// `.DS_Store` or `Thumbs.db` a file manager left on a stick), which verify reports.
+pub(crate) fn list_ids(vault: &Path) -> Result<Vec<String>> {
+    let mut ids = list_files(vault)?;
+    ids.retain(|id| id_bytes(id).is_some());
+    Ok(ids)
+}
+
+/// Removes files under `blobs/<xx>/` whose names are not ids (what a file manager
+/// leaves on a stick it was browsing), in a backup folder, which only Cairn writes.
+pub(crate) fn remove_litter(vault: &Path) -> Result<()> {
+    let root = vault.join(BLOB_DIR);
+    let Ok(rd) = fs::read_dir(&root) else {
+        return Ok(());
+    };
+    for sub in rd.flatten() {
+        if sub.file_name() == "tmp" || !sub.path().is_dir() {
+            continue;
+        }
+        for f in fs::read_dir(sub.path())
+            .map_err(|e| Error::io("list", &sub.path(), e))?
+            .flatten()
+        {
+            if id_bytes(&f.file_name().to_string_lossy()).is_none() && f.path().is_file() {
+                fs::remove_file(f.path()).map_err(|e| Error::io("remove", &f.path(), e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ids of the files staged under `blobs/tmp` (named by their id alone).
+pub(crate) fn staged_ids(vault: &Path) -> Result<Vec<String>> {
+    let Ok(rd) = fs::read_dir(vault.join(TMP_DIR)) else {
+        return Ok(Vec::new());
+    };
+    Ok(rd
+        .flatten()
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .filter(|n| id_bytes(n).is_some())
+        .collect())
+}
+
 /// Removes half-written blobs left by a crash (everything under `blobs/tmp`).
 pub(crate) fn sweep_tmp(vault: &Path) -> Result<usize> {
     let dir = vault.join(TMP_DIR);

@@ -271,3 +271,117 @@ fn a_backup_cut_short_after_its_database_went_in_is_finished_when_opened() {
     assert!(copy.open_original(&photo.id).is_ok());
     assert_eq!(fs::read_dir(dest.join("blobs/tmp")).unwrap().count(), 0);
 }
+
+#[test]
+fn a_file_missing_or_cut_short_in_the_vault_never_replaces_the_backups_copy() {
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(60_000, 9));
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    let tree = hash_tree(&dest);
+    let file = blob_files(&t.dir).pop().unwrap();
+    // Cut short on the laptop: refused, and the backup's good copy stays.
+    let bytes = fs::read(&file).unwrap();
+    fs::write(&file, &bytes[..1000]).unwrap();
+    assert_eq!(backup(&mut t, &dest).unwrap_err().code(), "backup_refused");
+    assert_eq!(hash_tree(&dest), tree);
+    // Gone from the laptop: the same.
+    fs::remove_file(&file).unwrap();
+    assert_eq!(backup(&mut t, &dest).unwrap_err().code(), "backup_refused");
+    assert_eq!(hash_tree(&dest), tree);
+    // And the backup gives it back.
+    drop(t.vault.take());
+    let to = t.scratch("restored");
+    restore(&dest, &to, &NEVER).unwrap();
+    assert_ok(&open(&to).unwrap());
+}
+
+#[test]
+fn a_folder_with_a_database_but_no_keys_is_not_taken_for_a_first_backup() {
+    let mut t = TestVault::new();
+    let mut other = TestVault::new();
+    add_bytes(other.v(), "theirs.jpg", &pseudo_random(20_000, 10));
+    other.close();
+    fs::remove_file(other.dir.join("keys")).unwrap();
+    let tree = hash_tree(&other.dir);
+    assert_eq!(
+        backup(&mut t, &other.dir.clone()).unwrap_err().code(),
+        "backup_refused"
+    );
+    assert_eq!(
+        hash_tree(&other.dir),
+        tree,
+        "another vault's files are untouched"
+    );
+}
+
+#[test]
+fn a_backup_opened_with_a_wrong_passphrase_can_still_be_backed_up_to() {
+    let mut t = TestVault::new();
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    // Someone tries the backup stick, then it is opened rightly.
+    assert!(Vault::open(
+        &dest,
+        &cairn_core::Passphrase::new("a wrong guess at it"),
+        TEST_OPEN
+    )
+    .is_err());
+    drop(open(&dest).unwrap());
+    backup(&mut t, &dest).unwrap();
+    let tried: Vec<_> = t
+        .r()
+        .chain()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "vault.unlock_failed")
+        .collect();
+    assert_eq!(tried.len(), 1, "carried into the vault's own record, once");
+    assert!(tried[0].meta.contains_key("backup_entry"));
+    backup(&mut t, &dest).unwrap();
+    assert_eq!(
+        t.r()
+            .chain()
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == "vault.unlock_failed")
+            .count(),
+        1
+    );
+    assert_ok(t.r());
+}
+
+#[test]
+fn a_file_managers_litter_on_the_stick_does_not_stop_a_backup_or_restore() {
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(30_000, 11));
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    let sub = blob_files(&dest)
+        .pop()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    fs::write(sub.join(".DS_Store"), b"finder").unwrap();
+    fs::write(sub.join("Thumbs.db"), b"explorer").unwrap();
+    add_bytes(t.v(), "b.jpg", &pseudo_random(30_000, 12));
+    backup(&mut t, &dest).unwrap();
+    restore(&dest, &t.scratch("restored"), &NEVER).unwrap();
+}
+
+#[test]
+fn restoring_a_backup_cut_short_after_its_database_went_in_keeps_every_file() {
+    let mut t = TestVault::new();
+    let dest = t.scratch("backup");
+    backup(&mut t, &dest).unwrap();
+    let photo = add_bytes(t.v(), "new.jpg", &pseudo_random(40_000, 13));
+    backup(&mut t, &dest).unwrap();
+    let placed = blob_files(&dest).pop().unwrap();
+    fs::rename(&placed, dest.join("blobs/tmp").join(blob_id(&placed))).unwrap();
+    let to = t.scratch("restored");
+    restore(&dest, &to, &NEVER).unwrap();
+    let v = open(&to).unwrap();
+    assert_ok(&v);
+    assert!(v.open_original(&photo.id).is_ok());
+}
