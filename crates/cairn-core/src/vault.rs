@@ -402,18 +402,29 @@ impl Vault {
                 if let Some(s) = attempts::summary(&times) {
                     let vault_id = v.vault_id.clone();
                     let text: String = times.iter().map(|t| format!("{t}\n")).collect();
-                    let recorded = v.write(|w| {
-                        let mut meta = Map::new();
-                        meta.insert("count".into(), json!(s.count));
-                        meta.insert("first".into(), json!(s.first));
-                        meta.insert("last".into(), json!(s.last));
-                        w.append(
-                            attempts::ATTEMPTS_ENTRY,
-                            &vault_id,
-                            &sha256(text.as_bytes()),
-                            meta,
+                    let content = sha256(text.as_bytes());
+                    // Already on record: a crash came after the entry and before the
+                    // file was removed. The same attempts are not counted twice.
+                    let known: bool = v
+                        .conn
+                        .query_row(
+                            "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
+                            params![attempts::ATTEMPTS_ENTRY, content.to_vec()],
+                            |r| r.get(0),
                         )
-                    });
+                        .unwrap_or(false);
+                    let recorded = if known {
+                        Ok(())
+                    } else {
+                        v.write(|w| {
+                            let mut meta = Map::new();
+                            meta.insert("count".into(), json!(s.count));
+                            meta.insert("first".into(), json!(s.first));
+                            meta.insert("last".into(), json!(s.last));
+                            w.append(attempts::ATTEMPTS_ENTRY, &vault_id, &content, meta)
+                                .map(|_| ())
+                        })
+                    };
                     // If the record cannot be written now (a full disk), the file stays
                     // for the next opening; she still gets into her vault.
                     if recorded.is_ok() {

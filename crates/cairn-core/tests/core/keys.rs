@@ -440,4 +440,13 @@ fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
     assert_ok(tv.r());
     tv.reopen();
     assert_eq!(tv.r().failed_attempts(), None, "told once");
+
+    // A crash after the record and before the file went: the same lines come back,
+    // and are not recorded again.
+    let size = tv.r().chain().unwrap().len();
+    tv.close();
+    std::fs::write(tv.dir.join(ATTEMPTS_FILE), &file).unwrap();
+    tv.reopen();
+    assert_eq!(tv.r().chain().unwrap().len(), size, "not counted twice");
+    assert!(!tv.dir.join(ATTEMPTS_FILE).exists());
 }
