@@ -447,6 +447,56 @@ impl XorShift {
 /// A small synchronous W3C WebDriver client (just the endpoints the desktop test uses),
 /// over `ureq` and `serde_json`. Every call returns `Err(message)` instead of panicking,
 /// so the test can save a screenshot before it fails.
+/// A tmpfs mounted for a test, unmounted when dropped.
+pub struct Mount(PathBuf);
+
+impl Mount {
+    /// Remounts it with `opts` (`ro`, say).
+    pub fn remount(&self, opts: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "remount {opts} {}", self.0.display());
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Mounts a tmpfs of `size` on `dir` (a small disk, a USB stick). Needs root, which CI
+/// and the project's machines have; elsewhere the test says it was skipped rather than
+/// pretend it ran.
+pub fn small_disk(dir: &Path, size: &str) -> Option<Mount> {
+    fs::create_dir_all(dir).unwrap();
+    if !is_root() {
+        eprintln!("SKIPPED: mounting a small tmpfs needs root");
+        return None;
+    }
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "running as root but could not mount a tmpfs on {}",
+        dir.display()
+    );
+    Some(Mount(dir.to_path_buf()))
+}
+
 pub mod webdriver {
     use std::path::Path;
     use std::time::{Duration, Instant};

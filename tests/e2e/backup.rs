@@ -4,56 +4,12 @@
 //!
 //! `CAIRN_CRASH_TRIALS=N` sets the number of kills (default 100; `make soak` runs 1000).
 
-use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cairn_e2e::{assert_cairn_error, assert_exit, parse_json, text, Cli, XorShift};
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// A tmpfs on `dir` (root only: CI and the project's machines have it), unmounted
-/// when dropped.
-struct Stick(std::path::PathBuf);
-
-impl Stick {
-    fn mount(dir: &Path, size: &str) -> Option<Stick> {
-        fs::create_dir_all(dir).unwrap();
-        if !is_root() {
-            eprintln!("SKIPPED: mounting a small tmpfs needs root");
-            return None;
-        }
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "running as root but could not mount a tmpfs");
-        Some(Stick(dir.to_path_buf()))
-    }
-
-    fn remount(&self, opts: &str) {
-        let ok = Command::new("mount")
-            .args(["-o", &format!("remount,{opts}")])
-            .arg(&self.0)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "remount {opts}");
-    }
-}
-
-impl Drop for Stick {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
+use cairn_e2e::{assert_cairn_error, assert_exit, parse_json, small_disk, text, Cli, XorShift};
 
 /// `cairn --vault DIR ARGS…` with the test passphrase.
 fn at(cli: &Cli, dir: &Path, args: &[&str]) -> std::process::Output {
@@ -152,7 +108,7 @@ fn a_full_or_read_only_stick_keeps_the_last_good_backup() {
     let (cli, _) = Cli::with_vault();
     cli.ok(["note", "add", "--title", "First"]);
     let stick_dir = cli.scratch().join("stick");
-    let Some(stick) = Stick::mount(&stick_dir, "1m") else {
+    let Some(stick) = small_disk(&stick_dir, "1m") else {
         return;
     };
     let dest = stick_dir.join("backup");

@@ -401,19 +401,8 @@ fn write_sms(secrets: &Secrets) -> WdResult<PathBuf> {
 /// terminal): the app, locked, holds no key and no open database.
 fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
     let dir = secrets.chat.parent().ok_or("the chat has no folder")?;
-    let pass = dir.join("passphrase");
-    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
-    let out = std::process::Command::new(cairn_e2e::cairn_bin())
-        .arg("--vault")
-        .arg(&secrets.vault)
-        .arg("--passphrase-file")
-        .arg(&pass)
-        .args(["import", "whatsapp"])
-        .arg(&secrets.chat)
-        .output()
-        .map_err(|e| format!("run cairn: {e}"));
-    let _ = fs::remove_file(&pass);
-    let out = out?;
+    let chat = secrets.chat.to_str().ok_or("path is not UTF-8")?;
+    let out = cairn_cli(&secrets.vault, dir, &["import", "whatsapp", chat])?;
     if !out.status.success() {
         return Err(format!(
             "cairn import whatsapp failed: {}",
@@ -421,6 +410,23 @@ fn import_chat_with_cli(secrets: &Secrets) -> WdResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Runs `cairn --vault VAULT ARGS…` with the test passphrase, in a file in `scratch`
+/// that is removed straight after.
+fn cairn_cli(vault: &Path, scratch: &Path, args: &[&str]) -> WdResult<std::process::Output> {
+    let pass = scratch.join("passphrase");
+    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(cairn_e2e::cairn_bin())
+        .arg("--vault")
+        .arg(vault)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .args(args)
+        .output()
+        .map_err(|e| format!("run cairn: {e}"));
+    let _ = fs::remove_file(&pass);
+    out
 }
 
 /// Imports the SMS backup through *Import messages*: the native file dialog, the
@@ -863,18 +869,8 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     }
     ui.shot("backup-done")?;
 
-    let pass = dest.with_file_name("backup-passphrase");
-    fs::write(&pass, format!("{PASSPHRASE}\n")).map_err(|e| e.to_string())?;
-    let out = std::process::Command::new(cairn_e2e::cairn_bin())
-        .arg("--vault")
-        .arg(&dest)
-        .arg("--passphrase-file")
-        .arg(&pass)
-        .arg("verify")
-        .output()
-        .map_err(|e| format!("run cairn: {e}"));
-    let _ = fs::remove_file(&pass);
-    let out = out?;
+    let scratch = dest.parent().ok_or("the backup has no parent folder")?;
+    let out = cairn_cli(&dest, scratch, &["verify"])?;
     if !out.status.success() {
         return Err(format!(
             "the backup written by the app does not verify: {}",

@@ -4,46 +4,10 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use cairn_e2e::{assert_cairn_error, assert_exit, assert_no_panic, tmp_blob_files, Cli, XorShift};
-
-/// A tmpfs mounted for the test, unmounted when dropped.
-struct Mount(PathBuf);
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// Mounts a tmpfs of `size` on `dir`. Needs root, which CI and the project's machines
-/// have; elsewhere the test says it was skipped rather than pretend it ran.
-fn small_disk(dir: &Path, size: &str) -> Option<Mount> {
-    fs::create_dir_all(dir).unwrap();
-    if !is_root() {
-        eprintln!("SKIPPED: mounting a small tmpfs needs root");
-        return None;
-    }
-    let ok = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-        .arg(dir)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "running as root but could not mount a tmpfs on {}",
-        dir.display()
-    );
-    Some(Mount(dir.to_path_buf()))
-}
+use cairn_e2e::{
+    assert_cairn_error, assert_exit, assert_no_panic, small_disk, tmp_blob_files, Cli, XorShift,
+};
 
 fn fill(dir: &Path) -> PathBuf {
     let filler = dir.join("filler");

@@ -125,25 +125,13 @@ fn copy_checked(
     let mut src = File::open(from).map_err(|e| Error::io("read", from, e))?;
     let mut out = fsutil::create_private(tmp)?;
     let result = (|| {
-        let mut sha = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut n = 0u64;
-        loop {
-            if cancel.load(Ordering::SeqCst) {
-                return Err(Error::Cancelled);
-            }
-            let k = src.read(&mut buf).map_err(|e| Error::io("read", from, e))?;
-            if k == 0 {
-                break;
-            }
-            out.write_all(&buf[..k])
+        let (n, want) = hash_chunks(&mut src, from, "read", cancel, &mut |chunk| {
+            out.write_all(chunk)
                 .map_err(|e| Error::io("write", tmp, e))?;
-            sha.update(&buf[..k]);
-            n += k as u64;
-            on_bytes(k as u64);
-        }
+            on_bytes(chunk.len() as u64);
+            Ok(())
+        })?;
         out.sync_all().map_err(|e| Error::io("flush", tmp, e))?;
-        let want: [u8; 32] = sha.finalize().into();
         forget_cached(&out);
         let (m, got) = sha256_file(tmp, cancel)?;
         if m != n || got != want {
@@ -174,6 +162,18 @@ fn forget_cached(f: &File) {
 
 fn sha256_file(p: &Path, cancel: &AtomicBool) -> Result<(u64, [u8; 32])> {
     let mut f = File::open(p).map_err(|e| Error::io("read back", p, e))?;
+    hash_chunks(&mut f, p, "read back", cancel, &mut |_| Ok(()))
+}
+
+/// Reads `src` (the file at `path`) to its end a megabyte at a time, handing each
+/// chunk to `each`; returns its length and SHA-256. Stops when `cancel` is set.
+fn hash_chunks(
+    src: &mut File,
+    path: &Path,
+    action: &'static str,
+    cancel: &AtomicBool,
+    each: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<(u64, [u8; 32])> {
     let mut sha = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
@@ -181,10 +181,11 @@ fn sha256_file(p: &Path, cancel: &AtomicBool) -> Result<(u64, [u8; 32])> {
         if cancel.load(Ordering::SeqCst) {
             return Err(Error::Cancelled);
         }
-        let k = f.read(&mut buf).map_err(|e| Error::io("read back", p, e))?;
+        let k = src.read(&mut buf).map_err(|e| Error::io(action, path, e))?;
         if k == 0 {
             return Ok((n, sha.finalize().into()));
         }
+        each(&buf[..k])?;
         sha.update(&buf[..k]);
         n += k as u64;
     }

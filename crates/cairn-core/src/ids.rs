@@ -6,7 +6,8 @@
 //! index keyed by id, so an import of 100,000 messages adds to the same few pages of
 //! each index instead of a random page per message per index (a fifth of an import's
 //! time). Runs of different writes start at unrelated random places, and nothing in an
-//! id is a time or a count.
+//! id is a time. Two ids of one run do show how many items of their kind were made
+//! between them (docs/FORMAT.md §5.2).
 //!
 //! A run starts only where the vault has no id, and it knows the first id above its
 //! start that is taken, so it never reaches an id in use: one query per run, not one

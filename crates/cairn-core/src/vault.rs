@@ -426,11 +426,11 @@ impl Vault {
                         })
                     };
                     // If the record cannot be written now (a full disk), the file stays
-                    // for the next opening; she still gets into her vault.
+                    // for the next opening, which tells her; she still gets in.
                     if recorded.is_ok() {
                         attempts::clear(dir);
+                        v.failed_attempts = Some(s);
                     }
-                    v.failed_attempts = Some(s);
                 }
                 Ok(v)
             }

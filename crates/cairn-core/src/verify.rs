@@ -425,8 +425,8 @@ impl Vault {
         for (seq, e) in &entries {
             // The same for failed unlocks, whose times are in its meta.
             let own = [crate::backup::BACKUP_ENTRY, crate::attempts::ATTEMPTS_ENTRY];
-            let backup = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
-            if *seq != 1 && !used.contains(seq) && !backup {
+            let own_record = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
+            if *seq != 1 && !used.contains(seq) && !own_record {
                 let f = cx.problem(
                     "entry_orphaned",
                     format!(

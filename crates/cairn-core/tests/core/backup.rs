@@ -234,19 +234,6 @@ fn a_backup_made_by_the_first_version_restores_and_opens() {
     assert_eq!(v.list().unwrap().len(), 3);
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_backup_cut_short_after_its_database_went_in_is_finished_when_opened() {
     let mut t = TestVault::new();
