@@ -41,7 +41,11 @@ impl AppError {
 
 impl From<cairn_core::Error> for AppError {
     fn from(e: cairn_core::Error) -> AppError {
-        AppError::new(e.code(), e.to_string())
+        let mut a = AppError::new(e.code(), e.to_string());
+        if let cairn_core::Error::TooSoon { wait_ms } = e {
+            a.retry_after_ms = Some(wait_ms.min(u32::MAX as u64) as u32);
+        }
+        a
     }
 }
 

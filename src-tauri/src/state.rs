@@ -116,9 +116,14 @@ impl AppState {
         }
     }
 
-    /// How long until another unlock may be tried.
+    /// How long until another unlock may be tried: the longer of this run's delay and
+    /// the one the vault folder's record of failures sets (which outlasts a restart).
     pub fn wait_remaining(&self) -> Duration {
-        let f = guard(&self.failures);
+        let here = Self::wait_here(&guard(&self.failures));
+        here.max(Vault::unlock_wait(&self.dir()))
+    }
+
+    fn wait_here(f: &Failures) -> Duration {
         f.not_before
             .map(|t| t.saturating_duration_since(Instant::now()))
             .unwrap_or_default()
@@ -134,10 +139,7 @@ impl AppState {
                 "Cairn is already checking a passphrase; wait a moment.",
             ));
         }
-        let wait = f
-            .not_before
-            .map(|t| t.saturating_duration_since(Instant::now()))
-            .unwrap_or_default();
+        let wait = Self::wait_here(&f).max(Vault::unlock_wait(&self.dir()));
         if wait.is_zero() {
             f.in_progress = true;
             return Ok(());

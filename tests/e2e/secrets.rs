@@ -11,33 +11,46 @@ fn wrong_passphrase_exits_3_and_writes_nothing() {
     cli.ok(["note", "add", "--title", "Something happened"]);
     let wrong = cli.write_file("wrong.txt", b"not the passphrase\n");
     let before = hash_tree(&cli.vault);
-    for args in [
+    for (n, args) in [
         vec!["list"],
         vec!["verify"],
         vec!["note", "add", "--title", "x"],
         vec!["passwd", "--new-passphrase-file", "/dev/null"],
         vec!["chain", "--json"],
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let out = cli.run_with_pass(&wrong, &args);
-        let line = assert_cairn_error(&out, 3, &format!("wrong passphrase: {args:?}"));
-        assert!(line.contains("passphrase is not right"), "{line}");
+        // The third wrong one in a row sets a 2-second delay: inside it nothing is
+        // tried (or counted), whichever process asks.
+        if n < 3 {
+            let line = assert_cairn_error(&out, 3, &format!("wrong passphrase: {args:?}"));
+            assert!(line.contains("passphrase is not right"), "{line}");
+        } else {
+            let line = assert_cairn_error(&out, 2, &format!("too soon: {args:?}"));
+            assert!(line.contains("Please wait"), "{line}");
+        }
         assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
     }
     assert_same_tree(
         &before,
-        &tree_without_attempts(&cli.vault, 5),
+        &tree_without_attempts(&cli.vault, 3),
         "after wrong passphrases (beyond noting them)",
     );
-    // The right one still works, and says someone tried.
+    // Even the right one waits out the delay; then it works, and says someone tried.
+    let out = cli.run(["list"]);
+    assert!(assert_cairn_error(&out, 2, "right, too soon").contains("Please wait"));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     let out = cli.ok(["list"]);
     let err = text(&out.stderr);
     assert!(
-        err.contains("someone tried to open this vault 5 times"),
+        err.contains("someone tried to open this vault 3 times"),
         "{err}"
     );
     let chain = cli.json_lines(["chain", "--json"]);
     assert_eq!(chain.last().unwrap()["kind"], "vault.unlock_failed");
-    assert_eq!(chain.last().unwrap()["meta"]["count"], 5);
+    assert_eq!(chain.last().unwrap()["meta"]["count"], 3);
 }
 
 #[test]

@@ -6,12 +6,18 @@
 //! unlock the lines go into the chain as one `vault.unlock_failed` entry (how many,
 //! first and last, in its meta) and the file is removed; the shells tell her.
 //!
-//! Whoever has the laptop can delete the file, and so hide the attempts: this tells
-//! her what happened when nobody covered it up, no more.
+//! The same lines set the delay before the next try ([`crate::retry_delay`] of their
+//! count, from the last one), so closing and reopening the app does not reset it.
+//!
+//! Whoever has the laptop can delete the file, and so hide the attempts and end the
+//! delay: this tells her what happened when nobody covered it up, and slows someone
+//! guessing through Cairn's own screens, no more. Against a copy of the folder only
+//! the passphrase's strength and Argon2id's cost stand.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -78,6 +84,19 @@ pub(crate) fn summary(times: &[i64]) -> Option<FailedAttempts> {
         first: format_ms(*times.first()?),
         last: format_ms(*times.last()?),
     })
+}
+
+/// How long until the next try is allowed at `now_ms`: the delay the recorded count
+/// earns, from the last attempt. A last attempt "in the future" (the clock was set
+/// back) counts as just now, so turning the clock back does not end the wait.
+pub(crate) fn wait(dir: &Path, now_ms: i64) -> Duration {
+    let times = read(dir);
+    let Some(&last) = times.last() else {
+        return Duration::ZERO;
+    };
+    let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
+    let since = u64::try_from(now_ms.saturating_sub(last)).unwrap_or(0);
+    crate::retry_delay(count).saturating_sub(Duration::from_millis(since))
 }
 
 /// Removes the file once its lines are in the chain.

@@ -16,6 +16,13 @@ pub enum Error {
     /// The recovery code did not unlock the vault.
     #[error("That recovery code is not right.")]
     WrongRecoveryCode,
+    /// Too many wrong passphrases or recovery codes in a row: nothing is tried until
+    /// the delay has passed (see [`crate::attempts`]).
+    #[error("Please wait {} before trying again.", wait_words(*.wait_ms))]
+    TooSoon {
+        /// Milliseconds left to wait.
+        wait_ms: u64,
+    },
     /// A group of the recovery code fails its check character.
     #[error(
         "Group {group} of the recovery code has a typo; check it against what you wrote down."
@@ -127,6 +134,17 @@ pub enum Error {
     },
 }
 
+/// "1 second", "40 seconds", "3 minutes": rounded up, so she never tries too early.
+fn wait_words(ms: u64) -> String {
+    let secs = ms.div_ceil(1000).max(1);
+    if secs < 120 {
+        let unit = if secs == 1 { "second" } else { "seconds" };
+        format!("{secs} {unit}")
+    } else {
+        format!("{} minutes", secs.div_ceil(60))
+    }
+}
+
 fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "it does not exist".into(),
@@ -151,6 +169,7 @@ impl Error {
         match self {
             Error::WrongPassphrase => "wrong_passphrase",
             Error::WrongRecoveryCode => "wrong_recovery_code",
+            Error::TooSoon { .. } => "too_soon",
             Error::RecoveryCodeTypo { .. } => "recovery_code_typo",
             Error::RecoveryCodeFormat { .. } => "recovery_code_format",
             Error::NoVault(_) => "no_vault",

@@ -6,6 +6,7 @@ use std::fs::{self, File};
 use std::io::{BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -367,6 +368,7 @@ impl Vault {
     /// Opens the vault in `dir` with the passphrase. A wrong one is recorded (see
     /// [`crate::attempts`]); [`Vault::failed_attempts`] tells of earlier ones.
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
+        Self::not_too_soon(dir)?;
         let opened = Self::open_with(dir, |keys| {
             keys.unlock_passphrase(pass, opts.allow_insecure_kdf)
         })
@@ -376,6 +378,7 @@ impl Vault {
 
     /// Opens the vault in `dir` with the recovery code (a wrong one is recorded).
     pub fn open_with_recovery(dir: &Path, code: &str, opts: OpenOptions) -> Result<Vault> {
+        Self::not_too_soon(dir)?;
         let opened = RecoveryCode::parse(code).and_then(|code| {
             Self::open_with(dir, |keys| {
                 keys.unlock_recovery(&code, opts.allow_insecure_kdf)
@@ -383,6 +386,23 @@ impl Vault {
             .map_err(|e| store::refine_io(dir, e))
         });
         Self::after_attempt(dir, opened)
+    }
+
+    /// How long until a passphrase or recovery code may be tried on the vault in
+    /// `dir`, after wrong ones (zero when it may be tried now).
+    pub fn unlock_wait(dir: &Path) -> Duration {
+        attempts::wait(dir, system_clock()())
+    }
+
+    /// Refuses to try a secret while the delay after wrong ones runs.
+    fn not_too_soon(dir: &Path) -> Result<()> {
+        let wait = Self::unlock_wait(dir);
+        if wait.is_zero() {
+            return Ok(());
+        }
+        Err(Error::TooSoon {
+            wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        })
     }
 
     /// Records a wrong secret, or moves the failed unlocks recorded while the vault was

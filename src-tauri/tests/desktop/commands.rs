@@ -63,6 +63,15 @@ fn create_lock_and_unlock_with_growing_delay() {
             .unwrap()
             > 0
     );
+    // Closing the app and opening it again does not end the wait.
+    drop(app);
+    let app = App::new(&dir);
+    let wait = app.ok("app_status", json!({}))["retryAfterMs"]
+        .as_u64()
+        .unwrap();
+    assert!(wait > 0 && wait <= 2000, "{wait}");
+    let e = app.err("unlock", json!({ "passphrase": PASS }), "too_soon");
+    assert!(e["retryAfterMs"].as_u64().unwrap() > 0);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let s = app.ok("unlock", json!({ "passphrase": PASS }));
     assert_eq!(s["unlocked"], true);

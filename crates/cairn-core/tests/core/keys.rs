@@ -71,7 +71,57 @@ fn wrong_passphrase_is_refused_and_changes_nothing() {
         before,
         "a failed open changed the vault folder (beyond noting the attempt)"
     );
-    open(&tv.dir).expect("the right passphrase still opens it");
+    // Three wrong in a row: even the right one waits 2 s, and is not counted.
+    match open(&tv.dir) {
+        Err(e @ Error::TooSoon { wait_ms }) => {
+            assert!(wait_ms > 0 && wait_ms <= 2000, "{wait_ms}");
+            assert_eq!(e.code(), "too_soon");
+            assert!(e.to_string().starts_with("Please wait "), "{e}");
+        }
+        other => panic!("expected TooSoon, got {:?}", other.map(|_| ())),
+    }
+    assert!(!Vault::unlock_wait(&tv.dir).is_zero());
+    assert_eq!(without_attempts(&tv.dir, 3), before);
+    std::thread::sleep(Vault::unlock_wait(&tv.dir));
+    open(&tv.dir).expect("the right passphrase still opens it after the wait");
+    assert!(Vault::unlock_wait(&tv.dir).is_zero());
+}
+
+#[test]
+fn the_delay_after_wrong_secrets_outlasts_a_restart_and_a_clock_set_back() {
+    let tv = closed_vault();
+    let file = tv.dir.join(cairn_core::attempts::ATTEMPTS_FILE);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    // Five attempts (8 s), the last a minute ago: the wait is over.
+    let lines = |last: i64| -> String {
+        (0..5)
+            .map(|i| format!("{} passphrase\n", last - 4 + i))
+            .collect()
+    };
+    fs::write(&file, lines(now - 60_000)).unwrap();
+    assert!(Vault::unlock_wait(&tv.dir).is_zero());
+    // The last a second ago: about 7 s left, whatever process asks.
+    fs::write(&file, lines(now - 1_000)).unwrap();
+    let w = Vault::unlock_wait(&tv.dir);
+    assert!(
+        w > Duration::from_secs(5) && w <= Duration::from_secs(8),
+        "{w:?}"
+    );
+    // The clock was turned back an hour after the attempts: the full delay, not none.
+    fs::write(&file, lines(now + 3_600_000)).unwrap();
+    assert_eq!(Vault::unlock_wait(&tv.dir), Duration::from_secs(8));
+    match Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN) {
+        Err(Error::TooSoon { .. }) => {}
+        other => panic!("expected TooSoon, got {:?}", other.map(|_| ())),
+    }
+    // Nothing recorded for a refused try; the wait ends and the code opens it.
+    assert_eq!(fs::read_to_string(&file).unwrap().lines().count(), 5);
+    fs::write(&file, lines(now - 60_000)).unwrap();
+    let v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).expect("opens");
+    assert_eq!(v.failed_attempts().map(|a| a.count), Some(5));
 }
 
 #[test]
@@ -408,7 +458,7 @@ fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
     use cairn_core::attempts::{ATTEMPTS_ENTRY, ATTEMPTS_FILE};
     let mut tv = TestVault::new();
     tv.close();
-    for _ in 0..2 {
+    for _ in 0..1 {
         let e = Vault::open(
             &tv.dir,
             &Passphrase::new("not the passphrase at all"),
@@ -421,7 +471,7 @@ fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
     let e = Vault::open_with_recovery(&tv.dir, &other.code, TEST_OPEN).unwrap_err();
     assert_eq!(e.code(), "wrong_recovery_code");
     let file = std::fs::read_to_string(tv.dir.join(ATTEMPTS_FILE)).unwrap();
-    assert_eq!(file.lines().count(), 3, "{file}");
+    assert_eq!(file.lines().count(), 2, "{file}");
     assert!(file.contains(" passphrase\n") && file.contains(" recovery_code\n"));
 
     tv.reopen();
@@ -430,11 +480,11 @@ fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
         .failed_attempts()
         .cloned()
         .expect("told at the next unlock");
-    assert_eq!(seen.count, 3);
+    assert_eq!(seen.count, 2);
     assert!(seen.first <= seen.last);
     let last = tv.r().chain().unwrap().pop().unwrap();
     assert_eq!(last.kind, ATTEMPTS_ENTRY);
-    assert_eq!(last.meta["count"], 3);
+    assert_eq!(last.meta["count"], 2);
     assert_eq!(last.meta["last"], seen.last.as_str());
     assert!(!tv.dir.join(ATTEMPTS_FILE).exists(), "moved into the chain");
     assert_ok(tv.r());
