@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "verify",
     "change_passphrase",
     "save_settings",
+    "quick_exit",
+    "restore_look",
     "plan_export",
     "export_bundle",
     "bundle_is_sealed",

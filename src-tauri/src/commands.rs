@@ -438,7 +438,41 @@ pub async fn save_settings(state: State<'_, Shared>, settings: Settings) -> CmdR
             return Err(AppError::locked());
         }
         settings.save(&st.dir())?;
+        st.with_shell(|w| w.set_look(&settings, false));
         Ok(status_of(st))
+    })
+    .await
+}
+
+/// Quick exit: locks at once (every key dropped), then closes the window or leaves a
+/// neutral page, as her settings say. Works locked or unlocked.
+#[tauri::command]
+#[specta::specta]
+pub async fn quick_exit(state: State<'_, Shared>) -> CmdResult<AppStatus> {
+    blocking(state, |st| {
+        // What shows goes first; dropping the keys may wait a moment for running work
+        // to see its cancel switch.
+        let settings = Settings::load(&st.dir());
+        if settings.quick_exit == cairn_core::QuickExit::Close {
+            st.lock_on_exit();
+            st.with_shell(|w| w.close());
+        } else {
+            st.with_shell(|w| w.set_look(&settings, true));
+        }
+        st.lock();
+        Ok(status_of(st))
+    })
+    .await
+}
+
+/// Puts the window's own title and icon back after the neutral page.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_look(state: State<'_, Shared>) -> CmdResult<()> {
+    blocking(state, |st| {
+        let settings = Settings::load(&st.dir());
+        st.with_shell(|w| w.set_look(&settings, false));
+        Ok(())
     })
     .await
 }

@@ -7,6 +7,7 @@
 pub mod backups;
 pub mod commands;
 pub mod error;
+pub mod locking;
 pub mod media;
 pub mod messages;
 mod pace;
@@ -54,6 +55,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             verify,
             change_passphrase,
             save_settings,
+            quick_exit,
+            restore_look,
             share::plan_export,
             share::export_bundle,
             share::bundle_is_sealed,
@@ -151,20 +154,29 @@ pub fn run() {
             // Incognito keeps the webview's storage in memory; only the end-to-end
             // tests switch it off, because WebDriver cannot drive an incognito view.
             let automated = env_is_1(WEBDRIVER_ENV);
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title("Cairn")
-                .inner_size(1100.0, 760.0)
-                .min_inner_size(800.0, 600.0)
-                .incognito(!automated)
-                // The window only ever shows Cairn's own pages: no link, drop or
-                // script may navigate it anywhere else (a stored file included).
-                .on_navigation(|url| {
-                    matches!(
-                        (url.scheme(), url.host_str()),
-                        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
-                    )
-                })
-                .build()?;
+            let st = app.state::<state::Shared>();
+            let (title, icon) = locking::look(&cairn_core::Settings::load(&st.dir()), false);
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .title(title)
+                    .icon(icon)?
+                    .inner_size(1100.0, 760.0)
+                    .min_inner_size(800.0, 600.0)
+                    .incognito(!automated)
+                    // The window only ever shows Cairn's own pages: no link, drop or
+                    // script may navigate it anywhere else (a stored file included).
+                    .on_navigation(|url| {
+                        matches!(
+                            (url.scheme(), url.host_str()),
+                            ("tauri", Some("localhost"))
+                                | ("http" | "https", Some("tauri.localhost"))
+                        )
+                    })
+                    .build()?;
+            locking::watch_minimise(&window);
+            #[cfg(target_os = "linux")]
+            locking::watch_session(app.handle());
+            *state::guard(&st.shell) = Some(Box::new(locking::WindowShell(window)));
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use cairn_core::{KdfCost, OpenOptions, Vault};
+use cairn_core::{KdfCost, OpenOptions, Settings, Vault};
 
 use crate::error::{AppError, CmdResult};
 
@@ -21,6 +21,16 @@ pub struct Failures {
     /// An attempt is running; others are refused until it ends (so parallel calls
     /// cannot all slip in before the first failure sets a delay).
     pub in_progress: bool,
+}
+
+/// What commands may ask of the window around them. The real app sets it; the command
+/// tests run without a window.
+pub trait Shell: Send + Sync {
+    /// Gives the window the title and icon `settings` ask for, or the neutral look
+    /// quick exit leaves behind.
+    fn set_look(&self, settings: &Settings, neutral: bool);
+    /// Closes the window and ends the app.
+    fn close(&self);
 }
 
 /// The state as Tauri manages it: shared with the blocking threads commands run on.
@@ -43,6 +53,8 @@ pub struct AppState {
     pub kdf: KdfCost,
     /// How to treat a test-KDF vault when opening.
     pub open: OpenOptions,
+    /// The window, once there is one.
+    pub shell: Mutex<Option<Box<dyn Shell>>>,
 }
 
 /// A poisoned lock only means another command panicked; the data behind it is still
@@ -68,12 +80,20 @@ impl AppState {
             open: OpenOptions {
                 allow_insecure_kdf: insecure_test_kdf,
             },
+            shell: Mutex::new(None),
         }
     }
 
     /// The vault folder in use.
     pub fn dir(&self) -> PathBuf {
         guard(&self.dir).clone()
+    }
+
+    /// Runs `f` on the window, if there is one.
+    pub fn with_shell(&self, f: impl FnOnce(&dyn Shell)) {
+        if let Some(s) = guard(&self.shell).as_deref() {
+            f(s);
+        }
     }
 
     /// Runs `f` on the unlocked vault.

@@ -5,7 +5,10 @@
 //! share everything as a sealed bundle (the native save dialog), check that bundle in
 //! *Open a bundle*, and find the handover in the reports; then, reminded that there is
 //! no backup, back up from Settings to a folder chosen in the native dialog, and check
-//! that backup with the CLI.
+//! that backup with the CLI. Then the locks: quick exit with Escape three times and with
+//! her own shortcut (real X key presses) to a neutral page and back, the disguise's
+//! window title, a screen lock signalled on the app's session bus, and auto-lock after
+//! a minute without use.
 //! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
 //!
 //! Then the leak check: a random marker typed into the incident and a window of the
@@ -185,9 +188,6 @@ pub(crate) fn launch(
             driver.env_remove(&k);
         }
     }
-    for (k, v) in extra_env {
-        driver.env(k, v);
-    }
     driver
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("HOME", home)
@@ -202,6 +202,9 @@ pub(crate) fn launch(
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
         .env("CAIRN_WEBDRIVER", "1")
         .env("CAIRN_VAULT", vault);
+    for (k, v) in extra_env {
+        driver.env(k, v);
+    }
     procs
         .spawn("tauri-driver", &mut driver)
         .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
@@ -707,7 +710,7 @@ fn check_incident(ui: &mut Ui, secrets: &Secrets, when: &str) -> WdResult<()> {
     ui.shot(&format!("detail-{when}"))
 }
 
-fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
+fn run_flow(ui: &mut Ui, secrets: &Secrets, bus: &str) -> WdResult<()> {
     ui.step("first run: choose a passphrase");
     ui.wait("new-passphrase", SLOW)?;
     ui.shot("first-run")?;
@@ -829,6 +832,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
 
     share_and_check(ui, secrets)?;
     back_up_in_app(ui, secrets)?;
+    quick_exit_and_locks(ui, bus)?;
 
     // The smallest window the app supports: the timeline still shows its rows.
     ui.step("the timeline at 800×600");
@@ -882,6 +886,160 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     if ui.is_displayed("backup-reminder")? {
         return Err("the reminder is still shown after a backup".into());
     }
+    Ok(())
+}
+
+/// The X window whose title is `title`.
+fn window_titled(ui: &Ui, title: &str) -> WdResult<String> {
+    wait_until(&format!("a window titled {title:?}"), WAIT, || {
+        for w in visible_windows(ui.display)? {
+            if window_name(ui.display, &w) == title {
+                return Ok(Some(w));
+            }
+        }
+        Ok(None)
+    })
+}
+
+/// Waits until the window `w` is titled `title` (the title bar, the taskbar).
+fn wait_title(ui: &Ui, w: &str, title: &str) -> WdResult<()> {
+    wait_until(&format!("the window to be titled {title:?}"), WAIT, || {
+        Ok((window_name(ui.display, w) == title).then_some(()))
+    })
+}
+
+/// Real key presses (X events) into the window `w`.
+fn keys(ui: &Ui, w: &str, keys: &[&str]) -> WdResult<()> {
+    xdotool(ui.display, &["windowfocus", "--sync", w])?;
+    let mut args = vec!["key", "--clearmodifiers", "--delay", "120"];
+    args.extend_from_slice(keys);
+    xdotool(ui.display, &args).map(|_| ())
+}
+
+/// The window shows the unlock screen and nothing of the vault.
+fn shows_locked(ui: &Ui, what: &str) -> WdResult<()> {
+    ui.wait("unlock-passphrase", SLOW)?;
+    let body =
+        ui.s.execute("return document.body.innerText;", vec![])?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+    if body.contains(TITLE) || ui.is_displayed("timeline-row")? {
+        return Err(format!("{what}: the incident is still in the window"));
+    }
+    Ok(())
+}
+
+fn unlock_again(ui: &mut Ui) -> WdResult<()> {
+    let field = ui.wait("unlock-passphrase", WAIT)?;
+    ui.s.clear(&field)?;
+    ui.type_into("unlock-passphrase", PASSPHRASE)?;
+    ui.click("unlock-submit")?;
+    ui.wait("lock-now", SLOW)?;
+    Ok(())
+}
+
+/// Quick exit with Escape three times and with her own shortcut (real X key presses),
+/// to the neutral page and back; the disguise's title and look; a screen lock heard on
+/// the session bus (`bus`); and auto-lock after a minute without use.
+fn quick_exit_and_locks(ui: &mut Ui, bus: &str) -> WdResult<()> {
+    ui.step("quick exit: Escape three times");
+    ui.click("nav-timeline")?;
+    ui.wait("timeline-row", WAIT)?;
+    let w = window_titled(ui, "Cairn")?;
+    keys(ui, &w, &["Escape", "Escape", "Escape"])?;
+    ui.wait("neutral-screen", WAIT)?;
+    wait_title(ui, &w, "Notes")?;
+    let body = ui.s.execute("return document.body.innerText;", vec![])?;
+    if body.as_str().unwrap_or_default().contains(TITLE) || ui.is_displayed("lock-now")? {
+        return Err("the neutral page still shows the vault".into());
+    }
+    ui.shot("quick-exit-neutral")?;
+    ui.step("Escape three times again: the unlock screen");
+    keys(ui, &w, &["Escape", "Escape", "Escape"])?;
+    shows_locked(ui, "after quick exit")?;
+    wait_title(ui, &w, "Cairn")?;
+    unlock_again(ui)?;
+
+    ui.step("disguise as Budget, and her own shortcut");
+    ui.click("nav-settings")?;
+    ui.click("disguise-budget")?;
+    wait_title(ui, &w, "Budget")?;
+    ui.click("record-shortcut")?;
+    keys(ui, &w, &["ctrl+alt+n"])?;
+    wait_until("the shortcut to be saved", WAIT, || {
+        Ok(ui
+            .text("quick-exit-shortcut")?
+            .contains("Ctrl + Alt + N")
+            .then_some(()))
+    })?;
+    ui.shot("settings-quick-exit-disguise")?;
+    ui.step("quick exit with her shortcut");
+    keys(ui, &w, &["ctrl+alt+n"])?;
+    ui.wait("neutral-screen", WAIT)?;
+    let heading = ui.text("screen-title")?;
+    if heading.trim() != "Budget" {
+        return Err(format!("the disguised neutral page is titled {heading:?}"));
+    }
+    ui.shot("quick-exit-budget")?;
+    keys(ui, &w, &["ctrl+alt+n"])?;
+    shows_locked(ui, "after the shortcut")?;
+    let heading = ui.text("screen-title")?;
+    if heading.contains("Cairn") {
+        return Err(format!("the disguised unlock screen says {heading:?}"));
+    }
+    ui.shot("locked-disguised")?;
+    unlock_again(ui)?;
+    ui.click("nav-settings")?;
+    ui.click("disguise-none")?;
+    wait_title(ui, &w, "Cairn")?;
+
+    ui.step("the screen locks: Cairn locks");
+    let sent = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--type=signal",
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver.ActiveChanged",
+            "boolean:true",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .output()
+        .map_err(|e| format!("run dbus-send: {e}"))?;
+    if !sent.status.success() {
+        return Err(format!(
+            "dbus-send failed: {}",
+            String::from_utf8_lossy(&sent.stderr)
+        ));
+    }
+    shows_locked(ui, "after the screen locked")?;
+    ui.shot("locked-by-screen-lock")?;
+    unlock_again(ui)?;
+
+    ui.step("auto-lock after 1 minute without use");
+    ui.click("nav-settings")?;
+    let minutes = ui.wait("auto-lock-minutes", WAIT)?;
+    ui.s.clear(&minutes)?;
+    ui.type_into("auto-lock-minutes", "1")?;
+    ui.click("settings-save")?;
+    let set = Instant::now();
+    ui.wait("unlock-passphrase", Duration::from_secs(100))?;
+    let after = set.elapsed();
+    if after < Duration::from_secs(55) {
+        return Err(format!("auto-lock came after only {after:?}"));
+    }
+    eprintln!(
+        "desktop e2e: auto-locked {:.0} s after the last use",
+        after.as_secs_f64()
+    );
+    shows_locked(ui, "after auto-lock")?;
+    unlock_again(ui)?;
+    // Back to the default for the rest of the run.
+    ui.click("nav-settings")?;
+    let minutes = ui.wait("auto-lock-minutes", WAIT)?;
+    ui.s.clear(&minutes)?;
+    ui.type_into("auto-lock-minutes", "5")?;
+    ui.click("settings-save")?;
     Ok(())
 }
 
@@ -958,6 +1116,25 @@ fn share_and_check(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
 }
 
 /// Files and bytes under each folder (up to 3 levels deep) of `root`, one line each.
+/// A session bus that only routes messages: no service is ever started on it.
+fn bus_config_xml(address: &str) -> String {
+    format!(
+        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>{address}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#
+    )
+}
+
 fn summarize(root: &Path) -> String {
     let mut by_dir: std::collections::BTreeMap<PathBuf, (u64, u64)> = Default::default();
     for (rel, bytes) in cairn_e2e::hash_tree(root) {
@@ -1034,13 +1211,41 @@ fn real_window() {
     };
     fs::write(&secrets.chat, CHAT).expect("write chat");
 
+    // A session bus of the app's own (no services to start), on which the test says
+    // the screen locked.
+    let bus_socket = scratch.path().join("bus");
+    let bus = format!("unix:path={}", bus_socket.display());
+    let bus_config = scratch.path().join("bus.conf");
+    fs::write(&bus_config, bus_config_xml(&bus)).expect("write bus config");
+    let mut bus_procs = cairn_e2e::desktop::Processes::new();
+    bus_procs
+        .spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .arg("--nofork")
+                .arg(format!("--config-file={}", bus_config.display()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null()),
+        )
+        .unwrap_or_else(|e| panic!("desktop e2e: {e} (apt package dbus)"));
+    wait_until("the session bus to listen", WAIT, || {
+        Ok(bus_socket.exists().then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+
     let Launched {
         mut procs,
         display,
         port,
         session,
         log: driver_log_path,
-    } = launch(&tools, &out, &home, &vault, &[]);
+    } = launch(
+        &tools,
+        &out,
+        &home,
+        &vault,
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus)],
+    );
     eprintln!(
         "desktop e2e: display {display}, driver port {port}, session {}, real KDF",
         session.id()
@@ -1054,7 +1259,7 @@ fn real_window() {
         shots: 0,
         started: clock,
     };
-    let flow = run_flow(&mut ui, &secrets);
+    let flow = run_flow(&mut ui, &secrets, &bus);
     let step = ui.step.clone();
     if let Err(e) = flow {
         let fail = out.join(format!("fail-{}.png", slug(&step)));
@@ -1083,6 +1288,7 @@ fn real_window() {
         eprintln!("desktop e2e: ending the session: {e}");
     }
     procs.stop_all();
+    bus_procs.stop_all();
     eprintln!(
         "desktop e2e [{:5.1} s] app and drivers stopped; what the app left in its home:\n{}",
         clock.elapsed().as_secs_f64(),

@@ -53,7 +53,7 @@ pub use messages::{ChatImport, ImportedChat, NewMessage};
 pub use recovery::RecoveryCode;
 pub use reports::{normalise_initials, ExhibitRef};
 pub use secret::Passphrase;
-pub use settings::Settings;
+pub use settings::{Disguise, QuickExit, Settings};
 pub use strength::{require_strong, retry_delay, strength, Strength};
 pub use timeline::{TimelineHead, TimelineItem};
 pub use vault::{

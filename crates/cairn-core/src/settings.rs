@@ -19,12 +19,83 @@ pub const SETTINGS_FILE: &str = "settings.json";
 pub struct Settings {
     /// Lock after this many minutes without use (1–240).
     pub auto_lock_minutes: u32,
+    /// Lock when the window is minimised.
+    pub lock_on_minimise: bool,
+    /// What quick exit does once it has locked.
+    pub quick_exit: QuickExit,
+    /// Her own quick-exit shortcut besides Escape three times, as the app records it
+    /// (`Control+Shift+KeyH`: modifiers, then a key code); none by default.
+    pub quick_exit_shortcut: Option<String>,
+    /// A neutral name and icon for the window in place of Cairn's; none by default.
+    pub disguise: Option<Disguise>,
+}
+
+/// What quick exit shows once it has locked.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickExit {
+    /// An empty page that looks like an ordinary notes app.
+    #[default]
+    Blank,
+    /// Closes the window (and the app).
+    Close,
+}
+
+/// The neutral look the app can take on a shared laptop. It only delays someone who
+/// looks closely: the vault folder and the program are still named Cairn.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disguise {
+    /// "Notes", with a notepad icon.
+    Notes,
+    /// "Budget", with a ledger icon.
+    Budget,
+}
+
+impl Disguise {
+    /// Every disguise, in the order the app offers them.
+    pub const ALL: [Disguise; 2] = [Disguise::Notes, Disguise::Budget];
+
+    /// The name shown as the window's title and in the app.
+    pub fn name(self) -> &'static str {
+        match self {
+            Disguise::Notes => "Notes",
+            Disguise::Budget => "Budget",
+        }
+    }
+}
+
+/// The longest shortcut text accepted.
+const MAX_SHORTCUT: usize = 64;
+/// Modifier names a shortcut may start with.
+const MODIFIERS: [&str; 4] = ["Control", "Alt", "Shift", "Meta"];
+
+/// Checks a recorded shortcut: one or more modifiers besides Shift, then one key code
+/// (`KeyH`, `Digit5`, `F9`), joined by `+`, so that typing never sets it off.
+fn valid_shortcut(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('+').collect();
+    let Some((key, mods)) = parts.split_last() else {
+        return false;
+    };
+    s.len() <= MAX_SHORTCUT
+        && mods.iter().all(|m| MODIFIERS.contains(m))
+        && mods.iter().any(|m| *m != "Shift")
+        && mods.iter().enumerate().all(|(i, m)| !mods[..i].contains(m))
+        && !key.is_empty()
+        && !MODIFIERS.iter().any(|m| key.starts_with(m))
+        && key.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             auto_lock_minutes: 5,
+            lock_on_minimise: false,
+            quick_exit: QuickExit::Blank,
+            quick_exit_shortcut: None,
+            disguise: None,
         }
     }
 }
@@ -47,6 +118,14 @@ impl Settings {
                 "Auto-lock must be between 1 and 240 minutes.".into(),
             ));
         }
+        if let Some(k) = &self.quick_exit_shortcut {
+            if !valid_shortcut(k) {
+                return Err(Error::Invalid(
+                    "A quick-exit shortcut needs Ctrl, Alt or the Windows key, and one other key."
+                        .into(),
+                ));
+            }
+        }
         Ok(self)
     }
 
@@ -56,5 +135,44 @@ impl Settings {
         let bytes = serde_json::to_vec_pretty(&s)
             .map_err(|e| Error::Invalid(format!("settings could not be written: {e}")))?;
         fsutil::write_atomic(&dir.join(SETTINGS_FILE), &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_need_a_modifier_and_one_key() {
+        for ok in [
+            "Control+KeyH",
+            "Control+Shift+KeyQ",
+            "Alt+F9",
+            "Meta+Digit5",
+        ] {
+            assert!(valid_shortcut(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "KeyH",
+            "Shift+KeyH",
+            "Control+",
+            "Control+Control+KeyH",
+            "Control+ShiftLeft",
+            "Control+Key H",
+            "Ctrl+KeyH",
+            "Control+KeyH+KeyJ",
+        ] {
+            assert!(!valid_shortcut(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn old_settings_files_read_with_defaults() {
+        let s: Settings = serde_json::from_str(r#"{"auto_lock_minutes": 9}"#).unwrap();
+        assert_eq!(s.auto_lock_minutes, 9);
+        assert_eq!(s.quick_exit, QuickExit::Blank);
+        assert_eq!(s.disguise, None);
+        assert!(!s.lock_on_minimise);
     }
 }

@@ -273,6 +273,29 @@ fn passphrase_change_needs_the_current_one_and_settings_persist() {
     assert_eq!(s["settings"]["auto_lock_minutes"], 12);
     let st = app.ok("passphrase_strength", json!({ "passphrase": "abc" }));
     assert_eq!(st["acceptable"], false);
+
+    // Quick exit's and the disguise's settings; a shortcut that typing would set off
+    // is refused.
+    app.err(
+        "save_settings",
+        json!({ "settings": { "auto_lock_minutes": 12, "quick_exit_shortcut": "KeyQ" } }),
+        "invalid_input",
+    );
+    let s = app.ok(
+        "save_settings",
+        json!({ "settings": { "auto_lock_minutes": 12, "lock_on_minimise": true,
+                "quick_exit": "close", "quick_exit_shortcut": "Control+Alt+KeyN",
+                "disguise": "notes" } }),
+    );
+    assert_eq!(s["settings"]["quick_exit"], "close");
+    assert_eq!(s["settings"]["disguise"], "notes");
+    assert_eq!(s["settings"]["lock_on_minimise"], true);
+    // Quick exit drops the keys at once, and works while locked too.
+    let s = app.ok("quick_exit", json!({}));
+    assert_eq!(s["unlocked"], false);
+    app.err("timeline", json!({}), "locked");
+    assert_eq!(app.ok("quick_exit", json!({}))["unlocked"], false);
+    app.ok("restore_look", json!({}));
 }
 
 #[test]

@@ -154,6 +154,8 @@ export const api = {
     await unwrap(commands.changePassphrase(current, newPassphrase));
   },
   saveSettings: (settings: Settings): Promise<AppStatus> => unwrap(commands.saveSettings(settings)),
+  quickExit: (): Promise<AppStatus> => unwrap(commands.quickExit()),
+  restoreLook: (): Promise<null> => unwrap(commands.restoreLook()),
   planExport: (choice: Choice, initials: string): Promise<Plan> => unwrap(commands.planExport(choice, initials)),
   exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>): Promise<Exported> =>
     unwrap(commands.exportBundle(request, job, progress)),

@@ -58,6 +58,13 @@ export const commands = {
 	changePassphrase: (current: string, newPassphrase: string) => typedError<null, AppError>(__TAURI_INVOKE("change_passphrase", { current, newPassphrase })),
 	/**  Saves the settings. */
 	saveSettings: (settings: Settings) => typedError<AppStatus, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**
+	 *  Quick exit: locks at once (every key dropped), then closes the window or leaves a
+	 *  neutral page, as her settings say. Works locked or unlocked.
+	 */
+	quickExit: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("quick_exit")),
+	/**  Puts the window's own title and icon back after the neutral page. */
+	restoreLook: () => typedError<null, AppError>(__TAURI_INVOKE("restore_look")),
 	/**  What an export with `choice` and `initials` would hold; nothing is stored. */
 	planExport: (choice: Choice, initials: string) => typedError<Plan, AppError>(__TAURI_INVOKE("plan_export", { choice, initials })),
 	/**
@@ -427,6 +434,16 @@ export type Created = {
 	/**  The app's status, now unlocked. */
 	status: AppStatus,
 };
+
+/**
+ *  The neutral look the app can take on a shared laptop. It only delays someone who
+ *  looks closely: the vault folder and the program are still named Cairn.
+ */
+export type Disguise = 
+/**  "Notes", with a notepad icon. */
+"notes" | 
+/**  "Budget", with a ledger icon. */
+"budget";
 
 /**  Photo metadata read from EXIF. */
 export type Exif = {
@@ -968,6 +985,13 @@ export type Progress = {
 	total: number,
 };
 
+/**  What quick exit shows once it has locked. */
+export type QuickExit = 
+/**  An empty page that looks like an ordinary notes app. */
+"blank" | 
+/**  Closes the window (and the app). */
+"close";
+
 /**  A receipt as printed by `cairn receipt`. */
 export type Receipt = {
 	/**  The vault. */
@@ -1080,6 +1104,17 @@ recipient: string };
 export type Settings = {
 	/**  Lock after this many minutes without use (1–240). */
 	auto_lock_minutes?: number,
+	/**  Lock when the window is minimised. */
+	lock_on_minimise?: boolean,
+	/**  What quick exit does once it has locked. */
+	quick_exit?: QuickExit,
+	/**
+	 *  Her own quick-exit shortcut besides Escape three times, as the app records it
+	 *  (`Control+Shift+KeyH`: modifiers, then a key code); none by default.
+	 */
+	quick_exit_shortcut?: string | null,
+	/**  A neutral name and icon for the window in place of Cairn's; none by default. */
+	disguise?: Disguise | null,
 };
 
 /**  Whether a signed checkpoint covers an item's latest chain entry. */

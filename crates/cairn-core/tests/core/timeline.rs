@@ -96,13 +96,24 @@ fn settings_live_beside_the_vault_and_bad_ones_fall_back() {
     assert_eq!(Settings::load(&t.dir), Settings::default());
     let s = Settings {
         auto_lock_minutes: 15,
+        lock_on_minimise: true,
+        quick_exit: cairn_core::QuickExit::Close,
+        quick_exit_shortcut: Some("Control+Alt+KeyN".into()),
+        disguise: Some(cairn_core::Disguise::Budget),
     };
     s.save(&t.dir).unwrap();
-    assert_eq!(Settings::load(&t.dir).auto_lock_minutes, 15);
+    assert_eq!(Settings::load(&t.dir), s);
     let bad = Settings {
         auto_lock_minutes: 0,
+        ..Settings::default()
     };
     assert_eq!(bad.save(&t.dir).unwrap_err().code(), "invalid_input");
+    let bad = Settings {
+        quick_exit_shortcut: Some("KeyQ".into()),
+        ..Settings::default()
+    };
+    assert_eq!(bad.save(&t.dir).unwrap_err().code(), "invalid_input");
+    assert_eq!(Settings::load(&t.dir), s, "a refused save changes nothing");
     std::fs::write(t.dir.join("settings.json"), b"{not json").unwrap();
     assert_eq!(Settings::load(&t.dir), Settings::default());
     // The vault still verifies with a settings file beside it.

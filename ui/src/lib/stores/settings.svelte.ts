@@ -1,6 +1,7 @@
 // The vault's settings (kept beside it, readable before unlocking: they hold no evidence).
 
 import { api } from '../api';
+import type { Settings } from '../bindings';
 import { vault } from './vault.svelte';
 
 /** A problem with an auto-lock value, or null. */
@@ -23,9 +24,15 @@ export class SettingsStore {
   async saveAutoLock(minutes: number): Promise<void> {
     const problem = checkAutoLockMinutes(minutes);
     if (problem) throw new RangeError(problem);
+    await this.save({ auto_lock_minutes: minutes });
+  }
+
+  /** Saves `patch` over the settings as they are; throws CairnError on failure. */
+  async save(patch: Settings): Promise<void> {
     this.saving = true;
     try {
-      vault.setIfStillUnlocked(await api.saveSettings({ auto_lock_minutes: minutes }));
+      const now = vault.status?.settings ?? {};
+      vault.setIfStillUnlocked(await api.saveSettings({ ...now, ...patch }));
     } finally {
       this.saving = false;
     }

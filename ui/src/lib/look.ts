@@ -1,0 +1,25 @@
+// What the window calls itself: Cairn, or the neutral name and icon of a disguise.
+
+import budget from '../assets/budget.svg';
+import cairn from '../assets/icon.svg';
+import notes from '../assets/notes.svg';
+import type { Disguise, Settings } from './bindings';
+
+export type Look = { name: string; icon: string };
+
+const LOOKS: Record<Disguise, Look> = {
+  notes: { name: 'Notes', icon: notes },
+  budget: { name: 'Budget', icon: budget },
+};
+
+/** The disguises she can choose, in order. */
+export const DISGUISES: { id: Disguise; name: string }[] = [
+  { id: 'notes', name: 'Notes' },
+  { id: 'budget', name: 'Budget' },
+];
+
+/** Cairn's look, or the disguise's (on the neutral page: the disguise's, else Notes'). */
+export function lookOf(settings: Settings | undefined, neutral = false): Look {
+  const d = settings?.disguise ?? (neutral ? 'notes' : null);
+  return d ? LOOKS[d] : { name: 'Cairn', icon: cairn };
+}
