@@ -10,7 +10,9 @@ use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cairn_e2e::{assert_exit, describe, sha256_hex, text, tmp_blob_files, Cli, XorShift};
+use cairn_e2e::{
+    assert_exit, describe, parse_json, sha256_hex, text, tmp_blob_files, Cli, XorShift,
+};
 use serde_json::Value;
 
 /// Input sizes: empty, chunk edges, and a spread up to 8 MiB.
@@ -295,5 +297,247 @@ fn crash_kill9_file_add() {
         fig.kills_mid_blob_write,
         fig.finished_before_kill,
         fig.full_verifies,
+    );
+}
+
+/// Trials for the import and export kill tests: `CAIRN_CRASH_TRIALS`, else 100.
+fn trials_or_100() -> u64 {
+    std::env::var("CAIRN_CRASH_TRIALS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Runs `cairn ARGS` and SIGKILLs it after `delay` unless it finished first; the
+/// output, and whether it finished by itself.
+fn run_and_kill(cli: &Cli, args: &[&str], delay: Duration) -> (std::process::Output, bool) {
+    let mut child = cli
+        .command_with_pass(&cli.pass_file)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cairn");
+    thread::sleep(delay);
+    let finished = child.try_wait().expect("try_wait").is_some();
+    if !finished {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().expect("wait for cairn");
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        describe(&out)
+    );
+    (out, finished)
+}
+
+/// Messages in the vault, by the chat number their senders carry (`Sam-K`, `Alex-K`).
+fn messages_by_chat(cli: &Cli) -> BTreeMap<String, u64> {
+    let mut n = BTreeMap::new();
+    for c in cli.json(["list", "--json"]).as_array().unwrap() {
+        if c["kind"] == "message" {
+            let sender = c["title"].as_str().unwrap_or_default();
+            let chat = sender.rsplit('-').next().unwrap_or_default();
+            *n.entry(chat.to_string()).or_default() += 1;
+        }
+    }
+    n
+}
+
+/// A WhatsApp chat of `n` messages between `Sam-K` and `Alex-K`, K being `chat`.
+fn chat_text(chat: u64, n: u64) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{:02}/03/2024, {:02}:{:02} - {}-{chat}: message {i} with a few words\n",
+                1 + i / 600,
+                (i / 60) % 10 + 10,
+                i % 60,
+                if i % 2 == 0 { "Sam" } else { "Alex" }
+            )
+        })
+        .collect()
+}
+
+/// `cairn import whatsapp` killed at random moments: the vault always verifies, an
+/// import is all there or not there at all (never half a chat), one reported done is
+/// all there, and running a killed import again completes it without duplicates.
+#[test]
+fn crash_kill9_import() {
+    const MESSAGES: u64 = 2_000;
+    let trials = trials_or_100();
+    let started = Instant::now();
+    let (mut cli, _) = Cli::with_vault();
+    let mut rng = XorShift::new(0x1A90);
+    let mut typical_ms = 300u64;
+    let (mut done, mut killed, mut whole_anyway, mut reruns) = (0u64, 0u64, 0u64, 0u64);
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    for trial in 0..trials {
+        if trial > 0 && trial % EPOCH == 0 {
+            cli = Cli::with_vault().0;
+            reported.clear();
+        }
+        let chat = cli.write_file(
+            format!("in/WhatsApp Chat {trial}.txt"),
+            chat_text(trial, MESSAGES).as_bytes(),
+        );
+        let chat_s = chat.to_str().unwrap();
+        let delay = Duration::from_millis(rng.below(typical_ms * 6 / 5 + 1));
+        let t = Instant::now();
+        let (out, finished) = run_and_kill(&cli, &["import", "whatsapp", chat_s, "--json"], delay);
+        if finished {
+            assert_exit(&out, 0, &format!("trial {trial}: an import that finished"));
+            typical_ms = (t.elapsed().as_millis() as u64).max(20);
+            assert_eq!(parse_json(&out.stdout)["messages"], MESSAGES);
+            reported.insert(trial.to_string());
+            done += 1;
+        } else {
+            killed += 1;
+        }
+        let out = cli.run(["verify", "--quick"]);
+        assert_exit(&out, 0, &format!("trial {trial}: verify after the kill"));
+        let counts = messages_by_chat(&cli);
+        let here = counts.get(&trial.to_string()).copied().unwrap_or(0);
+        assert!(
+            here == 0 || here == MESSAGES,
+            "trial {trial}: {here} of {MESSAGES} messages: half an import was kept"
+        );
+        if !finished && here == MESSAGES {
+            whole_anyway += 1;
+        }
+        for r in &reported {
+            assert_eq!(
+                counts.get(r).copied(),
+                Some(MESSAGES),
+                "trial {trial}: import {r} was reported done and is not all there"
+            );
+        }
+        // Now and then the killed import is run again: it completes, once.
+        if !finished && trial % 5 == 0 {
+            reruns += 1;
+            let again = cli.json(["import", "whatsapp", chat_s, "--json"]);
+            assert_eq!(
+                again["already_imported"],
+                here == MESSAGES,
+                "trial {trial}: {again}"
+            );
+            let n = messages_by_chat(&cli)[&trial.to_string()];
+            assert_eq!(n, MESSAGES, "trial {trial}: after running it again");
+            reported.insert(trial.to_string());
+        }
+    }
+    if trials > 0 {
+        assert_exit(&cli.run(["verify"]), 0, "a full verify at the end");
+    }
+    eprintln!(
+        "crash_kill9_import: {trials} trials of {MESSAGES} messages in {:.1} s: {done} finished, \
+         {killed} killed ({whole_anyway} of them after the commit), {reruns} killed imports run again",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        killed > 0 && done > 0,
+        "the delays should both kill and let some finish"
+    );
+}
+
+/// `cairn export` killed at random moments: the vault always verifies; a bundle at the
+/// path asked for is always whole and verifies (a killed export leaves at most its
+/// hidden `.part` file, never a partial bundle under the real name); and one reported
+/// written verifies.
+#[test]
+fn crash_kill9_export() {
+    let trials = trials_or_100();
+    let started = Instant::now();
+    let (cli, _) = Cli::with_vault();
+    let mut rng = XorShift::new(0xE4B0);
+    for i in 0..3 {
+        cli.ok([
+            "note",
+            "add",
+            "--title",
+            &format!("incident {i}"),
+            "--body",
+            "what he said",
+        ]);
+        let f = cli.write_file(format!("in/photo-{i}.bin"), &rng.bytes(300_000));
+        cli.ok(["file", "add", f.to_str().unwrap()]);
+    }
+    let bundle_pass = cli.write_file("bundle-pass.txt", b"copper meadow lighthouse nine\n");
+    let bp = bundle_pass.to_str().unwrap();
+    let mut typical_ms = 500u64;
+    let (mut done, mut killed, mut whole_anyway, mut parts) = (0u64, 0u64, 0u64, 0u64);
+    for trial in 0..trials {
+        let out_path = cli.scratch().join(format!("out/bundle-{trial}.age"));
+        std::fs::create_dir_all(out_path.parent().unwrap()).unwrap();
+        let out_s = out_path.to_str().unwrap();
+        let delay = Duration::from_millis(rng.below(typical_ms * 6 / 5 + 1));
+        let t = Instant::now();
+        let (out, finished) = run_and_kill(
+            &cli,
+            &[
+                "export",
+                "--all",
+                "--out",
+                out_s,
+                "--bundle-passphrase-file",
+                bp,
+                "--json",
+            ],
+            delay,
+        );
+        if finished {
+            assert_exit(&out, 0, &format!("trial {trial}: an export that finished"));
+            typical_ms = (t.elapsed().as_millis() as u64).max(20);
+            done += 1;
+        } else {
+            killed += 1;
+        }
+        assert_exit(
+            &cli.run(["verify", "--quick"]),
+            0,
+            &format!("trial {trial}: the vault after the kill"),
+        );
+        if out_path.exists() {
+            let v = cli.run_with_pass(&bundle_pass, ["verify-bundle", out_s]);
+            assert_exit(
+                &v,
+                0,
+                &format!(
+                    "trial {trial}: the bundle at the real name\n{}",
+                    text(&v.stdout)
+                ),
+            );
+            if !finished {
+                whole_anyway += 1;
+            }
+        } else {
+            assert!(!finished, "trial {trial}: reported written, but not there");
+        }
+        // A killed export's hidden part file is sealed like the bundle; clear it away.
+        for e in std::fs::read_dir(out_path.parent().unwrap()).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().unwrap().to_string_lossy().contains(".part-") {
+                parts += 1;
+                let head = std::fs::read(&p).unwrap();
+                assert!(
+                    head.is_empty() || head.starts_with(b"age-encryption.org/v1"),
+                    "trial {trial}: a part file that is not sealed"
+                );
+                std::fs::remove_file(&p).unwrap();
+            }
+        }
+        if out_path.exists() {
+            std::fs::remove_file(&out_path).unwrap();
+        }
+    }
+    eprintln!(
+        "crash_kill9_export: {trials} trials in {:.1} s: {done} finished, {killed} killed \
+         ({whole_anyway} after the bundle was in place), {parts} part files left by kills",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        killed > 0 && done > 0,
+        "the delays should both kill and let some finish"
     );
 }
