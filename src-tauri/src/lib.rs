@@ -129,6 +129,23 @@ pub fn vault_dir_from_env() -> Option<PathBuf> {
         .or_else(cairn_core::Vault::default_dir)
 }
 
+/// In portable mode (see [`cairn_core::portable`]), points the XDG folders at the
+/// stick and creates them; the vault folder then defaults to the stick's too. Call
+/// first in `main`, while the process has one thread.
+pub fn portable_setup() {
+    let Some(dirs) = cairn_core::portable::host_dirs() else {
+        return;
+    };
+    for (var, dir) in dirs {
+        // A folder that cannot be made is left to the library to complain about;
+        // the variable still points at the stick, never back at the laptop.
+        let _ = std::fs::create_dir_all(&dir);
+        std::env::set_var(var, dir);
+    }
+    // Mesa's shader cache has its own switch; nothing is worth caching on a stick.
+    std::env::set_var("MESA_SHADER_CACHE_DISABLE", "true");
+}
+
 fn env_is_1(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| v == "1")
 }

@@ -5,5 +5,8 @@
 
 fn main() {
     cairn_core::hygiene::no_core_dumps();
+    // Before any library (or thread) starts: in portable mode, everything GTK, WebKit,
+    // fontconfig and Mesa write goes to the stick.
+    cairn_desktop::portable_setup();
     cairn_desktop::run();
 }

@@ -1390,6 +1390,138 @@ fn real_window() {
     }
 }
 
+/// Portable mode: the app copied onto a "stick" with the `cairn-portable` marker
+/// beside it, started with a fresh home and no vault folder given. Its vault is made on
+/// the stick, and once it has run (a vault created, an incident saved, locked, closed)
+/// the home holds not one file: GTK's, WebKit's and every other library's folders went
+/// to the stick's `host-data`. (The runtime folder, a memory-backed tmpfs on a real
+/// system that is emptied at logout, is not counted.)
+#[test]
+fn portable_mode() {
+    if !enabled() {
+        println!("desktop portable-mode test skipped: set {ENABLE_ENV}=1 to run it");
+        return;
+    }
+    let mut tools = Tools::find();
+    let out = profile_dir()
+        .parent()
+        .expect("target folder")
+        .join("e2e-screens-portable");
+    clear_output_dir(&out);
+    let scratch = tempfile::Builder::new()
+        .prefix("cairn-portable-e2e-")
+        .tempdir()
+        .expect("temp dir");
+    let home = scratch.path().join("home");
+    let stick = scratch.path().join("stick");
+    fs::create_dir_all(&stick).expect("create the stick");
+    let app = stick.join("cairn-desktop");
+    fs::copy(&tools.app, &app).expect("copy the app onto the stick");
+    fs::write(stick.join(PORTABLE_MARKER), b"").expect("write the marker");
+    tools.app = app;
+    let Launched {
+        mut procs,
+        display,
+        session,
+        ..
+    } = launch(
+        &tools,
+        &out,
+        &home,
+        Path::new(""),
+        &[("CAIRN_VAULT", ""), ("CAIRN_TEST_INSECURE_KDF", "1")],
+    );
+    let mut ui = Ui {
+        s: &session,
+        out: &out,
+        display: &display,
+        step: "start".into(),
+        shots: 0,
+        started: Instant::now(),
+    };
+    let flow = (|| -> WdResult<()> {
+        ui.step("portable: first run on the stick");
+        ui.wait("new-passphrase", SLOW)?;
+        ui.type_into("new-passphrase", PASSPHRASE)?;
+        ui.type_into("confirm-passphrase", PASSPHRASE)?;
+        ui.click("create-vault")?;
+        let code_el = ui.wait("recovery-code", SLOW)?;
+        let code = wait_until("the recovery code", WAIT, || {
+            let t = ui.inner_text(&code_el)?.trim().to_string();
+            Ok(is_recovery_code_shape(&t).then_some(t))
+        })?;
+        let third = code.split('-').nth(2).expect("6 groups").to_string();
+        ui.type_into("recovery-confirm", &third)?;
+        ui.click("recovery-done")?;
+        ui.step("portable: an incident, then lock");
+        ui.click("new-incident")?;
+        ui.type_into("incident-title", TITLE)?;
+        ui.click("incident-save")?;
+        ui.wait("timeline-row", SLOW)?;
+        ui.click("nav-settings")?;
+        let folder = ui.s.execute("return document.body.innerText;", vec![])?;
+        if !folder.as_str().unwrap_or_default().contains("stick") {
+            return Err("Settings does not show the vault on the stick".into());
+        }
+        ui.shot("portable-settings")?;
+        ui.click("lock-now")?;
+        ui.wait("unlock-passphrase", WAIT)?;
+        Ok(())
+    })();
+    let step = ui.step.clone();
+    let _ = session.delete();
+    procs.stop_all();
+    if let Err(e) = flow {
+        panic!(
+            "portable e2e failed at step \"{step}\": {e}; logs: {}",
+            out.display()
+        );
+    }
+    assert!(
+        stick.join("vault/keys").is_file(),
+        "the vault is not on the stick"
+    );
+    assert!(
+        stick.join("host-data").is_dir(),
+        "no host-data on the stick"
+    );
+    let mut left = Vec::new();
+    for e in walkdir(&home) {
+        if !e.starts_with(home.join(".run")) && e.is_file() {
+            left.push(e);
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "portable mode wrote to the laptop's home: {left:?}\nand on the stick:\n{}",
+        summarize(&stick)
+    );
+    eprintln!(
+        "portable e2e: nothing written to the home; the stick holds:\n{}",
+        summarize(&stick)
+    );
+}
+
+/// `cairn_core::portable::MARKER`: the file beside the program that makes it portable.
+const PORTABLE_MARKER: &str = "cairn-portable";
+
+/// Every path under `root` (files and folders), not following links.
+fn walkdir(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(rd) = fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                todo.push(p.clone());
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// The leak scanner finds needles anywhere in a file (across its read chunks too), in
 /// nested folders, names the file, honours the skip list and the modified-since filter,
 /// and does not follow symbolic links.

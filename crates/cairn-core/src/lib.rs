@@ -31,6 +31,7 @@ pub mod items;
 pub mod keys;
 mod media;
 pub mod messages;
+pub mod portable;
 pub mod recovery;
 mod reports;
 pub mod search;

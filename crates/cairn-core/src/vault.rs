@@ -268,9 +268,13 @@ pub(crate) fn norm_id(id: &str) -> String {
 }
 
 impl Vault {
-    /// The default vault folder: the platform data directory (`~/.local/share/cairn/vault` on Linux).
+    /// The default vault folder: `vault` beside the program in portable mode (see
+    /// [`crate::portable`]), else the platform data directory
+    /// (`~/.local/share/cairn/vault` on Linux).
     pub fn default_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "cairn").map(|d| d.data_dir().join("vault"))
+        crate::portable::vault_dir().or_else(|| {
+            directories::ProjectDirs::from("", "", "cairn").map(|d| d.data_dir().join("vault"))
+        })
     }
 
     /// True if `dir` holds a vault (a `keys` file).
