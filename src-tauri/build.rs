@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "quick_exit",
     "restore_look",
+    "set_decoy",
+    "remove_decoy",
     "plan_export",
     "export_bundle",
     "bundle_is_sealed",

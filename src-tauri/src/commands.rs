@@ -61,11 +61,12 @@ impl<'a> Throttled<'a> {
 fn status_of(st: &AppState) -> AppStatus {
     let dir = st.dir();
     // One guard: a second in the same expression would wait on the first for ever.
-    let (unlocked, failed_attempts) = {
+    let (unlocked, failed_attempts, has_decoy) = {
         let g = guard(&st.vault);
         (
             g.is_some(),
             g.as_ref().and_then(|v| v.failed_attempts().cloned()),
+            g.as_ref().is_some_and(|v| v.has_decoy()),
         )
     };
     AppStatus {
@@ -77,6 +78,7 @@ fn status_of(st: &AppState) -> AppStatus {
             .unwrap_or_default(),
         unlocked,
         failed_attempts,
+        has_decoy,
         retry_after_ms: st.wait_remaining().as_millis().min(u32::MAX as u128) as u32,
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
@@ -439,6 +441,29 @@ pub async fn save_settings(state: State<'_, Shared>, settings: Settings) -> CmdR
         }
         settings.save(&st.dir())?;
         st.with_shell(|w| w.set_look(&settings, false));
+        Ok(status_of(st))
+    })
+    .await
+}
+
+/// Makes a decoy: a separate, empty vault that `passphrase` opens instead of this one.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_decoy(state: State<'_, Shared>, passphrase: String) -> CmdResult<AppStatus> {
+    let pass = Passphrase::new(passphrase);
+    blocking(state, move |st| {
+        st.with_vault(|v| Ok(v.set_decoy(&pass, st.kdf, st.open)?))?;
+        Ok(status_of(st))
+    })
+    .await
+}
+
+/// Removes the decoy and everything in it.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_decoy(state: State<'_, Shared>) -> CmdResult<AppStatus> {
+    blocking(state, |st| {
+        st.with_vault(|v| Ok(v.remove_decoy()?))?;
         Ok(status_of(st))
     })
     .await

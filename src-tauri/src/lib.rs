@@ -57,6 +57,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             save_settings,
             quick_exit,
             restore_look,
+            set_decoy,
+            remove_decoy,
             share::plan_export,
             share::export_bundle,
             share::bundle_is_sealed,

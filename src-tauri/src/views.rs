@@ -199,6 +199,8 @@ pub struct AppStatus {
     pub version: String,
     /// Failed unlocks recorded while the vault was locked, found when it was unlocked.
     pub failed_attempts: Option<cairn_core::attempts::FailedAttempts>,
+    /// The open vault has a decoy (false while locked, and in a decoy).
+    pub has_decoy: bool,
 }
 
 /// The result of creating a vault.

@@ -8,7 +8,8 @@
 //! that backup with the CLI. Then the locks: quick exit with Escape three times and with
 //! her own shortcut (real X key presses) to a neutral page and back, the disguise's
 //! window title, a screen lock signalled on the app's session bus, and auto-lock after
-//! a minute without use.
+//! a minute without use; then a decoy passphrase set in Settings opens an empty vault
+//! through the same unlock screen.
 //! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
 //!
 //! Then the leak check: a random marker typed into the incident and a window of the
@@ -833,6 +834,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets, bus: &str) -> WdResult<()> {
     share_and_check(ui, secrets)?;
     back_up_in_app(ui, secrets)?;
     quick_exit_and_locks(ui, bus)?;
+    decoy_in_app(ui)?;
 
     // The smallest window the app supports: the timeline still shows its rows.
     ui.step("the timeline at 800×600");
@@ -1040,6 +1042,47 @@ fn quick_exit_and_locks(ui: &mut Ui, bus: &str) -> WdResult<()> {
     ui.s.clear(&minutes)?;
     ui.type_into("auto-lock-minutes", "5")?;
     ui.click("settings-save")?;
+    Ok(())
+}
+
+/// Settings → Decoy passphrase: the decoy opens an empty vault through the same unlock
+/// screen; the real passphrase opens hers again.
+fn decoy_in_app(ui: &mut Ui) -> WdResult<()> {
+    const DECOY: &str = "plum orchard sunday kettle ferry";
+    ui.step("set a decoy passphrase");
+    ui.click("nav-settings")?;
+    ui.type_into("decoy-passphrase", DECOY)?;
+    ui.type_into("decoy-confirm-passphrase", DECOY)?;
+    ui.click("decoy-save")?;
+    ui.wait("decoy-set", SLOW)?;
+    let e = ui.wait("decoy", WAIT)?;
+    ui.s.scroll_to_center(&e)?;
+    ui.shot("decoy-set")?;
+    ui.step("unlock with the decoy: an empty vault");
+    ui.click("lock-now")?;
+    let field = ui.wait("unlock-passphrase", WAIT)?;
+    ui.s.clear(&field)?;
+    ui.type_into("unlock-passphrase", DECOY)?;
+    ui.click("unlock-submit")?;
+    ui.wait("lock-now", SLOW)?;
+    ui.click("nav-timeline")?;
+    wait_until("the decoy's empty timeline", WAIT, || {
+        let body = ui.s.execute("return document.body.innerText;", vec![])?;
+        Ok(body
+            .as_str()
+            .unwrap_or_default()
+            .contains("0 entries")
+            .then_some(()))
+    })?;
+    if ui.is_displayed("timeline-row")? {
+        return Err("the decoy shows the real vault's timeline".into());
+    }
+    ui.shot("decoy-timeline")?;
+    ui.step("lock, and the real passphrase opens her vault");
+    ui.click("lock-now")?;
+    unlock_again(ui)?;
+    ui.click("nav-timeline")?;
+    ui.wait("timeline-row", WAIT)?;
     Ok(())
 }
 

@@ -174,3 +174,42 @@ fn passwd_after_a_stale_keys_tmp() {
     assert_eq!(out.status.code(), Some(0), "{}", cairn_e2e::describe(&out));
     cli.ok(["verify"]);
 }
+
+/// `cairn decoy set`: the decoy passphrase opens a separate, empty vault; the real one
+/// is untouched; `cairn decoy remove` ends it.
+#[test]
+fn decoy_passphrase_opens_a_separate_vault() {
+    let (cli, _) = Cli::with_vault();
+    cli.ok(["note", "add", "--title", "What he did on Friday"]);
+    let decoy = cli.write_file("decoy.txt", b"plum orchard sunday kettle\n");
+    let out = cli.ok([
+        "decoy",
+        "set",
+        "--decoy-passphrase-file",
+        decoy.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out.stdout).contains("Decoy set"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The decoy: nothing of the real vault; what is added there stays there.
+    let listed = cli.run_with_pass(&decoy, ["list", "--json"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert_eq!(cairn_e2e::parse_json(&listed.stdout), serde_json::json!([]));
+    let added = cli.run_with_pass(&decoy, ["note", "add", "--title", "Shopping"]);
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added.stderr));
+    let real = cli.json(["list", "--json"]);
+    let titles: Vec<&str> = real
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["What he did on Friday"]);
+    assert_eq!(cli.run(["verify"]).status.code(), Some(0));
+    cli.ok(["decoy", "remove"]);
+    let out = cli.run_with_pass(&decoy, ["list"]);
+    let line = assert_cairn_error(&out, 3, "the removed decoy");
+    assert!(line.contains("passphrase is not right"), "{line}");
+}

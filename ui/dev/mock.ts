@@ -55,6 +55,7 @@ function status(): AppStatus {
     settings: { auto_lock_minutes: state.minutes },
     version: '0.1.0',
     failedAttempts: null,
+    hasDecoy: false,
   };
 }
 

@@ -125,6 +125,12 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
+    /// A decoy passphrase, which opens a separate, ordinary vault instead of this one.
+    /// It does not hide that a second vault exists from someone who looks at the folder.
+    Decoy {
+        #[command(subcommand)]
+        cmd: DecoyCmd,
+    },
     /// Set a new passphrase using the recovery code.
     Recover {
         /// Read the recovery code from the first line of FILE.
@@ -204,6 +210,18 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum DecoyCmd {
+    /// Make the decoy: a new, empty vault that the decoy passphrase opens.
+    Set {
+        /// Read the decoy passphrase from the first line of FILE.
+        #[arg(long, value_name = "FILE")]
+        decoy_passphrase_file: Option<PathBuf>,
+    },
+    /// Remove the decoy and everything in it.
+    Remove,
 }
 
 #[derive(Subcommand)]
@@ -739,6 +757,28 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
             vault.change_passphrase(&new, kdf_cost())?;
             say!("Passphrase changed. Your recovery code still works.");
+        }
+        Cmd::Decoy { cmd } => {
+            let vault = open(&cli)?;
+            match cmd {
+                DecoyCmd::Set {
+                    decoy_passphrase_file,
+                } => {
+                    let pass = read_new_passphrase(decoy_passphrase_file.as_deref())?;
+                    vault.set_decoy(
+                        &pass,
+                        kdf_cost(),
+                        OpenOptions {
+                            allow_insecure_kdf: test_kdf(),
+                        },
+                    )?;
+                    say!("Decoy set: that passphrase now opens a separate, empty vault. Put ordinary things in it by opening it with that passphrase.");
+                }
+                DecoyCmd::Remove => {
+                    vault.remove_decoy()?;
+                    say!("Decoy removed, with everything in it.");
+                }
+            }
         }
         Cmd::Recover {
             recovery_code_file,

@@ -23,6 +23,7 @@ pub mod checkpoint;
 mod chunkcipher;
 pub mod clock;
 pub mod conversations;
+pub mod decoy;
 pub mod error;
 mod fsutil;
 pub mod hygiene;

@@ -21,6 +21,7 @@ use crate::canonical::{to_canonical, Record};
 use crate::chain::{self, Entry};
 use crate::checkpoint;
 use crate::clock::{format_ms, system_clock, Clock, Millis};
+use crate::decoy;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::ids::Ids;
@@ -371,13 +372,28 @@ impl Vault {
 
     /// Opens the vault in `dir` with the passphrase. A wrong one is recorded (see
     /// [`crate::attempts`]); [`Vault::failed_attempts`] tells of earlier ones.
+    ///
+    /// If the vault has a decoy (see [`crate::decoy`]), the passphrase is tried on both
+    /// at once and the decoy is opened if it is the decoy's.
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
         Self::not_too_soon(dir)?;
-        let opened = Self::open_with(dir, |keys| {
-            keys.unlock_passphrase(pass, opts.allow_insecure_kdf)
-        })
-        .map_err(|e| store::refine_io(dir, e));
-        Self::after_attempt(dir, opened)
+        let unlock = |keys: &Keys| keys.unlock_passphrase(pass, opts.allow_insecure_kdf);
+        let alt = decoy::dir_of(dir);
+        if !Self::exists(&alt) {
+            let opened = Self::open_with(dir, unlock).map_err(|e| store::refine_io(dir, e));
+            return Self::after_attempt(dir, opened);
+        }
+        let (main, other) = std::thread::scope(|s| {
+            let other = s.spawn(|| Self::open_with(&alt, unlock));
+            let main = Self::open_with(dir, unlock).map_err(|e| store::refine_io(dir, e));
+            (main, other.join())
+        });
+        match (main, other) {
+            // Anything wrong with the decoy itself stays unsaid: she hears only that
+            // the passphrase is not right, as without a decoy.
+            (Err(Error::WrongPassphrase), Ok(Ok(v))) => Self::after_attempt(&alt, Ok(v)),
+            (main, _) => Self::after_attempt(dir, main),
+        }
     }
 
     /// Opens the vault in `dir` with the recovery code (a wrong one is recorded).

@@ -487,3 +487,44 @@ fn share_plans_exports_checks_and_records_the_handover() {
     assert_eq!(view["version"], 2);
     assert_eq!(app.ok("reports", json!({})).as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_decoy_passphrase_unlocks_a_separate_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (app, _) = created(&dir);
+    app.ok(
+        "save_incident",
+        json!({ "id": null, "incident": { "title": "He took my phone" } }),
+    );
+    assert_eq!(app.ok("app_status", json!({}))["hasDecoy"], false);
+    app.err("set_decoy", json!({ "passphrase": PASS }), "invalid_input");
+    let s = app.ok(
+        "set_decoy",
+        json!({ "passphrase": "plum orchard sunday kettle" }),
+    );
+    assert_eq!(s["hasDecoy"], true);
+    app.ok("lock", json!({}));
+    // The unlock screen answers the same way; the decoy shows nothing of the real vault
+    // and says it has no decoy.
+    let s = app.ok(
+        "unlock",
+        json!({ "passphrase": "plum orchard sunday kettle" }),
+    );
+    assert_eq!(s["unlocked"], true);
+    assert_eq!(s["hasDecoy"], false);
+    assert_eq!(s["vaultDir"], dir.display().to_string());
+    assert_eq!(app.ok("timeline", json!({})), json!([]));
+    app.ok("lock", json!({}));
+    let s = app.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(s["hasDecoy"], true);
+    assert_eq!(app.ok("timeline", json!({})).as_array().unwrap().len(), 1);
+    let s = app.ok("remove_decoy", json!({}));
+    assert_eq!(s["hasDecoy"], false);
+    app.ok("lock", json!({}));
+    app.err(
+        "unlock",
+        json!({ "passphrase": "plum orchard sunday kettle" }),
+        "wrong_passphrase",
+    );
+}

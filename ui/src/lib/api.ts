@@ -156,6 +156,8 @@ export const api = {
   saveSettings: (settings: Settings): Promise<AppStatus> => unwrap(commands.saveSettings(settings)),
   quickExit: (): Promise<AppStatus> => unwrap(commands.quickExit()),
   restoreLook: (): Promise<null> => unwrap(commands.restoreLook()),
+  setDecoy: (passphrase: string): Promise<AppStatus> => unwrap(commands.setDecoy(passphrase)),
+  removeDecoy: (): Promise<AppStatus> => unwrap(commands.removeDecoy()),
   planExport: (choice: Choice, initials: string): Promise<Plan> => unwrap(commands.planExport(choice, initials)),
   exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>): Promise<Exported> =>
     unwrap(commands.exportBundle(request, job, progress)),

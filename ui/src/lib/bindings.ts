@@ -65,6 +65,10 @@ export const commands = {
 	quickExit: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("quick_exit")),
 	/**  Puts the window's own title and icon back after the neutral page. */
 	restoreLook: () => typedError<null, AppError>(__TAURI_INVOKE("restore_look")),
+	/**  Makes a decoy: a separate, empty vault that `passphrase` opens instead of this one. */
+	setDecoy: (passphrase: string) => typedError<AppStatus, AppError>(__TAURI_INVOKE("set_decoy", { passphrase })),
+	/**  Removes the decoy and everything in it. */
+	removeDecoy: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("remove_decoy")),
 	/**  What an export with `choice` and `initials` would hold; nothing is stored. */
 	planExport: (choice: Choice, initials: string) => typedError<Plan, AppError>(__TAURI_INVOKE("plan_export", { choice, initials })),
 	/**
@@ -221,6 +225,8 @@ export type AppStatus = {
 	version: string,
 	/**  Failed unlocks recorded while the vault was locked, found when it was unlocked. */
 	failedAttempts: FailedAttempts | null,
+	/**  The open vault has a decoy (false while locked, and in a decoy). */
+	hasDecoy: boolean,
 };
 
 /**  A file attached to a message. */

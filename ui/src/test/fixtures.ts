@@ -12,6 +12,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     settings: { auto_lock_minutes: 5 },
     version: '0.1.0',
     failedAttempts: null,
+    hasDecoy: false,
     ...over,
   };
 }

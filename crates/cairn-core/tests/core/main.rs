@@ -9,6 +9,7 @@ mod common;
 
 mod backup;
 mod chain;
+mod decoy;
 mod items;
 mod keys;
 mod messages;

@@ -1,0 +1,81 @@
+//! The decoy: a second, ordinary vault that another passphrase opens.
+//!
+//! If someone makes her unlock Cairn, she can type the decoy passphrase instead of her
+//! own: Cairn opens a separate vault holding only what she chose to put there, and the
+//! unlock screen looks and behaves the same either way. The decoy lives in the folder
+//! [`DECOY_DIR`] inside the vault folder; it is a vault like any other, with its own
+//! keys and chain (and a recovery code nobody is shown: it holds nothing that matters).
+//!
+//! Opening tries the passphrase on both vaults at once, on two threads, so a decoy
+//! opens as fast as the real vault and a wrong passphrase takes as long with a decoy as
+//! without (on a computer with two cores or more). A wrong passphrase is noted in the
+//! real vault's record of failed unlocks; opening the decoy notes nothing there.
+//!
+//! What it cannot do: hide that a second vault exists from someone who looks at the
+//! folder or knows Cairn well. It gives no cryptographic deniability, and Cairn never
+//! wipes anything by itself.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::keys::KEYS_FILE;
+use crate::{KdfCost, OpenOptions, Passphrase, Vault};
+
+/// The decoy's folder inside the vault folder.
+pub const DECOY_DIR: &str = "alt";
+
+/// The decoy folder of the vault in `vault_dir`.
+pub(crate) fn dir_of(vault_dir: &Path) -> PathBuf {
+    vault_dir.join(DECOY_DIR)
+}
+
+impl Vault {
+    /// True if this vault has a decoy.
+    pub fn has_decoy(&self) -> bool {
+        Vault::exists(&dir_of(self.dir()))
+    }
+
+    /// Makes a decoy that `pass` opens: a new, empty vault. The passphrase must be
+    /// strong enough and not this vault's own.
+    pub fn set_decoy(&self, pass: &Passphrase, cost: KdfCost, opts: OpenOptions) -> Result<()> {
+        if self.has_decoy() {
+            return Err(Error::Invalid(
+                "A decoy passphrase is already set; remove it first to choose another.".into(),
+            ));
+        }
+        crate::require_strong(pass)?;
+        match self.check_passphrase(pass, opts) {
+            Ok(()) => {
+                return Err(Error::Invalid(
+                    "That is this vault's own passphrase; a decoy needs a different one.".into(),
+                ))
+            }
+            Err(Error::WrongPassphrase) => {}
+            Err(e) => return Err(e),
+        }
+        let dir = dir_of(self.dir());
+        // Left by a crash while making or removing one: without a keys file it is no
+        // vault, and nothing in it can be read.
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))?;
+        }
+        let (decoy, _code) = Vault::init(&dir, pass, cost)?;
+        drop(decoy);
+        Ok(())
+    }
+
+    /// Removes the decoy and everything in it. Its keys file goes first, so a crash
+    /// part-way leaves nothing that opens.
+    pub fn remove_decoy(&self) -> Result<()> {
+        let dir = dir_of(self.dir());
+        if !dir.exists() {
+            return Ok(());
+        }
+        let keys = dir.join(KEYS_FILE);
+        if keys.exists() {
+            fs::remove_file(&keys).map_err(|e| Error::io("remove", &keys, e))?;
+        }
+        fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))
+    }
+}

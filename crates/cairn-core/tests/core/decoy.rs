@@ -1,0 +1,150 @@
+//! The decoy passphrase: a separate vault, opened instead of the real one; nothing of
+//! the real vault in it, nothing of it in the real vault's failed-unlock record.
+
+use cairn_core::{Error, KdfCost, Passphrase, Vault};
+
+use crate::common::*;
+
+const DECOY: &str = "plum orchard sunday kettle";
+
+#[test]
+fn the_decoy_passphrase_opens_a_separate_empty_vault() {
+    let mut tv = TestVault::new();
+    tv.v()
+        .add_incident(incident("He took my phone", "marker-real"))
+        .unwrap();
+    assert!(!tv.r().has_decoy());
+    // Its own passphrase, or a weak one, is refused.
+    let e = tv
+        .r()
+        .set_decoy(&Passphrase::new(PASS), KdfCost::InsecureTestOnly, TEST_OPEN)
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "{e}");
+    let e = tv
+        .r()
+        .set_decoy(
+            &Passphrase::new("password1"),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "weak_passphrase");
+    assert!(!tv.r().has_decoy());
+    tv.r()
+        .set_decoy(
+            &Passphrase::new(DECOY),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap();
+    assert!(tv.r().has_decoy());
+    let real_id = tv.r().vault_id().to_string();
+    tv.close();
+
+    // The decoy: another vault, empty, its own chain; it knows of no decoy.
+    let mut d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
+    assert_ne!(d.vault_id(), real_id);
+    assert!(d.timeline().unwrap().is_empty());
+    assert!(d.search("marker").unwrap().is_empty());
+    assert!(!d.has_decoy());
+    d.add_incident(incident("Shopping list", "eggs")).unwrap();
+    assert_ok(&d);
+    drop(d);
+
+    // The real one, unchanged, and still verifying with the decoy inside its folder.
+    tv.reopen();
+    assert_eq!(tv.r().vault_id(), real_id);
+    let titles: Vec<String> = tv
+        .r()
+        .timeline()
+        .unwrap()
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    assert_eq!(titles, vec!["He took my phone".to_string()]);
+    assert_ok(tv.r());
+    assert_eq!(tv.r().failed_attempts(), None);
+    tv.close();
+
+    // A wrong passphrase is still just wrong, and noted in the real vault only.
+    match Vault::open(
+        &tv.dir,
+        &Passphrase::new("neither of them at all"),
+        TEST_OPEN,
+    ) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("expected WrongPassphrase, got {:?}", other.map(|_| ())),
+    }
+    // Opening the decoy does not tell (or clear) the real vault's record …
+    let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
+    assert_eq!(d.failed_attempts(), None);
+    drop(d);
+    // … which the real vault tells at its next opening.
+    tv.reopen();
+    assert_eq!(tv.r().failed_attempts().map(|a| a.count), Some(1));
+    // A second decoy is refused until the first is removed.
+    let e = tv
+        .r()
+        .set_decoy(
+            &Passphrase::new("another decoy phrase here"),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    tv.r().remove_decoy().unwrap();
+    assert!(!tv.r().has_decoy());
+    assert!(!tv.dir.join(cairn_core::decoy::DECOY_DIR).exists());
+    tv.close();
+    match Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("the removed decoy still opens: {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_decoy_left_half_made_or_half_removed_never_opens_and_is_replaced() {
+    let mut tv = TestVault::new();
+    tv.r()
+        .set_decoy(
+            &Passphrase::new(DECOY),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap();
+    // A crash after the keys file went and before the folder did.
+    let alt = tv.dir.join(cairn_core::decoy::DECOY_DIR);
+    std::fs::remove_file(alt.join("keys")).unwrap();
+    assert!(!tv.r().has_decoy());
+    tv.close();
+    assert!(Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).is_err());
+    tv.reopen();
+    tv.r()
+        .set_decoy(
+            &Passphrase::new(DECOY),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap();
+    tv.close();
+    assert!(Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).is_ok());
+}
+
+#[test]
+fn a_backup_holds_the_real_vault_and_not_the_decoy() {
+    let mut tv = TestVault::new();
+    tv.v().add_incident(incident("Bruise", "marker")).unwrap();
+    tv.r()
+        .set_decoy(
+            &Passphrase::new(DECOY),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap();
+    let dest = tv.scratch("stick");
+    let never = std::sync::atomic::AtomicBool::new(false);
+    tv.v().backup(&dest, &never, &|_| {}).unwrap();
+    assert!(!dest.join(cairn_core::decoy::DECOY_DIR).exists());
+    let b = open(&dest).unwrap();
+    assert_eq!(b.timeline().unwrap().len(), 1);
+}
