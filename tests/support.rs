@@ -475,6 +475,17 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// The connections to internet addresses (IPv4 or IPv6) an `strace -e trace=connect`
+/// log shows; local sockets (AF_UNIX) are left out.
+pub fn internet_connects(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("connect(") && (l.contains("AF_INET") || l.contains("AF_INET6")))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Mounts a tmpfs of `size` on `dir` (a small disk, a USB stick). Needs root, which CI
 /// and the project's machines have; elsewhere the test says it was skipped rather than
 /// pretend it ran.

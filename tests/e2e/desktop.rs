@@ -12,6 +12,9 @@
 //! through the same unlock screen.
 //! A screenshot of every screen goes to `target/e2e-screens/NN-name.png`.
 //!
+//! The app runs under `strace -f -e trace=connect` (WebKit's processes included): the
+//! network audit fails on any connection to an IPv4 or IPv6 address.
+//!
 //! Then the leak check: a random marker typed into the incident and a window of the
 //! photo's (random, made-at-run-time) bytes must be nowhere on disk in plaintext: not in
 //! the temporary home the app ran with (its webview's data, cache and config folders,
@@ -1254,6 +1257,29 @@ fn real_window() {
     };
     fs::write(&secrets.chat, CHAT).expect("write chat");
 
+    // The network audit: the app (and every process it starts, WebKit's included) runs
+    // under strace, which logs each connection it tries.
+    let connect_log = scratch.path().join("app-connect.log");
+    let traced_app = scratch.path().join("cairn-desktop-traced");
+    let strace = find_program("strace").expect("strace (installed by scripts/setup.sh)");
+    fs::write(
+        &traced_app,
+        format!(
+            "#!/bin/sh\nenv > '{}'\nexec '{}' -f -qq --seccomp-bpf -e trace=connect -o '{}' '{}' \"$@\"\n",
+            scratch.path().join("app-env.txt").display(),
+            strace.display(),
+            connect_log.display(),
+            tools.app.display()
+        ),
+    )
+    .expect("write the traced app's wrapper");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&traced_app, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut tools = tools;
+    tools.app = traced_app;
+
     // A session bus of the app's own (no services to start), on which the test says
     // the screen locked.
     let bus_socket = scratch.path().join("bus");
@@ -1336,6 +1362,51 @@ fn real_window() {
         "desktop e2e [{:5.1} s] app and drivers stopped; what the app left in its home:\n{}",
         clock.elapsed().as_secs_f64(),
         summarize(&home)
+    );
+
+    // The network audit's verdict: not one connection to an internet address. WebDriver
+    // itself is the one exception: WebKit's automation connects to the driver's
+    // inspector server on the loopback address WebKitWebDriver hands the app in
+    // WEBKIT_INSPECTOR_SERVER (normal use has no automation and no such variable).
+    let env = fs::read_to_string(scratch.path().join("app-env.txt")).unwrap_or_default();
+    let inspector = env
+        .lines()
+        .find_map(|l| l.strip_prefix("WEBKIT_INSPECTOR_SERVER="))
+        .and_then(|a| a.rsplit_once(':'))
+        .map(|(host, port)| (host.to_string(), port.to_string()));
+    let (automation, connects): (Vec<String>, Vec<String>) =
+        cairn_e2e::internet_connects(&connect_log)
+            .into_iter()
+            .partition(|l| {
+                inspector.as_ref().is_some_and(|(host, port)| {
+                    l.contains(&format!("htons({port})"))
+                        && l.contains(&format!("inet_addr(\"{host}\")"))
+                        && host == "127.0.0.1"
+                })
+            });
+    assert!(
+        connect_log.exists(),
+        "strace wrote no log of the app's connections"
+    );
+    assert!(
+        connects.is_empty(),
+        "the app tried to connect to the network:\n{}\n(the automation's inspector server: {inspector:?}; variables: {})",
+        connects.join("\n"),
+        env.lines()
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k))
+            .filter(|k| k.starts_with("WEBKIT"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let local = fs::read_to_string(&connect_log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("connect("))
+        .count();
+    eprintln!(
+        "desktop e2e: network audit: {local} connections, {} of them WebDriver's to its \
+         inspector server, the rest local sockets (X, D-Bus, WebKit's own); none to the network",
+        automation.len()
     );
 
     // The leak check: the marker, the photo's bytes, and its file name (GTK's file

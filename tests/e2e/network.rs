@@ -3,11 +3,10 @@
 //! `strace -f -e trace=connect`, and not one connection to an internet address (IPv4 or
 //! IPv6) is tried. Local sockets (AF_UNIX) are allowed.
 
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use cairn_e2e::{assert_exit, cairn_bin, Cli, XorShift};
+use cairn_e2e::{assert_exit, cairn_bin, internet_connects, Cli, XorShift};
 
 /// Runs `cairn ARGS…` for `cli`'s vault under strace, appending to `log`.
 fn traced(cli: &Cli, log: &Path, args: &[&str]) {
@@ -24,16 +23,6 @@ fn traced(cli: &Cli, log: &Path, args: &[&str]) {
         .output()
         .expect("strace (installed by scripts/setup.sh)");
     assert_exit(&out, 0, &format!("{args:?} under strace"));
-}
-
-/// The internet connections a strace log shows.
-fn internet(log: &Path) -> Vec<String> {
-    fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("connect(") && (l.contains("AF_INET") || l.contains("AF_INET6")))
-        .map(str::to_string)
-        .collect()
 }
 
 #[test]
@@ -54,7 +43,7 @@ fn a_whole_cli_session_tries_no_network_connection() {
         .status()
         .expect("strace");
     assert_eq!(
-        internet(&probe).len(),
+        internet_connects(&probe).len(),
         1,
         "the audit does not see a TCP connect"
     );
@@ -103,7 +92,7 @@ fn a_whole_cli_session_tries_no_network_connection() {
         ],
     );
 
-    let seen = internet(&log);
+    let seen = internet_connects(&log);
     assert!(
         seen.is_empty(),
         "connections to the network:\n{}",
