@@ -146,6 +146,9 @@ pub fn portable_setup() {
     }
     // Mesa's shader cache has its own switch; nothing is worth caching on a stick.
     std::env::set_var("MESA_SHADER_CACHE_DISABLE", "true");
+    // GSettings (the file dialog's size and the like) would go through the desktop's
+    // dconf service into the laptop's own settings: keep them in memory instead.
+    std::env::set_var("GSETTINGS_BACKEND", "memory");
 }
 
 fn env_is_1(name: &str) -> bool {

@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow};
 
 use cairn_core::{Disguise, Settings};
 
-use crate::state::{guard, Shared, Shell};
+use crate::state::{Shared, Shell};
 
 /// The event the window hears when Cairn locked itself.
 pub const LOCKED_EVENT: &str = "vault-locked";
@@ -22,10 +22,8 @@ pub const LOCKED_EVENT: &str = "vault-locked";
 pub fn lock_and_tell<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let st = app.state::<Shared>();
-        let was_unlocked = guard(&st.vault).is_some();
-        st.lock();
-        if was_unlocked {
+        // Locking first: asking whether it is unlocked would wait behind running work.
+        if app.state::<Shared>().lock() {
             let _ = app.emit(LOCKED_EVENT, ());
         }
     });
@@ -85,8 +83,10 @@ pub fn watch_session<R: Runtime>(app: &AppHandle<R>) {
                 },
             );
         }
-        // GLib keeps the shared bus connection (and so the subscriptions) for the
-        // life of the process.
+        // GLib holds its shared bus connections only weakly: without a reference of
+        // ours the connection (and every subscription on it) would close here. It is
+        // kept for the life of the process.
+        std::mem::forget(conn);
     }
 }
 

@@ -109,15 +109,17 @@ impl AppState {
     }
 
     /// Locks: cancels running jobs, then drops the vault (closing the database and
-    /// wiping its keys).
-    pub fn lock(&self) {
+    /// wiping its keys). True if there was a vault to drop.
+    pub fn lock(&self) -> bool {
         self.locking.store(true, Ordering::SeqCst);
         self.cancel_all();
         // Long work (adding a file, checking integrity) sees its cancel switch and
         // returns within a moment; then the vault is ours to drop.
         let v = guard(&self.vault).take();
+        let had = v.is_some();
         drop(v);
         self.locking.store(false, Ordering::SeqCst);
+        had
     }
 
     /// On exit: stop jobs and drop the vault if nothing holds it. Never waits, so
@@ -191,7 +193,8 @@ impl AppState {
             }
             Err(e) if e.is_wrong_secret() => {
                 f.count = f.count.saturating_add(1);
-                let delay = cairn_core::retry_delay(f.count);
+                // The vault folder's record may ask for longer (tries before a restart).
+                let delay = cairn_core::retry_delay(f.count).max(Vault::unlock_wait(&self.dir()));
                 f.not_before = Some(Instant::now() + delay);
                 Some(delay.as_millis().min(u32::MAX as u128) as u32)
             }

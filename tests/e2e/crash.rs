@@ -520,8 +520,11 @@ fn crash_kill9_export() {
             if p.file_name().unwrap().to_string_lossy().contains(".part-") {
                 parts += 1;
                 let head = std::fs::read(&p).unwrap();
+                // Cut short anywhere, even inside age's header line.
+                const AGE: &[u8] = b"age-encryption.org/v1";
+                let n = head.len().min(AGE.len());
                 assert!(
-                    head.is_empty() || head.starts_with(b"age-encryption.org/v1"),
+                    head[..n] == AGE[..n],
                     "trial {trial}: a part file that is not sealed"
                 );
                 std::fs::remove_file(&p).unwrap();

@@ -714,7 +714,7 @@ fn check_incident(ui: &mut Ui, secrets: &Secrets, when: &str) -> WdResult<()> {
     ui.shot(&format!("detail-{when}"))
 }
 
-fn run_flow(ui: &mut Ui, secrets: &Secrets, bus: &str) -> WdResult<()> {
+fn run_flow(ui: &mut Ui, secrets: &Secrets, buses: &Buses) -> WdResult<()> {
     ui.step("first run: choose a passphrase");
     ui.wait("new-passphrase", SLOW)?;
     ui.shot("first-run")?;
@@ -836,7 +836,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets, bus: &str) -> WdResult<()> {
 
     share_and_check(ui, secrets)?;
     back_up_in_app(ui, secrets)?;
-    quick_exit_and_locks(ui, bus)?;
+    quick_exit_and_locks(ui, buses)?;
     decoy_in_app(ui)?;
 
     // The smallest window the app supports: the timeline still shows its rows.
@@ -894,6 +894,28 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     Ok(())
 }
 
+/// The test's own D-Bus buses, given to the app as its session and system bus.
+struct Buses {
+    session: String,
+    system: String,
+}
+
+/// Sends the signal `member` (an interface's, as `iface.Member`) with `true` on `bus`.
+fn bus_signal(bus: &str, path: &str, member: &str) -> WdResult<()> {
+    let sent = Command::new("dbus-send")
+        .arg(format!("--bus={bus}"))
+        .args(["--type=signal", path, member, "boolean:true"])
+        .output()
+        .map_err(|e| format!("run dbus-send: {e}"))?;
+    if !sent.status.success() {
+        return Err(format!(
+            "dbus-send {member} failed: {}",
+            String::from_utf8_lossy(&sent.stderr)
+        ));
+    }
+    Ok(())
+}
+
 /// The X window whose title is `title`.
 fn window_titled(ui: &Ui, title: &str) -> WdResult<String> {
     wait_until(&format!("a window titled {title:?}"), WAIT, || {
@@ -946,8 +968,9 @@ fn unlock_again(ui: &mut Ui) -> WdResult<()> {
 
 /// Quick exit with Escape three times and with her own shortcut (real X key presses),
 /// to the neutral page and back; the disguise's title and look; a screen lock heard on
-/// the session bus (`bus`); and auto-lock after a minute without use.
-fn quick_exit_and_locks(ui: &mut Ui, bus: &str) -> WdResult<()> {
+/// the session bus and logind's going-to-sleep on the system bus (the app's own
+/// buses); and auto-lock after a minute without use.
+fn quick_exit_and_locks(ui: &mut Ui, buses: &Buses) -> WdResult<()> {
     ui.step("quick exit: Escape three times");
     ui.click("nav-timeline")?;
     ui.wait("timeline-row", WAIT)?;
@@ -1000,25 +1023,22 @@ fn quick_exit_and_locks(ui: &mut Ui, bus: &str) -> WdResult<()> {
     wait_title(ui, &w, "Cairn")?;
 
     ui.step("the screen locks: Cairn locks");
-    let sent = Command::new("dbus-send")
-        .args([
-            "--session",
-            "--type=signal",
-            "/org/freedesktop/ScreenSaver",
-            "org.freedesktop.ScreenSaver.ActiveChanged",
-            "boolean:true",
-        ])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .output()
-        .map_err(|e| format!("run dbus-send: {e}"))?;
-    if !sent.status.success() {
-        return Err(format!(
-            "dbus-send failed: {}",
-            String::from_utf8_lossy(&sent.stderr)
-        ));
-    }
+    bus_signal(
+        &buses.session,
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver.ActiveChanged",
+    )?;
     shows_locked(ui, "after the screen locked")?;
     ui.shot("locked-by-screen-lock")?;
+    unlock_again(ui)?;
+
+    ui.step("the laptop goes to sleep: Cairn locks");
+    bus_signal(
+        &buses.system,
+        "/org/freedesktop/login1",
+        "org.freedesktop.login1.Manager.PrepareForSleep",
+    )?;
+    shows_locked(ui, "after the laptop went to sleep")?;
     unlock_again(ui)?;
 
     ui.step("auto-lock after 1 minute without use");
@@ -1280,27 +1300,35 @@ fn real_window() {
     let mut tools = tools;
     tools.app = traced_app;
 
-    // A session bus of the app's own (no services to start), on which the test says
-    // the screen locked.
-    let bus_socket = scratch.path().join("bus");
-    let bus = format!("unix:path={}", bus_socket.display());
-    let bus_config = scratch.path().join("bus.conf");
-    fs::write(&bus_config, bus_config_xml(&bus)).expect("write bus config");
+    // A session bus and a system bus of the app's own (no services to start), on which
+    // the test says the screen locked and the laptop is going to sleep.
     let mut bus_procs = cairn_e2e::desktop::Processes::new();
-    bus_procs
-        .spawn(
-            "dbus-daemon",
-            Command::new("dbus-daemon")
-                .arg("--nofork")
-                .arg(format!("--config-file={}", bus_config.display()))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null()),
-        )
-        .unwrap_or_else(|e| panic!("desktop e2e: {e} (apt package dbus)"));
-    wait_until("the session bus to listen", WAIT, || {
-        Ok(bus_socket.exists().then_some(()))
-    })
-    .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+    let mut start_bus = |name: &str| -> String {
+        let socket = scratch.path().join(format!("{name}-bus"));
+        let address = format!("unix:path={}", socket.display());
+        let config = scratch.path().join(format!("{name}-bus.conf"));
+        fs::write(&config, bus_config_xml(&address)).expect("write bus config");
+        bus_procs
+            .spawn(
+                "dbus-daemon",
+                Command::new("dbus-daemon")
+                    .arg("--nofork")
+                    .arg(format!("--config-file={}", config.display()))
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+            )
+            .unwrap_or_else(|e| panic!("desktop e2e: {e} (apt package dbus)"));
+        wait_until("the bus to listen", WAIT, || {
+            Ok(socket.exists().then_some(()))
+        })
+        .unwrap_or_else(|e| panic!("desktop e2e: {e}"));
+        address
+    };
+    let buses = Buses {
+        session: start_bus("session"),
+        system: start_bus("system"),
+    };
 
     let Launched {
         mut procs,
@@ -1313,7 +1341,10 @@ fn real_window() {
         &out,
         &home,
         &vault,
-        &[("DBUS_SESSION_BUS_ADDRESS", &bus)],
+        &[
+            ("DBUS_SESSION_BUS_ADDRESS", &buses.session),
+            ("DBUS_SYSTEM_BUS_ADDRESS", &buses.system),
+        ],
     );
     eprintln!(
         "desktop e2e: display {display}, driver port {port}, session {}, real KDF",
@@ -1328,7 +1359,7 @@ fn real_window() {
         shots: 0,
         started: clock,
     };
-    let flow = run_flow(&mut ui, &secrets, &bus);
+    let flow = run_flow(&mut ui, &secrets, &buses);
     let step = ui.step.clone();
     if let Err(e) = flow {
         let fail = out.join(format!("fail-{}.png", slug(&step)));
@@ -1573,9 +1604,16 @@ fn portable_mode() {
         ui.click("incident-save")?;
         ui.wait("timeline-row", SLOW)?;
         ui.click("nav-settings")?;
-        let folder = ui.s.execute("return document.body.innerText;", vec![])?;
-        if !folder.as_str().unwrap_or_default().contains("stick") {
-            return Err("Settings does not show the vault on the stick".into());
+        let folder = ui.text("vault-folder")?;
+        let want = stick
+            .canonicalize()
+            .map_err(|e| e.to_string())?
+            .join("vault");
+        if Path::new(folder.trim()) != want {
+            return Err(format!(
+                "Settings shows the vault in {folder:?}, not {}",
+                want.display()
+            ));
         }
         ui.shot("portable-settings")?;
         ui.click("lock-now")?;

@@ -46,12 +46,32 @@ pub struct FailedAttempts {
 
 /// Adds a failed unlock with `how` (`passphrase` or `recovery_code`) at `now_ms`. Best
 /// effort: a read-only stick or a full disk must not turn a wrong passphrase into
-/// another error.
+/// another error. A full file keeps its size: the newest line gives way to this one,
+/// so the count and the delay stay as they were, from now.
 pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
     let path = dir.join(ATTEMPTS_FILE);
-    if read(dir).len() >= MAX_LINES {
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    if text.lines().count() >= MAX_LINES {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.pop();
+        let line = format!("{now_ms} {how}");
+        lines.push(&line);
+        let _ = crate::fsutil::write_atomic(&path, (lines.join("\n") + "\n").as_bytes());
         return;
     }
+    append(dir, &format!("{now_ms} {how}"));
+}
+
+/// Notes that a decoy was opened at `now_ms`: the delay counts only tries after it, and
+/// the real vault still records every try when it is next opened.
+pub(crate) fn reset(dir: &Path, now_ms: i64) {
+    append(dir, &format!("{now_ms} {RESET}"));
+}
+
+/// The word of a reset line.
+const RESET: &str = "reset";
+
+fn append(dir: &Path, line: &str) {
     let mut o = OpenOptions::new();
     o.create(true).append(true);
     #[cfg(unix)]
@@ -59,22 +79,67 @@ pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    if let Ok(mut f) = o.open(&path) {
-        let _ = writeln!(f, "{now_ms} {how}").and_then(|_| f.sync_all());
+    if let Ok(mut f) = o.open(dir.join(ATTEMPTS_FILE)) {
+        let _ = writeln!(f, "{line}").and_then(|_| f.sync_all());
     }
 }
 
-/// The recorded attempts' times, oldest first; lines that are not ours are skipped.
-pub(crate) fn read(dir: &Path) -> Vec<i64> {
+/// The file's lines as (time, what), oldest first; lines that are not ours are
+/// skipped.
+fn lines(dir: &Path) -> Vec<(i64, String)> {
     let Ok(text) = fs::read_to_string(dir.join(ATTEMPTS_FILE)) else {
         return Vec::new();
     };
-    let mut at: Vec<i64> = text
+    let mut at: Vec<(i64, String)> = text
         .lines()
-        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let t = w.next()?.parse().ok()?;
+            Some((t, w.next().unwrap_or("passphrase").to_string()))
+        })
         .collect();
     at.sort_unstable();
     at
+}
+
+/// The recorded attempts' times, oldest first (reset lines left out).
+pub(crate) fn read(dir: &Path) -> Vec<i64> {
+    lines(dir)
+        .into_iter()
+        .filter(|(_, what)| what != RESET)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// The attempts since the newest reset line, oldest first.
+pub(crate) fn since_reset(dir: &Path) -> Vec<i64> {
+    let all = lines(dir);
+    let from = all
+        .iter()
+        .rposition(|(_, what)| what == RESET)
+        .map_or(0, |i| i + 1);
+    all[from..].iter().map(|(t, _)| *t).collect()
+}
+
+/// How long until the next try is allowed at `now_ms`: the delay the tries since the
+/// last reset earn, from the newest. Times "in the future" (recorded while a clock was
+/// ahead, or the clock was set back since) are rewritten as now, so the wait ends one
+/// delay from now: turning the clock back neither ends it nor makes it last for ever.
+pub(crate) fn wait(dir: &Path, now_ms: i64) -> Duration {
+    let times = since_reset(dir);
+    let Some(&last) = times.last() else {
+        return Duration::ZERO;
+    };
+    if last > now_ms {
+        let text: String = lines(dir)
+            .into_iter()
+            .map(|(t, what)| format!("{} {what}\n", t.min(now_ms)))
+            .collect();
+        let _ = crate::fsutil::write_atomic(&dir.join(ATTEMPTS_FILE), text.as_bytes());
+    }
+    let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
+    let since = u64::try_from(now_ms.saturating_sub(last.min(now_ms))).unwrap_or(0);
+    crate::retry_delay(count).saturating_sub(Duration::from_millis(since))
 }
 
 /// The summary of `times` (oldest first), if there are any.
@@ -84,19 +149,6 @@ pub(crate) fn summary(times: &[i64]) -> Option<FailedAttempts> {
         first: format_ms(*times.first()?),
         last: format_ms(*times.last()?),
     })
-}
-
-/// How long until the next try is allowed at `now_ms`: the delay the recorded count
-/// earns, from the last attempt. A last attempt "in the future" (the clock was set
-/// back) counts as just now, so turning the clock back does not end the wait.
-pub(crate) fn wait(dir: &Path, now_ms: i64) -> Duration {
-    let times = read(dir);
-    let Some(&last) = times.last() else {
-        return Duration::ZERO;
-    };
-    let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
-    let since = u64::try_from(now_ms.saturating_sub(last)).unwrap_or(0);
-    crate::retry_delay(count).saturating_sub(Duration::from_millis(since))
 }
 
 /// Removes the file once its lines are in the chain.

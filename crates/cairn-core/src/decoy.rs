@@ -6,10 +6,14 @@
 //! [`DECOY_DIR`] inside the vault folder; it is a vault like any other, with its own
 //! keys and chain (and a recovery code nobody is shown: it holds nothing that matters).
 //!
-//! Opening tries the passphrase on both vaults at once, on two threads, so a decoy
-//! opens as fast as the real vault and a wrong passphrase takes as long with a decoy as
-//! without (on a computer with two cores or more). A wrong passphrase is noted in the
-//! real vault's record of failed unlocks; opening the decoy notes nothing there.
+//! Opening tries the passphrase on both vaults at once, on two threads, and the decoy's
+//! passphrase costs what the real one does (the same Argon2id memory and passes), so a
+//! decoy opens about as fast as the real vault and a wrong passphrase takes about as
+//! long with a decoy as without — on a computer with two cores or more; two runs at once
+//! share memory bandwidth, so it can be somewhat slower. A wrong passphrase is noted in
+//! the real vault's record of failed unlocks. Opening the decoy tells of the failed
+//! unlocks since it was last opened, as the real vault would, and starts the delay
+//! afresh; the real vault still records every one when it is next opened.
 //!
 //! What it cannot do: hide that a second vault exists from someone who looks at the
 //! folder or knows Cairn well. It gives no cryptographic deniability, and Cairn never
@@ -25,9 +29,24 @@ use crate::{KdfCost, OpenOptions, Passphrase, Vault};
 /// The decoy's folder inside the vault folder.
 pub const DECOY_DIR: &str = "alt";
 
+/// How deep decoys inside decoys are opened: someone who makes a decoy while inside
+/// the decoy gets one that works too.
+const MAX_DEPTH: usize = 2;
+
 /// The decoy folder of the vault in `vault_dir`.
 pub(crate) fn dir_of(vault_dir: &Path) -> PathBuf {
     vault_dir.join(DECOY_DIR)
+}
+
+/// The decoys that opening the vault in `vault_dir` tries besides it, outermost first.
+pub(crate) fn chain_of(vault_dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut d = dir_of(vault_dir);
+    while out.len() < MAX_DEPTH && Vault::exists(&d) {
+        out.push(d.clone());
+        d = dir_of(&d);
+    }
+    out
 }
 
 impl Vault {
@@ -60,6 +79,8 @@ impl Vault {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))?;
         }
+        // The decoy's passphrase costs what this vault's does, so it opens as fast.
+        let cost = self.kdf().map_or(cost, KdfCost::same_as);
         let (decoy, _code) = Vault::init(&dir, pass, cost)?;
         drop(decoy);
         Ok(())
@@ -72,6 +93,8 @@ impl Vault {
         if !dir.exists() {
             return Ok(());
         }
+        // Not while another window or command has it open.
+        let _held = crate::vault::open_lock(&dir)?;
         let keys = dir.join(KEYS_FILE);
         if keys.exists() {
             fs::remove_file(&keys).map_err(|e| Error::io("remove", &keys, e))?;

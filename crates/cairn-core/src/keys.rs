@@ -57,6 +57,33 @@ pub enum KdfCost {
     /// guess passphrases quickly. Vaults made this way are reported by `verify`, and
     /// opening them requires the same explicit switch.
     InsecureTestOnly,
+    /// The cost another vault's passphrase has (a decoy takes its vault's, so opening
+    /// either takes as long). Below the floor only for a test vault's decoy.
+    Same {
+        /// Memory in KiB.
+        m_kib: u32,
+        /// Passes.
+        t: u32,
+    },
+}
+
+impl KdfCost {
+    /// The cost of `summary`'s passphrase slot.
+    pub fn same_as(summary: KdfSummary) -> KdfCost {
+        KdfCost::Same {
+            m_kib: summary.m_kib,
+            t: summary.t,
+        }
+    }
+
+    /// True for a cost below the production floor.
+    pub fn is_insecure(self) -> bool {
+        match self {
+            KdfCost::Calibrated => false,
+            KdfCost::InsecureTestOnly => true,
+            KdfCost::Same { m_kib, t } => m_kib < MIN_M_KIB || t < MIN_T,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -239,6 +266,7 @@ impl Keys {
         let (m_kib, t) = match cost {
             KdfCost::Calibrated => calibrate()?,
             KdfCost::InsecureTestOnly => (TEST_M_KIB, TEST_T),
+            KdfCost::Same { m_kib, t } => (m_kib.min(MAX_M_KIB), t.clamp(1, MAX_T)),
         };
         let kdf = Kdf::Argon2id {
             version: 0x13,

@@ -73,16 +73,26 @@ const MAX_SHORTCUT: usize = 64;
 const MODIFIERS: [&str; 4] = ["Control", "Alt", "Shift", "Meta"];
 
 /// Checks a recorded shortcut: one or more modifiers besides Shift, then one key code
-/// (`KeyH`, `Digit5`, `F9`), joined by `+`, so that typing never sets it off.
+/// (`KeyH`, `Digit5`, `F9`), joined by `+`, so that typing never sets it off; modifiers
+/// in the order Control, Alt, Shift, Meta.
 fn valid_shortcut(s: &str) -> bool {
     let parts: Vec<&str> = s.split('+').collect();
     let Some((key, mods)) = parts.split_last() else {
         return false;
     };
     s.len() <= MAX_SHORTCUT
-        && mods.iter().all(|m| MODIFIERS.contains(m))
         && mods.iter().any(|m| *m != "Shift")
-        && mods.iter().enumerate().all(|(i, m)| !mods[..i].contains(m))
+        // Known modifiers, each once, in the order the app writes them (so a shortcut
+        // saved is one the app can match).
+        && mods
+            .iter()
+            .map(|m| MODIFIERS.iter().position(|x| x == m))
+            .try_fold(None, |prev: Option<usize>, pos| match (prev, pos) {
+                (_, None) => Err(()),
+                (Some(p), Some(q)) if q <= p => Err(()),
+                (_, Some(q)) => Ok(Some(q)),
+            })
+            .is_ok()
         && !key.is_empty()
         && !MODIFIERS.iter().any(|m| key.starts_with(m))
         && key.chars().all(|c| c.is_ascii_alphanumeric())

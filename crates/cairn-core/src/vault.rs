@@ -334,7 +334,7 @@ impl Vault {
             "vault_id": vault_id,
             "device_public_key": hex(vault.device.verifying_key().as_bytes()),
             "software": format!("cairn {}", env!("CARGO_PKG_VERSION")),
-            "kdf_insecure_for_tests": cost == KdfCost::InsecureTestOnly,
+            "kdf_insecure_for_tests": cost.is_insecure(),
         });
         let init_text = to_canonical(&init_record)?;
         let public = vault.device.verifying_key().to_bytes();
@@ -378,22 +378,44 @@ impl Vault {
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
         Self::not_too_soon(dir)?;
         let unlock = |keys: &Keys| keys.unlock_passphrase(pass, opts.allow_insecure_kdf);
-        let alt = decoy::dir_of(dir);
-        if !Self::exists(&alt) {
+        let decoys = decoy::chain_of(dir);
+        if decoys.is_empty() {
             let opened = Self::open_with(dir, unlock).map_err(|e| store::refine_io(dir, e));
             return Self::after_attempt(dir, opened);
         }
-        let (main, other) = std::thread::scope(|s| {
-            let other = s.spawn(|| Self::open_with(&alt, unlock));
+        let (main, others) = std::thread::scope(|s| {
+            let others: Vec<_> = decoys
+                .iter()
+                .map(|d| s.spawn(move || Self::open_with(d, unlock)))
+                .collect();
             let main = Self::open_with(dir, unlock).map_err(|e| store::refine_io(dir, e));
-            (main, other.join())
+            (
+                main,
+                others.into_iter().map(|h| h.join()).collect::<Vec<_>>(),
+            )
         });
-        match (main, other) {
-            // Anything wrong with the decoy itself stays unsaid: she hears only that
-            // the passphrase is not right, as without a decoy.
-            (Err(Error::WrongPassphrase), Ok(Ok(v))) => Self::after_attempt(&alt, Ok(v)),
-            (main, _) => Self::after_attempt(dir, main),
+        if !matches!(main, Err(Error::WrongPassphrase)) {
+            return Self::after_attempt(dir, main);
         }
+        // Anything wrong with a decoy itself stays unsaid: she hears only that the
+        // passphrase is not right, as without one.
+        match others.into_iter().find_map(|r| r.ok().and_then(|r| r.ok())) {
+            Some(v) => Ok(Self::after_decoy(dir, v)),
+            None => Self::after_attempt(dir, main),
+        }
+    }
+
+    /// A decoy opened: it tells of the failed unlocks since the last decoy opening, as
+    /// the real vault would (and records them in its own chain), and the real vault's
+    /// record is marked so that the delay starts again; the real vault still records
+    /// every one when it is next opened.
+    fn after_decoy(dir: &Path, mut v: Vault) -> Vault {
+        let times = attempts::since_reset(dir);
+        if !times.is_empty() {
+            Self::tell_attempts(&mut v, &times);
+            attempts::reset(dir, system_clock()());
+        }
+        v
     }
 
     /// Opens the vault in `dir` with the recovery code (a wrong one is recorded).
@@ -439,43 +461,49 @@ impl Vault {
             }
             Ok(mut v) => {
                 let times = attempts::read(dir);
-                if let Some(s) = attempts::summary(&times) {
-                    let vault_id = v.vault_id.clone();
-                    let text: String = times.iter().map(|t| format!("{t}\n")).collect();
-                    let content = sha256(text.as_bytes());
-                    // Already on record: a crash came after the entry and before the
-                    // file was removed. The same attempts are not counted twice.
-                    let known: bool = v
-                        .conn
-                        .query_row(
-                            "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
-                            params![attempts::ATTEMPTS_ENTRY, content.to_vec()],
-                            |r| r.get(0),
-                        )
-                        .unwrap_or(false);
-                    let recorded = if known {
-                        Ok(())
-                    } else {
-                        v.write(|w| {
-                            let mut meta = Map::new();
-                            meta.insert("count".into(), json!(s.count));
-                            meta.insert("first".into(), json!(s.first));
-                            meta.insert("last".into(), json!(s.last));
-                            w.append(attempts::ATTEMPTS_ENTRY, &vault_id, &content, meta)
-                                .map(|_| ())
-                        })
-                    };
-                    // If the record cannot be written now (a full disk), the file stays
-                    // for the next opening, which tells her; she still gets in.
-                    if recorded.is_ok() {
-                        attempts::clear(dir);
-                        v.failed_attempts = Some(s);
-                    }
+                // If the record cannot be written now (a full disk), the file stays for
+                // the next opening, which tells her; she still gets in.
+                if !times.is_empty() && Self::tell_attempts(&mut v, &times) {
+                    attempts::clear(dir);
                 }
                 Ok(v)
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Records failed unlocks at `times` as one chain entry (unless that entry is
+    /// already there: a crash came after it and before the file was removed) and keeps
+    /// their summary to tell her. False if the entry could not be written.
+    fn tell_attempts(v: &mut Vault, times: &[i64]) -> bool {
+        let Some(s) = attempts::summary(times) else {
+            return true;
+        };
+        let vault_id = v.vault_id.clone();
+        let text: String = times.iter().map(|t| format!("{t}\n")).collect();
+        let content = sha256(text.as_bytes());
+        let known: bool = v
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
+                params![attempts::ATTEMPTS_ENTRY, content.to_vec()],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
+        let recorded = known
+            || v.write(|w| {
+                let mut meta = Map::new();
+                meta.insert("count".into(), json!(s.count));
+                meta.insert("first".into(), json!(s.first));
+                meta.insert("last".into(), json!(s.last));
+                w.append(attempts::ATTEMPTS_ENTRY, &vault_id, &content, meta)
+                    .map(|_| ())
+            })
+            .is_ok();
+        if recorded {
+            v.failed_attempts = Some(s);
+        }
+        recorded
     }
 
     /// Failed unlocks recorded since the vault was last opened, found at this opening.
@@ -596,6 +624,16 @@ impl Vault {
             return Err(Error::Invalid(format!(
                 "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
             )));
+        }
+        // The decoy's passphrase would open both, and the decoy could no longer be
+        // reached. (Trying it is only a check, so a test-cost decoy is tried too.)
+        if self.has_decoy() {
+            let alt = Keys::read(&decoy::dir_of(&self.dir))?;
+            if alt.unlock_passphrase(new, true).is_ok() {
+                return Err(Error::Invalid(
+                    "That is the decoy's passphrase; choose a different one.".into(),
+                ));
+            }
         }
         let mut keys = Keys::read(&self.dir)?;
         keys.set_passphrase(&self.master, new, cost)?;

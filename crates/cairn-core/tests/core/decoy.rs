@@ -39,6 +39,7 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
         .unwrap();
     assert!(tv.r().has_decoy());
     let real_id = tv.r().vault_id().to_string();
+    let tv_kdf = tv.r().kdf();
     tv.close();
 
     // The decoy: another vault, empty, its own chain; it knows of no decoy.
@@ -47,6 +48,11 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
     assert!(d.timeline().unwrap().is_empty());
     assert!(d.search("marker").unwrap().is_empty());
     assert!(!d.has_decoy());
+    assert_eq!(
+        d.kdf(),
+        tv_kdf,
+        "the decoy's passphrase costs what hers does"
+    );
     d.add_incident(incident("Shopping list", "eggs")).unwrap();
     assert_ok(&d);
     drop(d);
@@ -66,22 +72,42 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
     assert_eq!(tv.r().failed_attempts(), None);
     tv.close();
 
-    // A wrong passphrase is still just wrong, and noted in the real vault only.
-    match Vault::open(
-        &tv.dir,
-        &Passphrase::new("neither of them at all"),
-        TEST_OPEN,
-    ) {
-        Err(Error::WrongPassphrase) => {}
-        other => panic!("expected WrongPassphrase, got {:?}", other.map(|_| ())),
-    }
-    // Opening the decoy does not tell (or clear) the real vault's record …
+    // A wrong passphrase is still just wrong, and noted in the real vault's record.
+    let wrong = |n: usize| {
+        for _ in 0..n {
+            match Vault::open(
+                &tv.dir,
+                &Passphrase::new("neither of them at all"),
+                TEST_OPEN,
+            ) {
+                Err(Error::WrongPassphrase) => {}
+                other => panic!("expected WrongPassphrase, got {:?}", other.map(|_| ())),
+            }
+        }
+    };
+    wrong(2);
+    // The decoy tells of them as the real vault would, and starts the delay afresh …
     let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
-    assert_eq!(d.failed_attempts(), None);
+    assert_eq!(d.failed_attempts().map(|a| a.count), Some(2));
+    assert_eq!(
+        d.chain().unwrap().last().unwrap().kind,
+        "vault.unlock_failed"
+    );
     drop(d);
-    // … which the real vault tells at its next opening.
+    wrong(1);
+    assert!(
+        Vault::unlock_wait(&tv.dir).is_zero(),
+        "one wrong try after the decoy opened is the first, as after any unlock"
+    );
+    // … and the real vault still tells of all three at its next opening.
     tv.reopen();
-    assert_eq!(tv.r().failed_attempts().map(|a| a.count), Some(1));
+    assert_eq!(tv.r().failed_attempts().map(|a| a.count), Some(3));
+    // Her own passphrase may not become the decoy's (the decoy could not be reached).
+    let e = tv
+        .v()
+        .change_passphrase(&Passphrase::new(DECOY), KdfCost::InsecureTestOnly)
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "{e}");
     // A second decoy is refused until the first is removed.
     let e = tv
         .r()
@@ -147,4 +173,32 @@ fn a_backup_holds_the_real_vault_and_not_the_decoy() {
     assert!(!dest.join(cairn_core::decoy::DECOY_DIR).exists());
     let b = open(&dest).unwrap();
     assert_eq!(b.timeline().unwrap().len(), 1);
+}
+
+#[test]
+fn a_decoy_made_inside_the_decoy_opens_too() {
+    let mut tv = TestVault::new();
+    tv.r()
+        .set_decoy(
+            &Passphrase::new(DECOY),
+            KdfCost::InsecureTestOnly,
+            TEST_OPEN,
+        )
+        .unwrap();
+    tv.close();
+    let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
+    let inner = "walnut ferry morning lantern";
+    d.set_decoy(
+        &Passphrase::new(inner),
+        KdfCost::InsecureTestOnly,
+        TEST_OPEN,
+    )
+    .unwrap();
+    let decoy_id = d.vault_id().to_string();
+    drop(d);
+    let n = Vault::open(&tv.dir, &Passphrase::new(inner), TEST_OPEN).unwrap();
+    assert_ne!(n.vault_id(), decoy_id);
+    drop(n);
+    let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
+    assert_eq!(d.vault_id(), decoy_id);
 }

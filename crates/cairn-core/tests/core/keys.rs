@@ -110,9 +110,20 @@ fn the_delay_after_wrong_secrets_outlasts_a_restart_and_a_clock_set_back() {
         w > Duration::from_secs(5) && w <= Duration::from_secs(8),
         "{w:?}"
     );
-    // The clock was turned back an hour after the attempts: the full delay, not none.
+    // The clock was turned back an hour after the attempts (or they were made while a
+    // clock ran ahead): the full delay from now, not none, and not an hour and more.
     fs::write(&file, lines(now + 3_600_000)).unwrap();
     assert_eq!(Vault::unlock_wait(&tv.dir), Duration::from_secs(8));
+    let rewritten: Vec<i64> = fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(rewritten.len(), 5);
+    assert!(
+        rewritten.iter().all(|&t| t <= now + 60_000),
+        "{rewritten:?}"
+    );
     match Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN) {
         Err(Error::TooSoon { .. }) => {}
         other => panic!("expected TooSoon, got {:?}", other.map(|_| ())),
@@ -499,4 +510,26 @@ fn failed_unlocks_are_recorded_in_the_chain_and_told_at_the_next_unlock() {
     tv.reopen();
     assert_eq!(tv.r().chain().unwrap().len(), size, "not counted twice");
     assert!(!tv.dir.join(ATTEMPTS_FILE).exists());
+}
+
+#[test]
+fn a_full_record_of_failed_unlocks_keeps_its_size_and_its_delay() {
+    let tv = closed_vault();
+    let file = tv.dir.join(cairn_core::attempts::ATTEMPTS_FILE);
+    let old: String = (0..10_000)
+        .map(|i| format!("{} passphrase\n", 1_000 + i))
+        .collect();
+    fs::write(&file, old).unwrap();
+    assert!(Vault::unlock_wait(&tv.dir).is_zero(), "long ago");
+    match Vault::open(
+        &tv.dir,
+        &Passphrase::new("yet another wrong guess"),
+        TEST_OPEN,
+    ) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("expected WrongPassphrase, got {:?}", other.map(|_| ())),
+    }
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 10_000);
+    assert!(Vault::unlock_wait(&tv.dir) > Duration::from_secs(299));
 }

@@ -27,15 +27,25 @@ export class SettingsStore {
     await this.save({ auto_lock_minutes: minutes });
   }
 
-  /** Saves `patch` over the settings as they are; throws CairnError on failure. */
-  async save(patch: Settings): Promise<void> {
-    this.saving = true;
-    try {
-      const now = vault.status?.settings ?? {};
-      vault.setIfStillUnlocked(await api.saveSettings({ ...now, ...patch }));
-    } finally {
-      this.saving = false;
-    }
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Saves `patch` over the settings as they are; throws CairnError on failure. Saves run
+   * one after another, each over what the one before saved, so none is lost.
+   */
+  save(patch: Settings): Promise<void> {
+    const run = async (): Promise<void> => {
+      this.saving = true;
+      try {
+        const now = vault.status?.settings ?? {};
+        vault.setIfStillUnlocked(await api.saveSettings({ ...now, ...patch }));
+      } finally {
+        this.saving = false;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 }
 

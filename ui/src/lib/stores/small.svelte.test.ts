@@ -41,6 +41,18 @@ describe('settings', () => {
     expect(settings.saving).toBe(false);
   });
 
+  it('runs two quick saves one after the other, so the second keeps the first', async () => {
+    const sent: unknown[] = [];
+    mockIPC((_cmd, args) => {
+      const s = (args as { settings: Record<string, unknown> }).settings;
+      sent.push(s);
+      return status({ unlocked: true, settings: s });
+    });
+    await Promise.all([settings.save({ disguise: 'notes' }), settings.save({ quick_exit: 'close' })]);
+    expect(sent[1]).toMatchObject({ disguise: 'notes', quick_exit: 'close' });
+    expect(vault.status?.settings).toMatchObject({ disguise: 'notes', quick_exit: 'close' });
+  });
+
   it('refuses a value out of range without asking Cairn', async () => {
     const seen = vi.fn();
     mockIPC(seen);
