@@ -66,6 +66,8 @@ pub fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     /// State for the vault in `dir`. `insecure_test_kdf` is only for the test suites.
     pub fn new(dir: PathBuf, insecure_test_kdf: bool) -> AppState {
+        // The app keeps a vault open for long: SQLCipher locks and wipes its memory.
+        cairn_core::hygiene::secure_database_memory();
         AppState {
             dir: Mutex::new(dir),
             vault: Mutex::new(None),

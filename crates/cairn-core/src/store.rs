@@ -93,8 +93,14 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| Error::io("protect", &path, e))?;
     }
-    conn.execute_batch("PRAGMA cipher_memory_security = OFF;")
-        .map_err(map_err)?;
+    // Off unless the process asked for it (see `hygiene::secure_database_memory`):
+    // once on, SQLCipher keeps it on for the life of the process.
+    conn.execute_batch(if crate::hygiene::database_memory_wanted() {
+        "PRAGMA cipher_memory_security = ON;"
+    } else {
+        "PRAGMA cipher_memory_security = OFF;"
+    })
+    .map_err(map_err)?;
     // Built in place in one zeroizing buffer (no intermediate copies of the key text).
     let mut keysql = Zeroizing::new(String::with_capacity(80));
     keysql.push_str("PRAGMA key = \"x'");

@@ -21,6 +21,8 @@ fn create_lock_and_unlock_with_growing_delay() {
         "weak_passphrase",
     );
     assert!(!dir.join("keys").exists());
+    // The app turns SQLCipher's memory security on before it opens anything.
+    assert!(cairn_core::hygiene::database_memory_secured());
     let c = app.ok("create_vault", json!({ "passphrase": PASS }));
     let code = c["recoveryCode"].as_str().unwrap();
     assert_eq!(code.split('-').count(), 6, "{code}");

@@ -533,3 +533,10 @@ fn a_full_record_of_failed_unlocks_keeps_its_size_and_its_delay() {
     assert_eq!(text.lines().count(), 10_000);
     assert!(Vault::unlock_wait(&tv.dir) > Duration::from_secs(299));
 }
+
+#[test]
+fn sqlcipher_memory_security_is_off_unless_the_process_asks() {
+    // This test binary, like the command line, never asks.
+    let _tv = TestVault::new();
+    assert!(!cairn_core::hygiene::database_memory_secured());
+}
