@@ -24,8 +24,9 @@ fi
 if [ "$mode" = test ]; then
   # The real-window tests: WebKit's WebDriver, a virtual X server, xdotool for the
   # native file dialog, fonts so screenshots show text.
-  # dbus: the session bus on which the test says the screen locked.
-  for p in webkit2gtk-driver xvfb xauth xdotool fonts-dejavu-core dbus; do pkg "$p" || need+=("$p"); done
+  # dbus: the buses on which the test says the screen locked and the laptop sleeps;
+  # openbox and xprop: a window manager to minimise the window with.
+  for p in webkit2gtk-driver xvfb xauth xdotool fonts-dejavu-core dbus openbox x11-utils; do pkg "$p" || need+=("$p"); done
   # Bundle interop: Debian's age decrypts, poppler renders the schedule.
   for p in age poppler-utils; do pkg "$p" || need+=("$p"); done
   # The network audit traces every connection the CLI tries.

@@ -1540,7 +1540,8 @@ fn real_window() {
 /// the stick, and once it has run (a vault created, an incident saved, locked, closed)
 /// the home holds not one file: GTK's, WebKit's and every other library's folders went
 /// to the stick's `host-data`. (The runtime folder, a memory-backed tmpfs on a real
-/// system that is emptied at logout, is not counted.)
+/// system that is emptied at logout, is not counted.) On the way, with *lock on
+/// minimise* set, a window manager (openbox) minimises the window and Cairn locks.
 #[test]
 fn portable_mode() {
     if !enabled() {
@@ -1616,8 +1617,50 @@ fn portable_mode() {
             ));
         }
         ui.shot("portable-settings")?;
-        ui.click("lock-now")?;
-        ui.wait("unlock-passphrase", WAIT)?;
+
+        // Lock on minimise: Xvfb has no window manager, so one is started (with a
+        // home of its own) just to minimise the window the way a desktop does.
+        ui.step("portable: lock on minimise");
+        ui.click("lock-on-minimise")?;
+        ui.click("settings-save")?;
+        wait_until("the setting to be saved", WAIT, || {
+            let body = ui.s.execute("return document.body.innerText;", vec![])?;
+            Ok(body
+                .as_str()
+                .unwrap_or_default()
+                .contains("Saved.")
+                .then_some(()))
+        })?;
+        let w = window_titled(&ui, "Cairn")?;
+        let wm_home = scratch.path().join("wm-home");
+        fs::create_dir_all(&wm_home).map_err(|e| e.to_string())?;
+        let mut wm = Command::new("openbox");
+        wm.env("DISPLAY", &display)
+            .env("HOME", &wm_home)
+            .env("XDG_CONFIG_HOME", wm_home.join("config"))
+            .env("XDG_CACHE_HOME", wm_home.join("cache"))
+            .env("XDG_DATA_HOME", wm_home.join("data"))
+            .env("XDG_STATE_HOME", wm_home.join("state"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        procs.spawn("openbox", &mut wm)?;
+        wait_until("the window manager to take the window", WAIT, || {
+            let root = Command::new("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .env("DISPLAY", &display)
+                .output()
+                .map_err(|e| format!("run xprop: {e}"))?;
+            Ok(String::from_utf8_lossy(&root.stdout)
+                .contains("window id")
+                .then_some(()))
+        })?;
+        std::thread::sleep(Duration::from_millis(500));
+        xdotool(&display, &["windowminimize", "--sync", &w])?;
+        shows_locked(&ui, "after minimising")?;
+        xdotool(&display, &["windowactivate", "--sync", &w])?;
+        ui.shot("locked-by-minimise")?;
         Ok(())
     })();
     let step = ui.step.clone();
