@@ -299,6 +299,12 @@ impl Ui<'_> {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
+    /// All the text the window shows (`document.body.innerText`).
+    fn body_text(&self) -> WdResult<String> {
+        let v = self.s.execute("return document.body.innerText;", vec![])?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
     fn text(&self, id: &str) -> WdResult<String> {
         let e = self.wait(id, WAIT)?;
         self.inner_text(&e)
@@ -791,11 +797,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets, buses: &Buses) -> WdResult<()> {
     ui.shot("wrong-passphrase")?;
 
     ui.step("unlock with the right passphrase");
-    let field = ui.wait("unlock-passphrase", WAIT)?;
-    ui.s.clear(&field)?;
-    ui.type_into("unlock-passphrase", PASSPHRASE)?;
-    ui.click("unlock-submit")?;
-    ui.wait("lock-now", SLOW)?;
+    unlock_again(ui)?;
     ui.shot("unlocked")?;
     if !ui.is_displayed("timeline")? {
         ui.click("nav-timeline")?;
@@ -946,24 +948,24 @@ fn keys(ui: &Ui, w: &str, keys: &[&str]) -> WdResult<()> {
 /// The window shows the unlock screen and nothing of the vault.
 fn shows_locked(ui: &Ui, what: &str) -> WdResult<()> {
     ui.wait("unlock-passphrase", SLOW)?;
-    let body =
-        ui.s.execute("return document.body.innerText;", vec![])?
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-    if body.contains(TITLE) || ui.is_displayed("timeline-row")? {
+    if ui.body_text()?.contains(TITLE) || ui.is_displayed("timeline-row")? {
         return Err(format!("{what}: the incident is still in the window"));
     }
     Ok(())
 }
 
-fn unlock_again(ui: &mut Ui) -> WdResult<()> {
+/// Types `pass` at the unlock screen and waits until it is unlocked.
+fn unlock_with(ui: &mut Ui, pass: &str) -> WdResult<()> {
     let field = ui.wait("unlock-passphrase", WAIT)?;
     ui.s.clear(&field)?;
-    ui.type_into("unlock-passphrase", PASSPHRASE)?;
+    ui.type_into("unlock-passphrase", pass)?;
     ui.click("unlock-submit")?;
     ui.wait("lock-now", SLOW)?;
     Ok(())
+}
+
+fn unlock_again(ui: &mut Ui) -> WdResult<()> {
+    unlock_with(ui, PASSPHRASE)
 }
 
 /// Quick exit with Escape three times and with her own shortcut (real X key presses),
@@ -978,8 +980,7 @@ fn quick_exit_and_locks(ui: &mut Ui, buses: &Buses) -> WdResult<()> {
     keys(ui, &w, &["Escape", "Escape", "Escape"])?;
     ui.wait("neutral-screen", WAIT)?;
     wait_title(ui, &w, "Notes")?;
-    let body = ui.s.execute("return document.body.innerText;", vec![])?;
-    if body.as_str().unwrap_or_default().contains(TITLE) || ui.is_displayed("lock-now")? {
+    if ui.body_text()?.contains(TITLE) || ui.is_displayed("lock-now")? {
         return Err("the neutral page still shows the vault".into());
     }
     ui.shot("quick-exit-neutral")?;
@@ -1083,19 +1084,10 @@ fn decoy_in_app(ui: &mut Ui) -> WdResult<()> {
     ui.shot("decoy-set")?;
     ui.step("unlock with the decoy: an empty vault");
     ui.click("lock-now")?;
-    let field = ui.wait("unlock-passphrase", WAIT)?;
-    ui.s.clear(&field)?;
-    ui.type_into("unlock-passphrase", DECOY)?;
-    ui.click("unlock-submit")?;
-    ui.wait("lock-now", SLOW)?;
+    unlock_with(ui, DECOY)?;
     ui.click("nav-timeline")?;
     wait_until("the decoy's empty timeline", WAIT, || {
-        let body = ui.s.execute("return document.body.innerText;", vec![])?;
-        Ok(body
-            .as_str()
-            .unwrap_or_default()
-            .contains("0 entries")
-            .then_some(()))
+        Ok(ui.body_text()?.contains("0 entries").then_some(()))
     })?;
     if ui.is_displayed("timeline-row")? {
         return Err("the decoy shows the real vault's timeline".into());
@@ -1624,12 +1616,7 @@ fn portable_mode() {
         ui.click("lock-on-minimise")?;
         ui.click("settings-save")?;
         wait_until("the setting to be saved", WAIT, || {
-            let body = ui.s.execute("return document.body.innerText;", vec![])?;
-            Ok(body
-                .as_str()
-                .unwrap_or_default()
-                .contains("Saved.")
-                .then_some(()))
+            Ok(ui.body_text()?.contains("Saved.").then_some(()))
         })?;
         let w = window_titled(&ui, "Cairn")?;
         let wm_home = scratch.path().join("wm-home");
