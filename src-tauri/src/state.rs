@@ -168,14 +168,11 @@ impl AppState {
             f.in_progress = true;
             return Ok(());
         }
-        let secs = wait.as_secs() + 1;
-        let unit = if secs == 1 { "second" } else { "seconds" };
-        let mut e = AppError::new(
-            "too_soon",
-            format!("Please wait {secs} {unit} before trying again."),
-        );
-        e.retry_after_ms = Some(wait.as_millis().min(u32::MAX as u128) as u32);
-        Err(e)
+        // The core's own refusal: one sentence and one code, whichever side waits.
+        Err(cairn_core::Error::TooSoon {
+            wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        }
+        .into())
     }
 
     /// Ends an attempt that never got to try the secret (counts nothing).

@@ -75,6 +75,13 @@ fn profile_dir() -> PathBuf {
     dir
 }
 
+/// `target/NAME`, emptied: where a run's screenshots and logs go.
+fn screens_dir(name: &str) -> PathBuf {
+    let out = profile_dir().parent().expect("target folder").join(name);
+    clear_output_dir(&out);
+    out
+}
+
 /// The programs the test needs; a missing one fails the test with what to do.
 pub(crate) struct Tools {
     app: PathBuf,
@@ -731,15 +738,7 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets, buses: &Buses) -> WdResult<()> {
     ui.click("create-vault")?;
 
     ui.step("recovery code");
-    let code_el = ui.wait("recovery-code", SLOW)?;
-    let code = wait_until("the recovery code", WAIT, || {
-        let t = ui.inner_text(&code_el)?.trim().to_string();
-        Ok(is_recovery_code_shape(&t).then_some(t))
-    })?;
-    ui.shot("recovery-code")?;
-    let third = code.split('-').nth(2).expect("6 groups").to_string();
-    ui.type_into("recovery-confirm", &third)?;
-    ui.click("recovery-done")?;
+    confirm_recovery_code(ui, true)?;
 
     ui.step("empty timeline");
     ui.wait("lock-now", SLOW)?;
@@ -952,6 +951,25 @@ fn shows_locked(ui: &Ui, what: &str) -> WdResult<()> {
         return Err(format!("{what}: the incident is still in the window"));
     }
     Ok(())
+}
+
+/// The recovery-code screen after set-up: reads the code (checking its shape), types
+/// its third group back and confirms; with `shot`, a screenshot of the code.
+fn confirm_recovery_code(ui: &mut Ui, shot: bool) -> WdResult<()> {
+    let code_el = ui.wait("recovery-code", SLOW)?;
+    let code = wait_until("the recovery code", WAIT, || {
+        let t = ui.inner_text(&code_el)?.trim().to_string();
+        Ok(is_recovery_code_shape(&t).then_some(t))
+    })?;
+    if shot {
+        ui.shot("recovery-code")?;
+    }
+    let third = code
+        .split('-')
+        .nth(2)
+        .ok_or("the code has no third group")?;
+    ui.type_into("recovery-confirm", third)?;
+    ui.click("recovery-done")
 }
 
 /// Types `pass` at the unlock screen and waits until it is unlocked.
@@ -1234,11 +1252,7 @@ fn real_window() {
     let started = SystemTime::now() - Duration::from_secs(2);
     let clock = Instant::now();
     let tools = Tools::find();
-    let out = profile_dir()
-        .parent()
-        .expect("target folder")
-        .join("e2e-screens");
-    clear_output_dir(&out);
+    let out = screens_dir("e2e-screens");
 
     // A fresh home for the app (and its webview's XDG folders), with the vault in it.
     let scratch = tempfile::Builder::new()
@@ -1541,11 +1555,7 @@ fn portable_mode() {
         return;
     }
     let mut tools = Tools::find();
-    let out = profile_dir()
-        .parent()
-        .expect("target folder")
-        .join("e2e-screens-portable");
-    clear_output_dir(&out);
+    let out = screens_dir("e2e-screens-portable");
     let scratch = tempfile::Builder::new()
         .prefix("cairn-portable-e2e-")
         .tempdir()
@@ -1583,14 +1593,7 @@ fn portable_mode() {
         ui.type_into("new-passphrase", PASSPHRASE)?;
         ui.type_into("confirm-passphrase", PASSPHRASE)?;
         ui.click("create-vault")?;
-        let code_el = ui.wait("recovery-code", SLOW)?;
-        let code = wait_until("the recovery code", WAIT, || {
-            let t = ui.inner_text(&code_el)?.trim().to_string();
-            Ok(is_recovery_code_shape(&t).then_some(t))
-        })?;
-        let third = code.split('-').nth(2).expect("6 groups").to_string();
-        ui.type_into("recovery-confirm", &third)?;
-        ui.click("recovery-done")?;
+        confirm_recovery_code(&mut ui, false)?;
         ui.step("portable: an incident, then lock");
         ui.click("new-incident")?;
         ui.type_into("incident-title", TITLE)?;

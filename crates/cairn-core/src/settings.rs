@@ -55,9 +55,6 @@ pub enum Disguise {
 }
 
 impl Disguise {
-    /// Every disguise, in the order the app offers them.
-    pub const ALL: [Disguise; 2] = [Disguise::Notes, Disguise::Budget];
-
     /// The name shown as the window's title and in the app.
     pub fn name(self) -> &'static str {
         match self {

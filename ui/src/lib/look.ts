@@ -5,21 +5,18 @@ import cairn from '../assets/icon.svg';
 import notes from '../assets/notes.svg';
 import type { Disguise, Settings } from './bindings';
 
-export type Look = { name: string; icon: string };
+export type Look = { id: Disguise | null; name: string; icon: string };
 
 const LOOKS: Record<Disguise, Look> = {
-  notes: { name: 'Notes', icon: notes },
-  budget: { name: 'Budget', icon: budget },
+  notes: { id: 'notes', name: 'Notes', icon: notes },
+  budget: { id: 'budget', name: 'Budget', icon: budget },
 };
 
 /** The disguises she can choose, in order. */
-export const DISGUISES: { id: Disguise; name: string }[] = [
-  { id: 'notes', name: 'Notes' },
-  { id: 'budget', name: 'Budget' },
-];
+export const DISGUISES: Look[] = Object.values(LOOKS);
 
 /** Cairn's look, or the disguise's (on the neutral page: the disguise's, else Notes'). */
 export function lookOf(settings: Settings | undefined, neutral = false): Look {
   const d = settings?.disguise ?? (neutral ? 'notes' : null);
-  return d ? LOOKS[d] : { name: 'Cairn', icon: cairn };
+  return d ? LOOKS[d] : { id: null, name: 'Cairn', icon: cairn };
 }

@@ -7,6 +7,11 @@ use crate::common::*;
 
 const DECOY: &str = "plum orchard sunday kettle";
 
+/// Makes `v`'s decoy with the passphrase `pass` (at the test KDF cost).
+fn set_decoy(v: &Vault, pass: &str) -> cairn_core::Result<()> {
+    v.set_decoy(&Passphrase::new(pass), KdfCost::InsecureTestOnly, TEST_OPEN)
+}
+
 #[test]
 fn the_decoy_passphrase_opens_a_separate_empty_vault() {
     let mut tv = TestVault::new();
@@ -15,28 +20,12 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
         .unwrap();
     assert!(!tv.r().has_decoy());
     // Its own passphrase, or a weak one, is refused.
-    let e = tv
-        .r()
-        .set_decoy(&Passphrase::new(PASS), KdfCost::InsecureTestOnly, TEST_OPEN)
-        .unwrap_err();
+    let e = set_decoy(tv.r(), PASS).unwrap_err();
     assert_eq!(e.code(), "invalid_input", "{e}");
-    let e = tv
-        .r()
-        .set_decoy(
-            &Passphrase::new("password1"),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap_err();
+    let e = set_decoy(tv.r(), "password1").unwrap_err();
     assert_eq!(e.code(), "weak_passphrase");
     assert!(!tv.r().has_decoy());
-    tv.r()
-        .set_decoy(
-            &Passphrase::new(DECOY),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap();
+    set_decoy(tv.r(), DECOY).unwrap();
     assert!(tv.r().has_decoy());
     let real_id = tv.r().vault_id().to_string();
     let tv_kdf = tv.r().kdf();
@@ -109,14 +98,7 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input", "{e}");
     // A second decoy is refused until the first is removed.
-    let e = tv
-        .r()
-        .set_decoy(
-            &Passphrase::new("another decoy phrase here"),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap_err();
+    let e = set_decoy(tv.r(), "another decoy phrase here").unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     tv.r().remove_decoy().unwrap();
     assert!(!tv.r().has_decoy());
@@ -131,13 +113,7 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
 #[test]
 fn a_decoy_left_half_made_or_half_removed_never_opens_and_is_replaced() {
     let mut tv = TestVault::new();
-    tv.r()
-        .set_decoy(
-            &Passphrase::new(DECOY),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap();
+    set_decoy(tv.r(), DECOY).unwrap();
     // A crash after the keys file went and before the folder did.
     let alt = tv.dir.join(cairn_core::decoy::DECOY_DIR);
     std::fs::remove_file(alt.join("keys")).unwrap();
@@ -145,13 +121,7 @@ fn a_decoy_left_half_made_or_half_removed_never_opens_and_is_replaced() {
     tv.close();
     assert!(Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).is_err());
     tv.reopen();
-    tv.r()
-        .set_decoy(
-            &Passphrase::new(DECOY),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap();
+    set_decoy(tv.r(), DECOY).unwrap();
     tv.close();
     assert!(Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).is_ok());
 }
@@ -160,13 +130,7 @@ fn a_decoy_left_half_made_or_half_removed_never_opens_and_is_replaced() {
 fn a_backup_holds_the_real_vault_and_not_the_decoy() {
     let mut tv = TestVault::new();
     tv.v().add_incident(incident("Bruise", "marker")).unwrap();
-    tv.r()
-        .set_decoy(
-            &Passphrase::new(DECOY),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap();
+    set_decoy(tv.r(), DECOY).unwrap();
     let dest = tv.scratch("stick");
     let never = std::sync::atomic::AtomicBool::new(false);
     tv.v().backup(&dest, &never, &|_| {}).unwrap();
@@ -178,22 +142,11 @@ fn a_backup_holds_the_real_vault_and_not_the_decoy() {
 #[test]
 fn a_decoy_made_inside_the_decoy_opens_too() {
     let mut tv = TestVault::new();
-    tv.r()
-        .set_decoy(
-            &Passphrase::new(DECOY),
-            KdfCost::InsecureTestOnly,
-            TEST_OPEN,
-        )
-        .unwrap();
+    set_decoy(tv.r(), DECOY).unwrap();
     tv.close();
     let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
     let inner = "walnut ferry morning lantern";
-    d.set_decoy(
-        &Passphrase::new(inner),
-        KdfCost::InsecureTestOnly,
-        TEST_OPEN,
-    )
-    .unwrap();
+    set_decoy(&d, inner).unwrap();
     let decoy_id = d.vault_id().to_string();
     drop(d);
     let n = Vault::open(&tv.dir, &Passphrase::new(inner), TEST_OPEN).unwrap();
