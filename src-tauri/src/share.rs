@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use cairn_bundle::{BundleReport, ExportOptions, Exported, Key, Plan, Receipt, Seal, Selection};
+use cairn_bundle::{
+    BundleReport, Disclosure, ExportOptions, Exported, Key, Plan, Receipt, Seal, Selection,
+};
 use cairn_core::{Added, Handover, KdfCost, Passphrase};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -76,6 +78,11 @@ pub struct ExportRequest {
     pub initials: String,
     /// Let photo location data go out.
     pub include_location: bool,
+    /// Which chain entries go out: only the exported items' with proofs, or all.
+    pub disclosure: Disclosure,
+    /// Send original exports whole even when they hold location data or redacted
+    /// messages.
+    pub whole_exports: bool,
     /// How it is sealed.
     pub seal: SealChoice,
     /// Who it is for: "Solicitor", "IOPC", …
@@ -168,6 +175,8 @@ pub async fn export_bundle(
             progress: &report,
             cancel: &cancel,
             fast_kdf_for_tests: st.kdf == KdfCost::InsecureTestOnly,
+            disclosure: request.disclosure,
+            whole_exports: request.whole_exports,
         };
         let out = PathBuf::from(&request.out);
         let r = st.with_vault(|v| Ok(cairn_bundle::export(v, &out, &opts)?));

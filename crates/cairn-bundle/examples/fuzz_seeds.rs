@@ -142,6 +142,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             progress: &|_, _| {},
             cancel: &NEVER,
             fast_kdf_for_tests: true,
+            disclosure: cairn_bundle::Disclosure::FullChain,
+            whole_exports: false,
         };
         export(vault, &p, &opts)?;
         fs::read(&p).map_err(|e| cairn_core::Error::io("read", &p, e))
@@ -152,7 +154,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sealed.age",
         Seal::Passphrase(Passphrase::new(SEAL_PASSPHRASE)),
     )?;
-    let r = receipt(&vault)?;
+    let r = receipt(&mut vault)?;
 
     let write = |dir: &str, name: &str, parts: &[&[u8]]| -> std::io::Result<()> {
         let d = out.join(dir);

@@ -56,6 +56,18 @@ pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// 32 bytes from 64 hex digits.
+pub(crate) fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
 fn zip_err(e: zip::result::ZipError) -> Error {
     match e {
         zip::result::ZipError::Io(io) => io_err(io),
@@ -191,8 +203,15 @@ impl<W: Write> BagWriter<W> {
     }
 
     /// Writes the tag files (`bagit.txt`, `manifest-sha256.txt`, `bag-info.txt` with
-    /// `info` plus Payload-Oxum, `tagmanifest-sha256.txt`) and ends the archive.
-    pub fn finish(mut self, info: &[(String, String)]) -> Result<W> {
+    /// `info` plus Payload-Oxum, `tagmanifest-sha256.txt`), then the note `sign` makes
+    /// from the SHA-256 of both manifests as the tag file `signature` (outside both
+    /// manifests, since it signs them), and ends the archive.
+    pub fn finish(
+        mut self,
+        info: &[(String, String)],
+        signature: &str,
+        sign: impl FnOnce(&str, &str) -> Result<String>,
+    ) -> Result<W> {
         let octets: u64 = self.payload.iter().map(|f| f.size).sum();
         let mut bag_info = String::new();
         for (k, v) in info {
@@ -213,9 +232,18 @@ impl<W: Write> BagWriter<W> {
                 false,
             )?;
         }
+        let manifest_sha = self
+            .tags
+            .iter()
+            .find(|t| t.path == "manifest-sha256.txt")
+            .map(|t| t.sha256.clone())
+            .unwrap_or_default();
         let tagmanifest = manifest_text(&self.tags);
         self.start("tagmanifest-sha256.txt", tagmanifest.len() as u64)?;
         self.zip.write_all(tagmanifest.as_bytes()).map_err(io_err)?;
+        let note = sign(&manifest_sha, &hex(&Sha256::digest(tagmanifest.as_bytes())))?;
+        self.start(signature, note.len() as u64)?;
+        self.zip.write_all(note.as_bytes()).map_err(io_err)?;
         let inner = self.zip.finish().map_err(zip_err)?;
         Ok(inner.into_inner())
     }

@@ -5,11 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
-use std::thread;
 
 use cairn_core::chain::Entry;
 use cairn_core::items::sort_key;
@@ -17,17 +15,19 @@ use cairn_core::{
     Added, Error, ExhibitRef, HandedOver, Handover, ItemKind, Occurred, Result, Vault,
 };
 use serde::Serialize;
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use serde_json::Value;
 
+use crate::assemble::{self, assemble, Assembled, Policy};
 use crate::bag::{hex, io_err, BagWriter};
-use crate::gps;
+use crate::location::{self, Copy};
 use crate::record::{
-    evidence_sha256, BundleExhibit, BundleItem, BundleVersion, VaultInfo, CHAIN_PATH,
-    CHECKPOINT_PATH, EXHIBITS_PATH, ITEMS_PATH, VAULT_PATH, VERSIONS_PATH,
+    evidence_sha256, note_body, BundleExhibit, ConsistencyLine, Disclosure, SelectionInfo,
+    VaultInfo, CHAIN_PATH, CHECKPOINT_PATH, CONSISTENCY_PATH, ENTRIES_PATH, EXHIBITS_PATH,
+    FORMAT_VERSION, ITEMS_PATH, SIGNATURE_PATH, VAULT_PATH, VERSIONS_PATH,
 };
 use crate::schedule::text;
 use crate::seal::{Seal, SealWriter};
+use crate::sink::{Discard, HashedFile, Partial};
 use crate::{howto, html, schedule};
 
 /// Which items go out.
@@ -67,6 +67,12 @@ pub struct ExportOptions<'a> {
     pub cancel: &'a AtomicBool,
     /// Tests only: a fast, weak scrypt cost for passphrase sealing.
     pub fast_kdf_for_tests: bool,
+    /// Which chain entries go out: only the exported items' with proofs (the default,
+    /// for anything the other side may see), or the whole chain.
+    pub disclosure: Disclosure,
+    /// Send original exports (a chat's zip, a mailbox) whole even when they hold
+    /// location data or messages she redacted.
+    pub whole_exports: bool,
 }
 
 /// An exhibit as exported.
@@ -194,33 +200,8 @@ pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan
     Ok(out)
 }
 
-/// Fields that stay behind unless she chooses otherwise.
-const PRIVATE_FIELDS: &[&str] = &["private_notes"];
+/// Exif fields that give a photo's position.
 const LOCATION_FIELDS: &[&str] = &["gps_latitude", "gps_longitude"];
-
-/// Removes withheld fields from a record; returns their names.
-pub(crate) fn withhold(kind: ItemKind, record: &mut Value, include_location: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(obj) = record.as_object_mut() {
-        if kind == ItemKind::Incident {
-            for f in PRIVATE_FIELDS {
-                if obj.remove(*f).is_some() {
-                    out.push((*f).to_string());
-                }
-            }
-        }
-        if kind == ItemKind::File && !include_location {
-            if let Some(exif) = obj.get_mut("exif").and_then(Value::as_object_mut) {
-                for f in LOCATION_FIELDS {
-                    if exif.remove(*f).is_some() {
-                        out.push(format!("exif.{f}"));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
 
 /// A file name safe everywhere, from the exhibit reference and the original name.
 fn exhibit_file_name(r: &ExhibitRef, original: &str) -> String {
@@ -334,163 +315,6 @@ fn select(vault: &Vault, sel: &Selection) -> Result<Vec<String>> {
     Ok(v)
 }
 
-/// Reads through to `inner`, stopping with [`Error::Cancelled`] when asked.
-struct Cancellable<'a, R> {
-    inner: R,
-    cancel: &'a AtomicBool,
-}
-
-impl<R: Read> Read for Cancellable<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.cancel.load(Ordering::Relaxed) {
-            return Err(io::Error::other(Error::Cancelled));
-        }
-        self.inner.read(buf)
-    }
-}
-
-/// The bundle file, written 128 KiB at a time from this thread (the bytes just sealed
-/// are still in its cache), then handed to a second thread that takes its SHA-256 (the
-/// handover records it; hashing costs nearly as much as sealing). A third handle asks
-/// the kernel to start writing to disk as it goes, as the vault does when a file is
-/// added, so the final fsync has little left to wait for.
-struct HashedFile {
-    file: File,
-    buf: Vec<u8>,
-    unflushed: usize,
-    to_hasher: Option<mpsc::SyncSender<Vec<u8>>>,
-    free: mpsc::Receiver<Vec<u8>>,
-    to_flusher: Option<mpsc::SyncSender<()>>,
-    hasher: Option<thread::JoinHandle<[u8; 32]>>,
-    /// Set once the export has failed: what the ZIP writer then writes as it is
-    /// dropped (it finishes the archive, and prints when it cannot) is thrown away.
-    discard: Arc<AtomicBool>,
-}
-
-/// Sets [`HashedFile::discard`] when dropped: declared after the bag, so that on an
-/// early return it drops first.
-struct Discard(Arc<AtomicBool>);
-
-impl Drop for Discard {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Small batches are still in the cache when the hashing thread reads them.
-const OUT_BATCH: usize = 1 << 17;
-/// Batches queued for the hashing thread (bounds memory to a few MiB).
-const OUT_IN_FLIGHT: usize = 16;
-/// Ask the kernel to start writing to disk after this many bytes.
-const FLUSH_EVERY: usize = 32 << 20;
-
-impl HashedFile {
-    fn new(file: File) -> HashedFile {
-        let (to_hasher, rx) = mpsc::sync_channel::<Vec<u8>>(OUT_IN_FLIGHT);
-        let (free_tx, free) = mpsc::sync_channel::<Vec<u8>>(OUT_IN_FLIGHT + 2);
-        let hasher = thread::spawn(move || {
-            let mut h = Sha256::new();
-            for b in rx.iter() {
-                h.update(&b);
-                let _ = free_tx.try_send(b);
-            }
-            h.finalize().into()
-        });
-        let to_flusher = file.try_clone().ok().map(|f| {
-            let (tx, rx) = mpsc::sync_channel::<()>(1);
-            thread::spawn(move || {
-                for () in rx.iter() {
-                    // Best effort: the export's own sync_all is what makes it durable.
-                    let _ = f.sync_data();
-                }
-            });
-            tx
-        });
-        HashedFile {
-            file,
-            buf: Vec::with_capacity(OUT_BATCH),
-            unflushed: 0,
-            to_hasher: Some(to_hasher),
-            free,
-            to_flusher,
-            hasher: Some(hasher),
-            discard: Arc::new(AtomicBool::new(false)),
-        }
-    }
-
-    fn write_out(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        if let Err(e) = self.file.write_all(&self.buf) {
-            self.discard.store(true, Ordering::Relaxed);
-            return Err(e);
-        }
-        self.unflushed += self.buf.len();
-        if self.unflushed >= FLUSH_EVERY {
-            if let Some(tx) = &self.to_flusher {
-                // A flush still running is left to finish rather than waited for.
-                let _ = tx.try_send(());
-            }
-            self.unflushed = 0;
-        }
-        let mut next = self
-            .free
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(OUT_BATCH));
-        next.clear();
-        let full = std::mem::replace(&mut self.buf, next);
-        match &self.to_hasher {
-            Some(tx) if tx.send(full).is_ok() => Ok(()),
-            _ => Err(io::Error::other("the thread hashing the bundle stopped")),
-        }
-    }
-
-    /// Writes what is buffered and returns the file with the SHA-256 of all of it.
-    fn finish(mut self) -> io::Result<(File, [u8; 32])> {
-        self.write_out()?;
-        drop(self.to_hasher.take());
-        drop(self.to_flusher.take());
-        let digest = self
-            .hasher
-            .take()
-            .and_then(|h| h.join().ok())
-            .ok_or_else(|| io::Error::other("the thread hashing the bundle stopped"))?;
-        Ok((self.file, digest))
-    }
-}
-
-impl Write for HashedFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.discard.load(Ordering::Relaxed) {
-            return Ok(buf.len());
-        }
-        let n = (OUT_BATCH - self.buf.len()).min(buf.len());
-        self.buf.extend_from_slice(&buf[..n]);
-        if self.buf.len() == OUT_BATCH {
-            self.write_out()?;
-        }
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.write_out()
-    }
-}
-
-/// The temporary file beside the destination; removed unless kept.
-struct Partial {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl Drop for Partial {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
-}
-
 fn now_utc() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
@@ -508,74 +332,60 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     } else {
         opts.agency.trim().to_string()
     };
-    let ids = select(vault, &opts.selection)?;
-    if ids.is_empty() {
+    let chosen = select(vault, &opts.selection)?;
+    if chosen.is_empty() {
         return Err(Error::Invalid(
             "Nothing matches that choice, so there is nothing to export.".into(),
         ));
     }
+    // The links between chosen items go too, so a recipient can check each item's
+    // list of links against the link records themselves.
+    let chosen_set: BTreeSet<String> = chosen.iter().cloned().collect();
+    let mut ids = chosen.clone();
+    ids.extend(assemble::links_between(vault, &chosen_set)?);
     let when = now_utc();
+
+    // What goes out for each file; copies not yet in the chain are recorded first, so
+    // the tree the bundle carries holds them.
+    let mut file_records: BTreeMap<String, Value> = BTreeMap::new();
+    for id in &chosen {
+        let d = vault.show(id)?;
+        if d.kind == ItemKind::File && d.redaction.is_none() {
+            file_records.insert(id.clone(), d.record.unwrap_or(Value::Null));
+        }
+    }
+    let copies = location::prepare(vault, &file_records, opts.include_location, opts.cancel)?;
+
+    // The signed history: its entries, its tree, a checkpoint of it.
     let chain = vault.chain()?;
     let head = chain
         .last()
         .cloned()
         .ok_or_else(|| Error::DatabaseDamaged("the chain is empty".into()))?;
-    let checkpoint = vault
-        .latest_checkpoint()?
-        .ok_or_else(|| Error::DatabaseDamaged("there is no signed checkpoint".into()))?;
+    let tree = vault.merkle_tree()?;
+    if tree.size() != head.seq {
+        return Err(Error::DatabaseDamaged(
+            "its Merkle tree does not match the chain".into(),
+        ));
+    }
+    let tree_root = hex(&tree.root());
+    let checkpoint = vault.sign_checkpoint()?;
 
     // Items, every version, and the exhibits they hold.
-    let mut items: Vec<BundleItem> = Vec::new();
-    let mut versions: Vec<BundleVersion> = Vec::new();
-    let mut files: Vec<String> = Vec::new();
-    for id in &ids {
-        let d = vault.show(id)?;
-        let h = vault.history(id)?;
-        let mut record = d.record.clone();
-        let withheld = match record.as_mut() {
-            Some(r) => withhold(d.kind, r, opts.include_location),
-            None => Vec::new(),
-        };
-        for v in &h.versions {
-            let mut rec = v.record.clone();
-            let w = match rec.as_mut() {
-                Some(r) => withhold(d.kind, r, opts.include_location),
-                None => Vec::new(),
-            };
-            versions.push(BundleVersion {
-                item: id.clone(),
-                version: v.version,
-                seq: v.seq,
-                record: rec,
-                withheld: w,
-            });
-        }
-        if d.kind == ItemKind::File && d.redaction.is_none() {
-            files.push(id.clone());
-        }
-        items.push(BundleItem {
-            id: id.clone(),
-            kind: d.kind,
-            exhibit: None,
-            version: d.version,
-            created_seq: d.created_seq,
-            current_seq: d.current_seq,
-            recorded_at: d.recorded_at.clone(),
-            updated_at: d.updated_at.clone(),
-            record,
-            withheld,
-            redaction: d
-                .redaction
-                .as_ref()
-                .map(|t| json!({"reason": t.reason, "recorded_at": t.recorded_at, "seq": t.seq})),
-            links: d
-                .links
-                .iter()
-                .filter(|l| ids.contains(&l.other))
-                .map(|l| l.other.clone())
-                .collect(),
-        });
-    }
+    let policy = Policy {
+        include_location: opts.include_location,
+    };
+    let Assembled {
+        mut items,
+        versions,
+        entries: mut needed,
+        unverifiable: _,
+    } = assemble(vault, &ids, policy)?;
+    let files: Vec<String> = items
+        .iter()
+        .filter(|i| i.kind == ItemKind::File && i.redaction.is_none())
+        .map(|i| i.id.clone())
+        .collect();
     let plan = vault.plan_exhibit_refs(&files, &opts.initials)?;
     let refs: BTreeMap<String, ExhibitRef> = plan
         .iter()
@@ -586,8 +396,8 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     }
     let total: u64 = files
         .iter()
-        .filter_map(|f| items.iter().find(|i| &i.id == f))
-        .filter_map(|i| i.record.as_ref()?.get("size")?.as_u64())
+        .filter_map(|f| file_records.get(f))
+        .filter_map(|r| r.get("size")?.as_u64())
         .sum();
 
     // The temporary file, beside the destination so the rename is atomic.
@@ -601,7 +411,7 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         .unwrap_or_else(|| "bundle".into());
     let suffix: [u8; 6] = {
         let mut b = [0u8; 6];
-        getrandom::fill(&mut b).map_err(|e| Error::Invalid(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut b).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
         b
     };
     let tmp = dir.join(format!(".{name}.part-{}", hex(&suffix)));
@@ -638,16 +448,12 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     // Declared after the bag, so an early return drops it (and quiets the file) first.
     let _discard = Discard(discard_flag);
 
-    // Exhibits first: the bulk of the bytes, streamed and hashed.
+    // Exhibits first: the bulk of the bytes, streamed.
     let mut exhibits: Vec<ExportedExhibit> = Vec::new();
     let mut bundle_exhibits: Vec<BundleExhibit> = Vec::new();
     let mut done = 0u64;
     for (id, r, _) in &plan {
-        let item = items
-            .iter()
-            .find(|i| &i.id == id)
-            .ok_or_else(|| Error::NotFound(id.clone()))?;
-        let rec = item.record.as_ref();
+        let rec = file_records.get(id);
         let original_sha = text(rec, "sha256");
         let orig_name = text(rec, "name");
         let media_type = text(rec, "media_type");
@@ -655,57 +461,48 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             .and_then(|v| v.get("size"))
             .and_then(Value::as_u64)
             .unwrap_or(0);
-        // Location fields were withheld from the record: the bytes need cleaning too.
-        let strip = item.withheld.iter().any(|w| w.starts_with("exif.gps_"));
         let path = format!("data/exhibits/{}", exhibit_file_name(r, &orig_name));
         let mut tick = |n: u64| {
             done += n;
             (opts.progress)(done.min(total), total);
         };
-        let (listed, removed, left_out) = if !strip {
-            // The bulk of the bytes: decrypted ahead on a second thread while this one
-            // seals and writes (the export's cost is two ciphers and one hash).
-            let reader = vault.open_original(id)?;
-            let fill = |w: &mut dyn Write| {
-                reader.decrypt_ahead(opts.cancel, &mut |batch| {
-                    w.write_all(batch).map_err(io_err)?;
-                    tick(batch.len() as u64);
-                    Ok(())
-                })
-            };
-            (
-                Some(bag.add_known(&path, size, &original_sha, fill)?),
-                false,
-                None,
-            )
-        } else if media_type == "image/jpeg" {
-            // Clean into memory first (a photo, bounded): only a copy we know is clean
-            // goes into the bundle.
-            let mut src = Cancellable {
-                inner: io::BufReader::with_capacity(1 << 16, vault.open_original(id)?),
-                cancel: opts.cancel,
-            };
-            let mut clean = Vec::with_capacity(size.min(64 << 20) as usize);
-            match gps::strip_jpeg_location(&mut src, &mut clean) {
-                Ok(()) => (Some(bag.add_bytes(&path, &clean)?), true, None),
-                Err(gps::NotCleaned(why)) => (
+        let copy = copies.get(id).cloned().unwrap_or(Copy::Original);
+        let (listed, copy_seq, left_out) = match &copy {
+            Copy::Original => {
+                // The bulk of the bytes: decrypted ahead on a second thread while this
+                // one seals and writes (the export's cost is two ciphers and one hash).
+                let reader = vault.open_original(id)?;
+                let fill = |w: &mut dyn Write| {
+                    reader.decrypt_ahead(opts.cancel, &mut |batch| {
+                        w.write_all(batch).map_err(io_err)?;
+                        tick(batch.len() as u64);
+                        Ok(())
+                    })
+                };
+                (
+                    Some(bag.add_known(&path, size, &original_sha, fill)?),
                     None,
-                    false,
-                    Some(format!("its location data could not be removed ({why})")),
-                ),
+                    None,
+                )
             }
-        } else {
-            (
-                None,
-                false,
-                Some(
-                    "it holds location data that Cairn cannot remove from this kind of file".into(),
-                ),
-            )
+            Copy::Clean { seq, sha256 } => {
+                let fill = |w: &mut dyn Write| -> Result<()> {
+                    let n = location::write_copy(vault, id, sha256, w, opts.cancel)?;
+                    tick(n);
+                    Ok(())
+                };
+                (
+                    Some(bag.add_known(&path, size, sha256, fill)?),
+                    Some(*seq),
+                    None,
+                )
+            }
+            Copy::LeftOut(why) => (None, None, Some(why.clone())),
         };
         if opts.cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
+        let removed = copy_seq.is_some();
         let e = ExportedExhibit {
             reference: r.label(),
             item: id.clone(),
@@ -715,6 +512,9 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             location_removed: removed,
             left_out: left_out.clone(),
         };
+        if let Some(seq) = copy_seq {
+            needed.insert(seq);
+        }
         bundle_exhibits.push(BundleExhibit {
             reference: e.reference.clone(),
             item: id.clone(),
@@ -725,15 +525,20 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             sha256: e.sha256.clone(),
             original_sha256: original_sha,
             location_removed: removed,
+            location_free_seq: copy_seq,
             left_out,
         });
         exhibits.push(e);
     }
 
-    // The record: items, versions, exhibits, every chain header, the checkpoint.
+    // The record: items, versions, exhibits, the entries and the checkpoint.
+    let withheld_fields: BTreeSet<String> = versions
+        .iter()
+        .flat_map(|v| v.withheld.iter().cloned())
+        .collect();
     let info = VaultInfo {
         format: "cairn-bundle".into(),
-        version: 1,
+        version: FORMAT_VERSION,
         software: format!("cairn {}", env!("CARGO_PKG_VERSION")),
         vault_id: vault.vault_id().to_string(),
         device_public_key: hex(vault.device_public_key().as_bytes()),
@@ -743,22 +548,65 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         chain_head: head.hash.clone(),
         location_included: opts.include_location,
         private_notes_included: false,
+        tree_root: tree_root.clone(),
+        disclosure: opts.disclosure,
+        selection: selection_info(&opts.selection, &chosen),
+        whole_exports: opts.whole_exports,
+        withheld_fields: withheld_fields.into_iter().collect(),
+        left_out: bundle_exhibits
+            .iter()
+            .filter(|e| e.left_out.is_some())
+            .map(|e| e.reference.clone())
+            .collect(),
     };
-    let chain_text = chain_jsonl(&chain)?;
     let mut versions_text = String::new();
     for v in &versions {
         versions_text.push_str(&to_json_line(v)?);
     }
     bag.add_bytes(VAULT_PATH, &pretty(&info)?)?;
-    bag.add_bytes(ITEMS_PATH, &pretty(&items)?)?;
+    bag.add_bytes(ITEMS_PATH, &assemble::array_lines(&items)?)?;
     bag.add_bytes(VERSIONS_PATH, versions_text.as_bytes())?;
-    bag.add_bytes(EXHIBITS_PATH, &pretty(&bundle_exhibits)?)?;
-    bag.add_bytes(CHAIN_PATH, chain_text.as_bytes())?;
+    bag.add_bytes(EXHIBITS_PATH, &assemble::array_lines(&bundle_exhibits)?)?;
+    let shown: Vec<Entry> = match opts.disclosure {
+        Disclosure::FullChain => {
+            bag.add_bytes(CHAIN_PATH, chain_jsonl(&chain)?.as_bytes())?;
+            chain.clone()
+        }
+        Disclosure::Proofs => {
+            let shown: Vec<Entry> = chain
+                .iter()
+                .filter(|e| needed.contains(&e.seq))
+                .cloned()
+                .collect();
+            bag.add_bytes(
+                ENTRIES_PATH,
+                entries_jsonl(&shown, &tree, head.seq)?.as_bytes(),
+            )?;
+            let mut lines = String::new();
+            for m in vault.heads_given()? {
+                if m == 0 || m >= head.seq {
+                    continue;
+                }
+                let proof = tree.consistency_proof(m, head.seq).ok_or_else(|| {
+                    Error::Internal("a consistency proof could not be made".into())
+                })?;
+                lines.push_str(&to_json_line(&ConsistencyLine {
+                    size: m,
+                    root: hex(&tree.root_at(m)),
+                    proof: proof.iter().map(|h| hex(h)).collect(),
+                })?);
+            }
+            if !lines.is_empty() {
+                bag.add_bytes(CONSISTENCY_PATH, lines.as_bytes())?;
+            }
+            shown
+        }
+    };
     bag.add_bytes(CHECKPOINT_PATH, checkpoint.as_bytes())?;
     let evidence = evidence_sha256(bag.payload());
 
     // Views for people: the schedule, the offline page, the instructions.
-    let view = schedule::Schedule::new(&info, &items, &bundle_exhibits, &chain, &evidence, &root);
+    let view = schedule::Schedule::new(&info, &items, &bundle_exhibits, &shown, &evidence, &root);
     let pdf = schedule::pdf(&view, &|id| vault.thumbnail(id).ok().flatten())?;
     bag.add_bytes("data/report.pdf", &pdf)?;
     bag.add_bytes("data/index.html", html::index(&view).as_bytes())?;
@@ -776,14 +624,20 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         ),
         (
             "External-Description".into(),
-            "Evidence exported from a Cairn vault: exhibits, the record of each item, and the chain of entries that shows when each was written.".into(),
+            "Evidence exported from a Cairn vault: exhibits, the record of each item, and the chain entries that show when each was written, signed by the vault (cairn-signature.txt).".into(),
         ),
+        ("Cairn-Format".into(), FORMAT_VERSION.to_string()),
         ("Cairn-Evidence-SHA256".into(), evidence.clone()),
         ("Cairn-Vault-Id".into(), info.vault_id.clone()),
         ("Cairn-Chain-Size".into(), head.seq.to_string()),
         ("Cairn-Chain-Head".into(), head.hash.clone()),
+        ("Cairn-Tree-Root".into(), tree_root.clone()),
+        ("Cairn-Disclosure".into(), opts.disclosure.as_str().into()),
     ];
-    let writer = bag.finish(&bag_info)?;
+    let sign = |manifest: &str, tagmanifest: &str| {
+        vault.sign_note(&note_body(&info, manifest, tagmanifest))
+    };
+    let writer = bag.finish(&bag_info, SIGNATURE_PATH, sign)?;
     let sink = writer.finish()?;
     let (file, digest) = sink.finish().map_err(io_err)?;
     file.sync_all().map_err(|e| Error::io("write", &tmp, e))?;
@@ -832,7 +686,7 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         evidence_sha256: evidence.clone(),
         notes: format!(
             "Exported by Cairn: {} items, {} exhibits, {}.",
-            items.len(),
+            chosen.len(),
             exhibits.len(),
             match opts.seal {
                 Seal::Passphrase(_) => "sealed with a passphrase",
@@ -844,7 +698,10 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     };
     // Nothing leaves without being on record: if the handover cannot be recorded, the
     // bundle is removed and she is told why.
-    let handover = match vault.record_handover(report, &new_refs) {
+    let handover = match vault
+        .record_handover(report, &new_refs)
+        .and_then(|h| vault.note_head_given(head.seq, "bundle").map(|()| h))
+    {
         Ok(h) => h,
         Err(e) => {
             let _ = fs::remove_file(out);
@@ -856,11 +713,56 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         bundle_sha256: bundle_sha,
         evidence_sha256: evidence,
         sealed,
-        items: items.len(),
+        items: chosen.len(),
         exhibits,
         chain_size: head.seq,
         handover,
     })
+}
+
+/// The selection as the bundle records it.
+fn selection_info(sel: &Selection, chosen: &[String]) -> SelectionInfo {
+    match sel {
+        Selection::All => SelectionInfo {
+            kind: "all".into(),
+            ..SelectionInfo::default()
+        },
+        Selection::Items(ids) => SelectionInfo {
+            kind: "items".into(),
+            items: ids
+                .iter()
+                .map(|i| i.trim().to_lowercase())
+                .filter(|i| chosen.contains(i))
+                .collect(),
+            ..SelectionInfo::default()
+        },
+        Selection::Dates { from, to } => SelectionInfo {
+            kind: "dates".into(),
+            from: from.clone(),
+            to: to.clone(),
+            ..SelectionInfo::default()
+        },
+    }
+}
+
+/// The disclosed entries with their inclusion proofs in the tree of `size`.
+fn entries_jsonl(entries: &[Entry], tree: &cairn_core::merkle::Tree, size: u64) -> Result<String> {
+    let mut s = String::new();
+    for e in entries {
+        let proof = tree
+            .inclusion_proof(e.seq - 1, size)
+            .ok_or_else(|| Error::Internal(format!("no inclusion proof for entry {}", e.seq)))?;
+        let mut h = e.header();
+        if let Some(m) = h.as_object_mut() {
+            m.insert("hash".into(), Value::String(e.hash.clone()));
+            m.insert(
+                "proof".into(),
+                Value::Array(proof.iter().map(|p| Value::String(hex(p))).collect()),
+            );
+        }
+        s.push_str(&to_json_line(&h)?);
+    }
+    Ok(s)
 }
 
 /// Every chain entry header with its hash, one JSON object per line (as `cairn chain

@@ -23,10 +23,13 @@ pub const MODE_PACKED: u8 = 3;
 /// Between the files of a [`MODE_PACKED`] input.
 pub const PACKED_SEPARATOR: &[u8] = b"\n\0cairn-fuzz-file\0\n";
 
+/// A receipt as [`verify_bundle`](crate::verify_bundle) reads one.
+pub type ParsedReceipt = (String, u64, Option<String>, Option<String>, Option<String>);
+
 /// Reads a receipt exactly as [`verify_bundle`](crate::verify_bundle) does with one:
-/// `(vault id, entries covered, head hash in hex — perhaps only a prefix of at least
-/// 16 digits, from the short form — and the signed note when the whole note was
-/// given)`, or `None` when `text` is not a Cairn receipt.
-pub fn parse_receipt(text: &str) -> Option<(String, u64, String, Option<String>)> {
-    crate::receipt::parse(text).map(|p| (p.vault_id, p.size, p.head, p.note))
+/// `(vault id, entries covered, tree head in hex, head entry's hash in hex — each
+/// perhaps only a prefix, from a short form — and the signed note when the whole
+/// note was given)`, or `None` when `text` is not a Cairn receipt.
+pub fn parse_receipt(text: &str) -> Option<ParsedReceipt> {
+    crate::receipt::parse(text).map(|p| (p.vault_id, p.size, p.root, p.head, p.note))
 }

@@ -1,8 +1,6 @@
 //! `data/index.html`: the bundle read in any browser, offline, with no scripts (its
 //! own Content-Security-Policy forbids them), linking each exhibit's file.
 
-use serde_json::Value;
-
 use crate::schedule::{pretty_time, text, Schedule, NARRATIVE_FIELDS, POLICE_FIELDS};
 
 /// Escapes text for HTML.
@@ -109,15 +107,8 @@ pub fn index(s: &Schedule<'_>) -> String {
         if let Some(red) = &it.redaction {
             h.push_str(&format!(
                 "<p><strong>Removed by redaction</strong> on {}: {}</p>",
-                esc(&pretty_time(
-                    red.get("recorded_at")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                )),
-                esc(red
-                    .get("reason")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default())
+                esc(&pretty_time(&red.recorded_at)),
+                esc(&red.reason)
             ));
         }
     }

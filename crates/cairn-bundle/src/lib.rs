@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod assemble;
 mod bag;
 mod export;
 #[doc(hidden)]
@@ -24,17 +25,21 @@ pub mod fuzzing;
 mod gps;
 mod howto;
 mod html;
+mod location;
 mod pdf;
 mod receipt;
 pub mod record;
 mod schedule;
 mod seal;
+mod sink;
 mod verify;
 
+pub use assemble::Unverifiable;
 pub use bag::{decode_manifest_path, encode_manifest_path};
 pub use export::{
     export, plan, ExportOptions, Exported, ExportedExhibit, Plan, PlannedExhibit, Selection,
 };
 pub use receipt::{receipt, Receipt};
+pub use record::Disclosure;
 pub use seal::{is_sealed, parse_recipient, Key, Seal};
 pub use verify::{verify_bundle, verify_bundle_bytes, BundleReport, Problem, RedactionSeen};

@@ -686,14 +686,8 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
                 "Removed by redaction",
                 &format!(
                     "{} — reason given: {}",
-                    pretty_time(
-                        red.get("recorded_at")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                    ),
-                    red.get("reason")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
+                    pretty_time(&red.recorded_at),
+                    red.reason
                 ),
             );
         }

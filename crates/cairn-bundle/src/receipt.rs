@@ -1,10 +1,19 @@
 //! Receipts: the vault's newest signed checkpoint as short text she can email to
-//! herself or her solicitor, or write down. A later bundle whose chain extends the
-//! receipt shows the history before it was not rewritten.
+//! herself or her solicitor, or write down. A later bundle whose tree extends the
+//! receipt's shows the history before it was not rewritten.
+//!
+//! The line to write down is `cairn-receipt 2 <vault id> <size> <first 32 hex digits
+//! of the tree head>` (128 bits). Receipts from format 1 — `cairn-receipt <vault id>
+//! <size> <first 16 hex digits of the head entry's hash>`, or a checkpoint note of the
+//! old form — are still read.
 
 use base64::Engine;
 use cairn_core::{Error, Result, Vault};
 use serde::Serialize;
+
+/// Hex digits of the tree head in the short form: 128 bits, so no one can make two
+/// histories that share it (a 64-bit prefix falls to a birthday search of 2^32).
+pub const SHORT_HEX: usize = 32;
 
 /// A receipt as printed by `cairn receipt`.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -14,43 +23,54 @@ pub struct Receipt {
     pub vault_id: String,
     /// Chain entries covered.
     pub size: u64,
+    /// The Merkle tree head over those entries, hex.
+    pub root: String,
     /// Hash of entry `size`, hex.
     pub head: String,
     /// When the checkpoint was signed.
     pub time: String,
-    /// The line to write down: `cairn-receipt <vault> <size> <first 16 of head>`.
+    /// The line to write down: `cairn-receipt 2 <vault> <size> <32 hex of the root>`.
     pub short: String,
-    /// The signed note (C2SP signed-note form).
+    /// The signed checkpoint (C2SP tlog-checkpoint form).
     pub note: String,
 }
 
-/// A receipt read back: from a signed note, or from the short line.
+/// A receipt read back: from a signed note, or from a short line.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Parsed {
     pub vault_id: String,
     pub size: u64,
-    /// Hex, possibly a prefix (at least 16 digits) from the short form.
-    pub head: String,
+    /// The tree head, hex (a prefix of at least 32 digits from the short form).
+    pub root: Option<String>,
+    /// The head entry's hash, hex (a prefix of at least 16 digits from a format-1
+    /// short form).
+    pub head: Option<String>,
     /// The note, when the whole note was given (its signature is then checked).
     pub note: Option<String>,
 }
 
-/// The vault's current receipt.
-pub fn receipt(vault: &Vault) -> Result<Receipt> {
-    let note = vault.latest_checkpoint()?.ok_or_else(|| {
-        Error::Invalid("The vault has no signed checkpoint yet; add something first.".into())
-    })?;
+/// The vault's current receipt, signed now; the vault notes that this tree head left
+/// the laptop, so later bundles can prove they extend it.
+pub fn receipt(vault: &mut Vault) -> Result<Receipt> {
+    let note = vault.sign_checkpoint()?;
     let cp = cairn_core::checkpoint::verify(&note, &vault.device_public_key()).map_err(|why| {
-        Error::DatabaseDamaged(format!("its newest checkpoint does not verify ({why})"))
+        Error::Internal(format!("a checkpoint just signed does not verify ({why})"))
     })?;
+    let root = cp
+        .root
+        .clone()
+        .ok_or_else(|| Error::Internal("a checkpoint just signed has no tree head".into()))?;
+    vault.note_head_given(cp.size, "receipt")?;
     let short = format!(
-        "cairn-receipt {} {} {}",
+        "cairn-receipt 2 {} {} {}",
         vault.vault_id(),
         cp.size,
-        &cp.head[..16]
+        &root[..SHORT_HEX]
     );
     Ok(Receipt {
         vault_id: vault.vault_id().to_string(),
         size: cp.size,
+        root,
         head: cp.head,
         time: cp.time,
         short,
@@ -58,45 +78,92 @@ pub fn receipt(vault: &Vault) -> Result<Receipt> {
     })
 }
 
+fn hex_of(b64: &str) -> Option<String> {
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()
+        .filter(|h| h.len() == 32)
+        .map(|h| crate::bag::hex(&h))
+}
+
+fn is_hex(s: &str, min: usize) -> bool {
+    s.len() >= min && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Reads a receipt: the signed note (as printed, perhaps inside an email) or the
-/// short line.
+/// short line, of either format.
 pub(crate) fn parse(text: &str) -> Option<Parsed> {
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     if let Some(i) = lines.iter().position(|l| l.starts_with("cairn/vault/")) {
         let vault_id = lines[i].strip_prefix("cairn/vault/")?.to_string();
         let size: u64 = lines.get(i + 1)?.trim().parse().ok()?;
-        let head = base64::engine::general_purpose::STANDARD
-            .decode(lines.get(i + 2)?.trim())
-            .ok()
-            .filter(|h| h.len() == 32)?;
+        let third = hex_of(lines.get(i + 2)?)?;
         // The note runs from the origin line to the signature line.
         let end = lines
             .iter()
             .skip(i)
             .position(|l| l.starts_with('\u{2014}'))?
             + i;
+        let body = &lines[i..end];
+        let head_ext = body
+            .iter()
+            .find_map(|l| l.strip_prefix("cairn-head "))
+            .and_then(hex_of);
         let note = lines[i..=end].join("\n") + "\n";
+        let (root, head) = match head_ext {
+            Some(h) => (Some(third), Some(h)),
+            None => (None, Some(third)),
+        };
         return Some(Parsed {
             vault_id,
             size,
-            head: crate::bag::hex(&head),
+            root,
+            head,
             note: Some(note),
         });
     }
     let line = lines
         .iter()
         .find(|l| l.trim_start().starts_with("cairn-receipt "))?;
-    let mut parts = line.split_whitespace().skip(1);
-    let vault_id = parts.next()?.to_string();
-    let size: u64 = parts.next()?.parse().ok()?;
-    let head = parts.next()?.to_ascii_lowercase();
-    if head.len() < 16 || !head.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+    let parts: Vec<&str> = line.split_whitespace().skip(1).collect();
+    match parts.as_slice() {
+        ["2", vault, size, root] if is_hex(root, SHORT_HEX) => Some(Parsed {
+            vault_id: vault.to_string(),
+            size: size.parse().ok()?,
+            root: Some(root.to_ascii_lowercase()),
+            head: None,
+            note: None,
+        }),
+        [vault, size, head] if is_hex(head, 16) => Some(Parsed {
+            vault_id: vault.to_string(),
+            size: size.parse().ok()?,
+            root: None,
+            head: Some(head.to_ascii_lowercase()),
+            note: None,
+        }),
+        _ => None,
     }
-    Some(Parsed {
-        vault_id,
-        size,
-        head,
-        note: None,
-    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_of_both_formats() {
+        let v = "ab".repeat(16);
+        let p = parse(&format!("cairn-receipt 2 {v} 12 {}", "c".repeat(32))).unwrap();
+        assert_eq!(
+            (p.size, p.root.as_deref(), p.head),
+            (12, Some(&*"c".repeat(32)), None)
+        );
+        let p = parse(&format!("  cairn-receipt {v} 7 {}", "D".repeat(16))).unwrap();
+        assert_eq!(
+            (p.size, p.root, p.head.as_deref()),
+            (7, None, Some(&*"d".repeat(16)))
+        );
+        // A format-2 line with a 64-bit head is not enough.
+        assert!(parse(&format!("cairn-receipt 2 {v} 12 {}", "c".repeat(16))).is_none());
+        assert!(parse("cairn-receipt nonsense").is_none());
+    }
 }

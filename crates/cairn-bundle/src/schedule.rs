@@ -513,9 +513,7 @@ impl<'a> Schedule<'a> {
                 what: self
                     .item(&e.item)
                     .and_then(|i| i.redaction.as_ref())
-                    .and_then(|r| r.get("reason"))
-                    .and_then(Value::as_str)
-                    .map(|r| format!("Reason given: {r}"))
+                    .map(|r| format!("Reason given: {}", r.reason))
                     .unwrap_or_else(|| "Reason not in this bundle".into()),
                 item: e.item.clone(),
             })

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-use cairn_bundle::{ExportOptions, Key, Seal, Selection};
+use cairn_bundle::{Disclosure, ExportOptions, Key, Seal, Selection};
 use cairn_core::{Error, Vault};
 
 use crate::input::read_passphrase;
@@ -53,6 +53,12 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode, Error> {
         progress: &|_, _| {},
         cancel: &cancel,
         fast_kdf_for_tests: test_kdf(),
+        disclosure: if a.full_chain {
+            Disclosure::FullChain
+        } else {
+            Disclosure::Proofs
+        },
+        whole_exports: a.whole_exports,
     };
     let done = cairn_bundle::export(&mut vault, &a.out, &opts)?;
     if a.json {
@@ -154,7 +160,7 @@ pub fn verify(
     })
 }
 
-pub fn receipt(vault: &Vault, json: bool) -> Result<(), Error> {
+pub fn receipt(vault: &mut Vault, json: bool) -> Result<(), Error> {
     let r = cairn_bundle::receipt(vault)?;
     if json {
         print_json(&r);

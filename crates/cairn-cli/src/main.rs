@@ -292,6 +292,15 @@ struct ExportArgs {
     /// Let photo location data go out (off by default).
     #[arg(long)]
     include_location: bool,
+    /// Put every entry header of the vault's chain in the bundle (for her own
+    /// solicitor). By default a bundle carries only the exported items' entries, each
+    /// with a proof that it belongs to the signed history, and nothing about the rest.
+    #[arg(long)]
+    full_chain: bool,
+    /// Send original exports (a chat's zip, a mailbox) whole even when they hold
+    /// location data or messages that were redacted (left out by default).
+    #[arg(long)]
+    whole_exports: bool,
     /// Who it is for, for the handover log (default "Solicitor").
     #[arg(long, default_value = "Solicitor")]
     agency: String,
@@ -906,8 +915,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             });
         }
         Cmd::Receipt { json } => {
-            let vault = open(&cli)?;
-            bundle_cmd::receipt(&vault, *json)?;
+            let mut vault = open(&cli)?;
+            bundle_cmd::receipt(&mut vault, *json)?;
         }
         Cmd::Report(ReportCmd::List { json }) => {
             let vault = open(&cli)?;

@@ -123,6 +123,10 @@ pub enum Error {
     /// A file that is not a Cairn bundle, or one too damaged to read at all.
     #[error("This is not a readable Cairn bundle: {0}.")]
     BundleUnreadable(String),
+    /// Cairn itself failed at something that does not depend on what she gave it (a
+    /// record that would not encode, say): never her fault, and nothing was changed.
+    #[error("Cairn could not finish this ({0}); nothing was changed.")]
+    Internal(String),
     /// An importer refused a file (a malformed chat export, say); `code` is the
     /// importer's own stable code and the message names the line or byte offset.
     #[error("{message}")]
@@ -194,6 +198,7 @@ impl Error {
             Error::WeakPassphrase => "weak_passphrase",
             Error::WrongBundleKey => "wrong_bundle_key",
             Error::BundleUnreadable(_) => "bundle_unreadable",
+            Error::Internal(_) => "internal",
             Error::ImportRefused { code, .. } => code,
         }
     }

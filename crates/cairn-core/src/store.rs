@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_messages_search.sql"),
     include_str!("../migrations/0005_conversations.sql"),
     include_str!("../migrations/0006_search_secure_delete.sql"),
+    include_str!("../migrations/0007_tree_commitments.sql"),
 ];
 
 /// Highest schema version this build understands.
@@ -172,6 +173,9 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
                 // Work SQL scripts cannot do, in the same transaction.
                 if v + 1 == 4 || v + 1 == 6 {
                     crate::search::rebuild(conn)?;
+                }
+                if v + 1 == 7 {
+                    crate::tree::rebuild(conn)?;
                 }
                 let broken: i64 =
                     conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {

@@ -1,6 +1,7 @@
 //! The vault: a folder holding `keys`, `vault.db` and `blobs/`. [`Vault`] is the one
 //! API the CLI and the desktop app call; every rule lives here.
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{BufReader, Cursor, Read};
@@ -30,10 +31,13 @@ use crate::items::{
 };
 use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
 use crate::media;
+use crate::merkle::{leaf_hash, Frontier};
 use crate::messages::{ChatImport, ImportedChat};
 use crate::recovery::RecoveryCode;
 use crate::secret::{random_array, Passphrase, SecretKey};
 use crate::store::{self, map_err};
+use crate::tree;
+use crate::withhold;
 
 /// Lock file that keeps two processes from opening one vault.
 pub(crate) const LOCK_FILE: &str = "vault.lock";
@@ -686,19 +690,28 @@ impl Vault {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map_err)?;
+        let head = chain::head(&tx)?;
+        let start = head.as_ref().map_or(0, |h| h.seq);
         let mut w = Writer {
             conn: &tx,
             clock: &self.clock,
             vault_id: &self.vault_id,
-            head: chain::head(&tx)?,
+            tree: tree::load(&tx, start)?,
+            head,
             ids: Ids::default(),
         };
         let out = f(&mut w)?;
-        if let Some(head) = w.head.take() {
+        if w.tree.size() != start {
+            let head = w
+                .head
+                .take()
+                .ok_or_else(|| Error::DatabaseDamaged("the chain lost its head".into()))?;
+            tree::store(&tx, &w.tree)?;
             let note = checkpoint::sign(
                 &self.device,
                 &self.vault_id,
                 head.seq,
+                &hex(&w.tree.root()),
                 &head.hash,
                 (self.clock)(),
             );
@@ -1329,6 +1342,31 @@ impl Vault {
         })
     }
 
+    /// The salts of an item's versions whose record hash is over their committed form
+    /// (docs/FORMAT.md §5.6), by version; versions without any are not listed.
+    pub fn version_salts(&self, id: &str) -> Result<BTreeMap<u64, withhold::Salts>> {
+        let id = norm_id(id);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT version, salts FROM versions WHERE item_id = ?1 AND salts IS NOT NULL",
+            )
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([&id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(map_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(map_err)?;
+        rows.into_iter()
+            .map(|(v, text)| {
+                let salts = serde_json::from_str(&text).map_err(|_| {
+                    Error::DatabaseDamaged(format!("the salts of {id} are unreadable"))
+                })?;
+                Ok((v as u64, salts))
+            })
+            .collect()
+    }
+
     /// Opens a file item's original bytes for reading (random access, authenticated).
     pub fn open_original(&self, id: &str) -> Result<BlobReader> {
         let id = norm_id(id);
@@ -1510,6 +1548,85 @@ impl Vault {
             .map_err(map_err)
     }
 
+    /// The Merkle tree over every entry hash of the chain, to make inclusion and
+    /// consistency proofs (docs/FORMAT.md §7); 64 bytes an entry.
+    pub fn merkle_tree(&self) -> Result<crate::merkle::Tree> {
+        tree::whole(&self.conn)
+    }
+
+    /// Signs a checkpoint of the chain as it is now (its tree head and head entry, at
+    /// this time), keeps it with the others and returns its text. A vault upgraded from
+    /// format 1 holds only checkpoints of the old form until its next write.
+    pub fn sign_checkpoint(&mut self) -> Result<String> {
+        let head = chain::head(&self.conn)?
+            .ok_or_else(|| Error::DatabaseDamaged("the chain is empty".into()))?;
+        let frontier = tree::load(&self.conn, head.seq)?;
+        let note = checkpoint::sign(
+            &self.device,
+            &self.vault_id,
+            head.seq,
+            &hex(&frontier.root()),
+            &head.hash,
+            (self.clock)(),
+        );
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
+                params![head.seq as i64, note],
+            )
+            .map_err(map_err)?;
+        Ok(note)
+    }
+
+    /// Signs `body` (lines ending in `\n`) as a C2SP signed note with the device key,
+    /// under the vault's key name. A body that starts like a checkpoint (`cairn/vault/`)
+    /// is refused, so nothing signed here can pass for one.
+    pub fn sign_note(&self, body: &str) -> Result<String> {
+        if body.starts_with("cairn/vault/")
+            || !body.ends_with('\n')
+            || body.contains("\n\n")
+            || body.contains('\r')
+        {
+            return Err(Error::Invalid(
+                "That text cannot be signed as a note.".into(),
+            ));
+        }
+        Ok(crate::note::sign(
+            &self.device,
+            &checkpoint::origin(&self.vault_id),
+            body,
+        ))
+    }
+
+    /// Notes that the signed tree head of `size` entries left the laptop (`receipt`
+    /// or `bundle`), so later bundles carrying only their own entries can prove they
+    /// extend it. Not evidence: kept outside the chain.
+    pub fn note_head_given(&mut self, size: u64, kind: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO heads_given (size, kind, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (size) DO NOTHING",
+                params![size as i64, kind, (self.clock)()],
+            )
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    /// The tree sizes whose signed head left the laptop, smallest first.
+    pub fn heads_given(&self) -> Result<Vec<u64>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT size FROM heads_given ORDER BY size")
+            .map_err(map_err)?;
+        let r = st
+            .query_map([], |r| r.get::<_, i64>(0))
+            .map_err(map_err)?
+            .map(|r| r.map(|n| n.max(0) as u64))
+            .collect::<rusqlite::Result<Vec<u64>>>()
+            .map_err(map_err);
+        r
+    }
+
     /// The device key's public half.
     pub fn device_public_key(&self) -> ed25519_dalek::VerifyingKey {
         self.device.verifying_key()
@@ -1666,6 +1783,8 @@ pub struct Writer<'a> {
     vault_id: &'a str,
     /// The newest entry, kept here so each append needs no query.
     head: Option<Entry>,
+    /// The Merkle tree's right edge, one leaf an entry.
+    tree: Frontier,
     /// Where this write's item ids come from.
     ids: Ids,
 }
@@ -1687,8 +1806,22 @@ impl Writer<'_> {
             content,
             meta,
         )?;
+        self.tree.push(leaf_hash(&chain::unhex32(&e.hash)?));
         self.head = Some(e.clone());
         Ok(e)
+    }
+
+    /// The content SHA-256 of file `id`'s current version (hex); a redacted or missing
+    /// file, or another kind of item, is refused.
+    pub(crate) fn current_content(&self, id: &str) -> Result<String> {
+        let cur = current_row(self.conn, id)?;
+        if cur.kind != ItemKind::File {
+            return Err(Error::Invalid(format!("{id} is not a file.")));
+        }
+        if cur.record.is_none() {
+            return Err(Error::Redacted(id.to_string()));
+        }
+        Ok(cur.content_sha256)
     }
 
     /// Runs one cached statement.
@@ -1712,7 +1845,19 @@ impl Writer<'_> {
         thumb: Option<&str>,
     ) -> Result<Added> {
         let record_text = record.text.as_str();
-        let record_sha = sha256(record_text.as_bytes());
+        // The hash is over the committed form when the record holds a field a bundle
+        // may withhold (docs/FORMAT.md §5.6), so a bundle without it still proves the rest.
+        let salts = withhold::new_salts(kind, &record.value)?;
+        let record_sha = match &salts {
+            Some(s) => sha256(to_canonical(&withhold::commit(&record.value, s)?.0)?.as_bytes()),
+            None => sha256(record_text.as_bytes()),
+        };
+        let salts_text = salts
+            .as_ref()
+            .map(|s| serde_json::to_value(s).map_err(|e| Error::Invalid(e.to_string())))
+            .transpose()?
+            .map(|v| to_canonical(&v))
+            .transpose()?;
         let mut meta = Map::new();
         meta.insert("version".into(), json!(version));
         // For files the chain carries the SHA-256 of the original bytes, so anyone can
@@ -1739,9 +1884,9 @@ impl Writer<'_> {
             )?;
         }
         self.exec(
-            "INSERT INTO versions (item_id, version, seq, record, record_sha256, content_sha256, blob_id, thumb_blob_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb],
+            "INSERT INTO versions (item_id, version, seq, record, record_sha256, content_sha256, blob_id, thumb_blob_id, salts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![id, version as i64, entry.seq as i64, record_text, record_sha.to_vec(), content_sha.to_vec(), blob, thumb, salts_text],
         )?;
         if kind != ItemKind::Link {
             self.index_version(id, kind, version, &entry, &record.value)?;
@@ -1935,7 +2080,13 @@ impl Writer<'_> {
             return Err(Error::Redacted(id));
         }
         let record = Record::of(record)?;
-        if hex(&sha256(record.text.as_bytes())) == cur.record_sha256 {
+        if cur
+            .record
+            .as_ref()
+            .map(to_canonical)
+            .transpose()?
+            .is_some_and(|t| t == record.text)
+        {
             return Err(Error::Unchanged);
         }
         let content = (kind == ItemKind::File)
@@ -1980,7 +2131,10 @@ impl Writer<'_> {
             )
             .map_err(map_err)?;
         self.conn
-            .execute("UPDATE versions SET record = NULL WHERE item_id = ?1", [id])
+            .execute(
+                "UPDATE versions SET record = NULL, salts = NULL WHERE item_id = ?1",
+                [id],
+            )
             .map_err(map_err)?;
         self.conn
             .execute("UPDATE item_index SET title = '', occurred = NULL, redacted = 1 WHERE item_id = ?1", [id])

@@ -13,11 +13,12 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::blobs;
-use crate::chain::{self, GENESIS_PREV};
+use crate::chain::{self, unhex32, GENESIS_PREV};
 use crate::checkpoint::{self, Checkpoint};
 use crate::clock::format_ms;
 use crate::error::{Error, Result};
 use crate::keys::hex;
+use crate::merkle::{leaf_hash, Frontier};
 use crate::store::{self, map_err};
 use crate::vault::Vault;
 
@@ -207,7 +208,22 @@ impl Vault {
             warnings: Vec::new(),
         };
 
-        // 1. The chain itself.
+        // 1. The chain itself, and its Merkle tree (with the root at each size a
+        // checkpoint signed).
+        let signed_sizes: BTreeSet<u64> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT size FROM checkpoints")
+                .map_err(map_err)?;
+            let r = st
+                .query_map([], |r| r.get::<_, i64>(0))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<i64>>>()
+                .map_err(map_err)?;
+            r.into_iter().map(|s| s.max(0) as u64).collect()
+        };
+        let mut tree = Frontier::new();
+        let mut roots: HashMap<u64, String> = HashMap::new();
         let mut entries: HashMap<u64, EntryInfo> = HashMap::new();
         let mut expected = 1u64;
         let mut prev_hash = GENESIS_PREV.to_string();
@@ -260,6 +276,10 @@ impl Vault {
                 }
             }
             prev_time = Some(e.recorded_at);
+            tree.push(leaf_hash(&unhex32(&e.hash).unwrap_or_default()));
+            if signed_sizes.contains(&tree.size()) {
+                roots.insert(tree.size(), hex(&tree.root()));
+            }
             prev_hash = e.hash.clone();
             head = Some(e.hash.clone());
             entries.insert(
@@ -281,6 +301,7 @@ impl Vault {
             Ok(())
         })?;
         let n_entries = entries.len() as u64;
+        self.check_tree(&mut cx, &tree)?;
 
         // 2. The vault's first entry commits to its id and device key.
         self.check_init(&mut cx, &entries)?;
@@ -294,7 +315,7 @@ impl Vault {
                 .conn
                 .prepare(
                     "SELECT v.item_id, i.kind, v.version, v.seq, v.record, v.record_sha256, v.content_sha256,
-                            v.blob_id, v.thumb_blob_id, t.item_id IS NOT NULL
+                            v.blob_id, v.thumb_blob_id, t.item_id IS NOT NULL, v.salts
                      FROM versions v JOIN items i ON i.id = v.item_id
                      LEFT JOIN tombstones t ON t.item_id = v.item_id
                      ORDER BY v.seq",
@@ -312,6 +333,7 @@ impl Vault {
                 let blob: Option<String> = r.get(7).map_err(map_err)?;
                 let thumb: Option<String> = r.get(8).map_err(map_err)?;
                 let redacted: bool = r.get(9).map_err(map_err)?;
+                let salts: Option<String> = r.get(10).map_err(map_err)?;
                 used.insert(seq);
                 let Some(e) = entries.get(&seq) else {
                     let f = cx.problem(
@@ -355,7 +377,7 @@ impl Vault {
                 }
                 match &record {
                     Some(text) => {
-                        if sha_hex(text.as_bytes()) != rsha {
+                        if hashed_record(text, salts.as_deref()).as_deref() != Some(rsha.as_str()) {
                             bad(&mut cx, "its record was changed");
                         }
                         if is_file {
@@ -426,7 +448,9 @@ impl Vault {
             // The same for failed unlocks, whose times are in its meta.
             let own = [crate::backup::BACKUP_ENTRY, crate::attempts::ATTEMPTS_ENTRY];
             let own_record = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
-            if *seq != 1 && !used.contains(seq) && !own_record {
+            // A location-free copy's record is the entry itself; it names a file item.
+            let copy_record = e.kind == crate::location::COPY_ENTRY;
+            if *seq != 1 && !used.contains(seq) && !own_record && !copy_record {
                 let f = cx.problem(
                     "entry_orphaned",
                     format!(
@@ -449,7 +473,7 @@ impl Vault {
             self.check_blobs(&mut cx, &blob_expect, opts, progress, cancel)?;
 
         // 8. Checkpoints.
-        let (n_cp, latest) = self.check_checkpoints(&mut cx, &entries)?;
+        let (n_cp, latest) = self.check_checkpoints(&mut cx, &entries, &roots)?;
 
         // 9. Weak KDF settings.
         if self.kdf.is_some_and(|k| k.insecure) {
@@ -789,10 +813,32 @@ impl Vault {
         Ok((checked, if opts.quick { 0 } else { done }))
     }
 
+    /// The stored right edge of the Merkle tree is the chain's.
+    fn check_tree(&self, cx: &mut Ctx, tree: &Frontier) -> Result<()> {
+        let stored: Option<(i64, Vec<u8>)> = self
+            .conn
+            .query_row("SELECT size, frontier FROM merkle WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(map_err)?;
+        let same = stored
+            .and_then(|(n, b)| Frontier::from_bytes(n.max(0) as u64, &b))
+            .is_some_and(|f| &f == tree);
+        if !same {
+            cx.problem(
+                "tree_mismatch",
+                "The vault's stored Merkle tree does not match its chain.".into(),
+            );
+        }
+        Ok(())
+    }
+
     fn check_checkpoints(
         &self,
         cx: &mut Ctx,
         entries: &HashMap<u64, EntryInfo>,
+        roots: &HashMap<u64, String>,
     ) -> Result<(u64, Option<Checkpoint>)> {
         let notes: Vec<(i64, String)> = {
             let mut st = self
@@ -813,7 +859,11 @@ impl Vault {
                 Ok(cp) => {
                     let matches = cp.size == *size as u64
                         && cp.origin == checkpoint::origin(&self.vault_id)
-                        && entries.get(&cp.size).is_some_and(|e| e.hash == cp.head);
+                        && entries.get(&cp.size).is_some_and(|e| e.hash == cp.head)
+                        && cp
+                            .root
+                            .as_ref()
+                            .is_none_or(|r| roots.get(&cp.size) == Some(r));
                     if matches {
                         latest = Some(cp);
                     } else {
@@ -834,5 +884,19 @@ impl Vault {
             }
         }
         Ok((notes.len() as u64, latest))
+    }
+}
+
+/// The hash a version's entry records: of its committed form when it has salts
+/// (docs/FORMAT.md §5.6), else of the record as stored. `None` if either is unreadable.
+fn hashed_record(text: &str, salts: Option<&str>) -> Option<String> {
+    match salts {
+        None => Some(sha_hex(text.as_bytes())),
+        Some(s) => {
+            let salts: crate::withhold::Salts = serde_json::from_str(s).ok()?;
+            let record: Value = serde_json::from_str(text).ok()?;
+            let (committed, _) = crate::withhold::commit(&record, &salts).ok()?;
+            crate::withhold::record_hash(&committed).ok()
+        }
     }
 }

@@ -106,6 +106,8 @@ fn opts<'a>(seal: Seal, sel: Selection) -> ExportOptions<'a> {
         progress: &|_, _| {},
         cancel: &NEVER,
         fast_kdf_for_tests: true,
+        disclosure: cairn_bundle::Disclosure::FullChain,
+        whole_exports: false,
     }
 }
 
@@ -515,7 +517,7 @@ fn wrong_key_truncation_and_garbage_are_clear_errors() {
 #[test]
 fn receipt_catches_a_rewritten_history() {
     let mut f = fixture();
-    let r = receipt(&f.vault).expect("receipt");
+    let r = receipt(&mut f.vault).expect("receipt");
     let b1 = open_bundle(&mut f, "after.zip");
     let ok = verify_bundle(&b1, &Key::None, Some(&r.note)).expect("verify");
     assert_eq!(ok.receipt_extends, Some(true), "{:?}", ok.problems);
@@ -555,8 +557,24 @@ fn receipt_catches_a_rewritten_history() {
             .expect("device key");
         let key = ed25519_dalek::SigningKey::from_bytes(&seed.try_into().expect("32 bytes"));
         let size = f.vault.chain().expect("chain").len() as u64;
-        let note =
-            cairn_core::checkpoint::sign(&key, f.vault.vault_id(), size, &prev, 1_800_000_000_000);
+        // The tree too: the stored right edge goes, so the vault rebuilds it.
+        conn.execute("DELETE FROM merkle", []).expect("clear tree");
+        let root: String = f
+            .vault
+            .merkle_tree()
+            .expect("tree")
+            .root()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let note = cairn_core::checkpoint::sign(
+            &key,
+            f.vault.vault_id(),
+            size,
+            &root,
+            &prev,
+            1_800_000_000_000,
+        );
         conn.execute("DELETE FROM checkpoints", []).expect("clear");
         conn.execute(
             "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",

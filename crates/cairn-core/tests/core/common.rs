@@ -262,3 +262,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Takes out what schema 7 added (the tree, the salts, the heads given), as a vault
+/// upgraded no further than schema 6 would be, before a test sets an older version.
+pub const UNDO_SCHEMA_7: &str = "
+    DROP TABLE merkle;
+    DROP TABLE heads_given;
+    DROP TRIGGER versions_only_redact;
+    ALTER TABLE versions DROP COLUMN salts;
+    CREATE TRIGGER versions_only_redact BEFORE UPDATE ON versions
+    WHEN NEW.record IS NOT NULL
+      OR NEW.item_id IS NOT OLD.item_id OR NEW.version IS NOT OLD.version
+      OR NEW.seq IS NOT OLD.seq OR NEW.record_sha256 IS NOT OLD.record_sha256
+      OR NEW.content_sha256 IS NOT OLD.content_sha256
+    BEGIN SELECT RAISE(ABORT, 'versions change only by redaction'); END;";

@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use cairn_core::search::{HIT_END, HIT_START};
 use cairn_core::{ChatImport, ItemKind, MessageKind, NewMessage, Person, Role, StagedFile, Vault};
 
-use crate::common::{assert_ok, incident, TestVault};
+use crate::common::{assert_ok, incident, TestVault, UNDO_SCHEMA_7};
 
 const EXPORT: &[u8] = b"31/12/2023, 21:42 - Sam: Where are you?\n\
 31/12/2023, 21:43 - Sam: Answer me. I know you're at your mum's\n\
@@ -634,7 +634,7 @@ fn words_redacted_before_schema_6_leave_the_index_when_the_vault_is_opened() {
     assert!(words_left(&t) > 0, "the old way leaves the words");
     t.r()
         .raw_connection_for_tests()
-        .execute_batch("PRAGMA user_version = 5;")
+        .execute_batch(&format!("{UNDO_SCHEMA_7} PRAGMA user_version = 5;"))
         .unwrap();
     t.reopen();
     assert_eq!(words_left(&t), 0);
@@ -656,7 +656,9 @@ fn a_schema_4_vault_gains_its_conversation_index_when_opened() {
     // Back to how schema 4 left it: no index, the older version number.
     t.r()
         .raw_connection_for_tests()
-        .execute_batch("DROP TABLE message_index; PRAGMA user_version = 4;")
+        .execute_batch(&format!(
+            "{UNDO_SCHEMA_7} DROP TABLE message_index; PRAGMA user_version = 4;"
+        ))
         .unwrap();
     t.reopen();
     let key = t.r().conversations().unwrap()[0].key.clone();
