@@ -62,7 +62,12 @@ pub(crate) fn items<R: Read + Seek>(cx: &mut Cx<'_, R>, kids: &[Bx]) -> Res<()> 
             }
             b"mime" if is_xmp(&item.content_type) => {
                 for w in extents(cx, loc, idat, "XMP")? {
-                    cx.zero(w, "XMP metadata")?;
+                    if w.len > MAX_BLOCK {
+                        return cannot(
+                            "a block of its metadata is too large to remove (over 16 MiB)",
+                        );
+                    }
+                    cx.put(w.base, empty_xmp(w.len as usize), "XMP metadata")?;
                 }
             }
             b"mime" => {
@@ -78,6 +83,18 @@ pub(crate) fn items<R: Read + Seek>(cx: &mut Cx<'_, R>, kids: &[Bx]) -> Res<()> 
         }
     }
     Ok(())
+}
+
+/// An XMP packet with nothing in it, padded with spaces to `len` (zeros if it does not
+/// fit): readers find valid, empty XMP where the item says there is XMP.
+fn empty_xmp(len: usize) -> Vec<u8> {
+    const EMPTY: &[u8] = b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>";
+    if len < EMPTY.len() {
+        return vec![0; len];
+    }
+    let mut out = EMPTY.to_vec();
+    out.resize(len, b' ');
+    out
 }
 
 fn is_xmp(content_type: &[u8]) -> bool {

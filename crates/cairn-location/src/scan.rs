@@ -45,17 +45,9 @@ pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
     loop {
         // Fill to CHUNK + LOOK (or the end).
         while !eof && buf.len() < CHUNK + LOOK {
-            let old = buf.len();
-            buf.resize(CHUNK + LOOK, 0);
-            let n = loop {
-                match r.read(buf.get_mut(old..).unwrap_or(&mut [])) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            };
-            buf.truncate(old + n);
-            eof = n == 0;
+            let want = (CHUNK + LOOK - buf.len()) as u64;
+            let got = r.by_ref().take(want).read_to_end(&mut buf)?;
+            eof = (got as u64) < want;
         }
         // Positions before `upto` have all the look-ahead they need.
         let upto = if eof {
