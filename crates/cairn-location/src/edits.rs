@@ -70,6 +70,8 @@ pub(crate) struct Cx<'r, R> {
     len: u64,
     /// How many containers deep this reading is (a photo inside a zip is 1).
     pub depth: u8,
+    /// How many pictures deep inside this file's metadata (an Exif thumbnail is 1).
+    pub nesting: u8,
     patches: Vec<Patch>,
     found: Vec<String>,
     total: u64,
@@ -90,6 +92,7 @@ impl<'r, R: Read + Seek> Cx<'r, R> {
             r,
             len,
             depth,
+            nesting: 0,
             patches: Vec::new(),
             found: Vec::new(),
             total: 0,

@@ -142,3 +142,74 @@ impl<R: Read + Seek> Seek for Patched<R> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn patch(offset: u64, bytes: &[u8]) -> Patch {
+        Patch {
+            offset,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn view() -> (Patched<Cursor<Vec<u8>>>, Vec<u8>) {
+        let original: Vec<u8> = (0..100).collect();
+        let patches = vec![patch(0, b"abc"), patch(50, b"vwxyz"), patch(98, b"!!")];
+        let mut expect = original.clone();
+        for p in &patches {
+            let at = p.offset as usize;
+            expect[at..at + p.bytes.len()].copy_from_slice(&p.bytes);
+        }
+        (
+            Patched::new(Cursor::new(original), patches).unwrap(),
+            expect,
+        )
+    }
+
+    #[test]
+    fn reads_the_patched_bytes_whatever_the_buffer() {
+        for size in [1, 2, 7, 64, 200] {
+            let (mut v, expect) = view();
+            let mut got = Vec::new();
+            let mut buf = vec![0; size];
+            loop {
+                let n = v.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(got, expect, "buffer of {size}");
+        }
+    }
+
+    #[test]
+    fn seeks_anywhere() {
+        let (mut v, expect) = view();
+        for (to, at) in [
+            (SeekFrom::Start(52), 52usize),
+            (SeekFrom::End(-3), 97),
+            (SeekFrom::Current(-50), 50),
+            (SeekFrom::Start(1), 1),
+        ] {
+            assert_eq!(v.seek(to).unwrap(), at as u64);
+            let mut buf = [0; 3];
+            v.read_exact(&mut buf).unwrap();
+            assert_eq!(&buf, &expect[at..at + 3]);
+        }
+        assert!(v.seek(SeekFrom::Current(-1000)).is_err());
+        v.seek(SeekFrom::End(5)).unwrap();
+        assert_eq!(v.read(&mut [0; 4]).unwrap(), 0);
+    }
+
+    #[test]
+    fn refuses_patches_out_of_order() {
+        let c = Cursor::new(vec![0u8; 10]);
+        assert!(Patched::new(c.clone(), vec![patch(4, b"ab"), patch(5, b"c")]).is_err());
+        assert!(Patched::new(c.clone(), vec![patch(6, b"ab"), patch(1, b"c")]).is_err());
+        assert!(Patched::new(c, vec![patch(u64::MAX, b"ab")]).is_err());
+    }
+}

@@ -20,6 +20,8 @@ const GPS: u16 = 0x8825;
 const EXIF: u16 = 0x8769;
 const INTEROP: u16 = 0xA005;
 const SUB_IFDS: u16 = 0x014A;
+const THUMB_AT: u16 = 0x0201;
+const THUMB_LEN: u16 = 0x0202;
 
 /// Tags removed with their data, and the plain name of what they hold.
 const DROPPED: [(u16, &str); 5] = [
@@ -228,6 +230,7 @@ pub(crate) fn clean<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win) -> Res<()> {
         if let Some(what) = dropped {
             rewrite(cx, o, table, &kept, next, what)?;
         }
+        thumbnail(cx, w, o, &kept)?;
         if chain && next != 0 {
             todo.push((u64::from(next), true));
         }
@@ -245,6 +248,35 @@ pub(crate) fn clean<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win) -> Res<()> {
         cx.zero(table, GPS_FOUND)?;
     }
     Ok(())
+}
+
+/// The JPEG thumbnail an IFD points to (IFD1's, usually) is a JPEG like any other,
+/// and may carry metadata of its own: it is cleaned too. One that is not there, or is
+/// not a JPEG, holds nothing to clean.
+fn thumbnail<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win, o: Order, entries: &[Entry]) -> Res<()> {
+    let value = |tag| {
+        entries
+            .iter()
+            .find(|e| e.tag == tag)
+            .map(|e| u64::from(o.u32(e.raw)))
+    };
+    let (Some(at), Some(len)) = (value(THUMB_AT), value(THUMB_LEN)) else {
+        return Ok(());
+    };
+    let Some(t) = w.sub(at, len) else {
+        return Ok(());
+    };
+    if cx.array::<3>(t, 0)? != Some([0xFF, 0xD8, 0xFF]) {
+        return Ok(());
+    }
+    // A thumbnail inside a thumbnail is not followed further.
+    if cx.nesting >= 2 {
+        return cannot(WHY);
+    }
+    cx.nesting += 1;
+    let r = crate::jpeg::clean(cx, t);
+    cx.nesting -= 1;
+    r
 }
 
 /// Writes an IFD's table again with only `kept`: the count, the entries, the next

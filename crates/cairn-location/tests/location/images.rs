@@ -246,3 +246,26 @@ fn heic_exif_and_xmp_items() {
     );
     same_picture(&png, &out);
 }
+
+#[test]
+fn jpeg_thumbnail_with_its_own_xmp() {
+    let d = tmp();
+    let thumb = picture(d.path(), "thumb.jpg");
+    exiftool_write(
+        &thumb,
+        &["-xmp:GPSLatitude=51.5074", "-xmp:GPSLongitude=-0.1278"],
+    );
+    let p = picture(d.path(), "main.jpg");
+    let arg = format!("-ThumbnailImage<={}", thumb.to_str().expect("UTF-8"));
+    exiftool_write(&p, &[arg.as_str(), "-Make=Acme"]);
+    let has = |b: &[u8]| b.windows(11).any(|w| w == b"GPSLatitude");
+    assert!(has(&bytes(&p)), "the thumbnail carries XMP GPS");
+    let (patches, found) = patches(&p);
+    assert_eq!(found, ["XMP metadata"]);
+    let copy = d.path().join("main.clean.jpg");
+    write_copy(&p, patches, &copy);
+    assert!(!has(&bytes(&copy)));
+    assert_eq!(tag(&copy, "Make"), "Acme");
+    same_picture(&p, &copy);
+    assert_eq!(outcome(&copy), Outcome::NoLocation);
+}
