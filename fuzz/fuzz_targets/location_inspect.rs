@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
         Outcome::CannotClean(why) => assert!(!why.is_empty()),
         Outcome::Patched { patches, found } => {
             assert!(!patches.is_empty() && !found.is_empty());
-            assert!(patches.iter().all(|p| p.end() <= len && !p.bytes.is_empty()));
+            assert!(patches
+                .iter()
+                .all(|p| p.end() <= len && !p.bytes.is_empty()));
             let mut copy = Vec::with_capacity(data.len());
             Patched::new(Cursor::new(data), patches)
                 .expect("patches from inspect are in order")

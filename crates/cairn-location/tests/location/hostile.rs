@@ -74,6 +74,42 @@ fn readable_hand_made_exif_is_cleaned_entry_by_entry() {
 }
 
 #[test]
+fn maker_note_goes_with_its_data() {
+    // IFD0 (two entries) → Exif IFD at 38 → MakerNote, 16 bytes at 56: where makers
+    // hide positions.
+    let d = tmp();
+    let mut exif_ifd = vec![0, 1, 0x92, 0x7C, 0, 7, 0, 0, 0, 16, 0, 0, 0, 56, 0, 0, 0, 0];
+    exif_ifd.extend_from_slice(b"Maker:51.50,-0.1");
+    let t = tiff(
+        &[(0x010F, 2, 4, 0x41636D00), (0x8769, 4, 1, 38)],
+        0,
+        &exif_ifd,
+    );
+    let p = jpeg_with_exif(d.path(), "maker.jpg", &t);
+    let (patches, found) = crate::patches(&p);
+    assert_eq!(found, ["maker notes"]);
+    let copy = p.with_extension("clean.jpg");
+    crate::write_copy(&p, patches, &copy);
+    let c = bytes(&copy);
+    assert!(!c.windows(6).any(|w| w == b"Maker:"), "its data is zeroed");
+    let out = run(
+        "exiftool",
+        &[
+            "-s",
+            "-a",
+            "-MakerNote*",
+            "-Make",
+            copy.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Make                            : Acm"
+    );
+    assert!(crate::exiftool_complaints(&copy).is_empty());
+}
+
+#[test]
 fn gps_pointer_out_of_range_blanks_all_exif() {
     let d = tmp();
     let t = tiff(
