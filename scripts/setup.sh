@@ -31,6 +31,9 @@ if [ "$mode" = test ]; then
   for p in age poppler-utils; do pkg "$p" || need+=("$p"); done
   # The network audit traces every connection the CLI tries.
   pkg strace || need+=(strace)
+  # Location tests: exiftool reads every location tag, ffmpeg makes videos that carry one,
+  # heif-enc makes HEIC photos.
+  for p in libimage-exiftool-perl ffmpeg libheif-examples; do pkg "$p" || need+=("$p"); done
 fi
 if [ "$mode" = bench ]; then
   for p in age time coreutils xvfb xauth; do pkg "$p" || need+=("$p"); done
