@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use cairn_core::chain::Entry;
 use cairn_core::items::sort_key;
+use cairn_core::location::{LocationStatus, Scan};
 use cairn_core::{
     Added, Error, ExhibitRef, HandedOver, Handover, ItemKind, Occurred, Result, Vault,
 };
@@ -27,7 +28,7 @@ use crate::record::{
 };
 use crate::schedule::text;
 use crate::seal::{Seal, SealWriter};
-use crate::sink::{Discard, HashedFile, Partial};
+use crate::sink::{Cancellable, Discard, HashedFile, Partial};
 use crate::{howto, html, schedule};
 
 /// Which items go out.
@@ -321,6 +322,30 @@ fn now_utc() -> time::OffsetDateTime {
 
 /// Writes a bundle of the selected items to `out` and records the handover.
 pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result<Exported> {
+    // A file only a whole read can decide is scanned as it is written; one found to
+    // hold location is remembered, and the export starts again without it (once per
+    // such file at most).
+    loop {
+        match export_once(vault, out, opts)? {
+            Once::Done(e) => return Ok(*e),
+            Once::Found { id, why } => {
+                vault.note_location(&id, &LocationStatus::CannotClean(why))?;
+            }
+        }
+    }
+}
+
+/// One attempt at an export.
+enum Once {
+    Done(Box<Exported>),
+    /// File `id` turned out to hold location data as it was written.
+    Found {
+        id: String,
+        why: String,
+    },
+}
+
+fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result<Once> {
     if out.exists() {
         return Err(Error::Invalid(format!(
             "{} already exists; choose a new name for the bundle.",
@@ -354,7 +379,12 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             file_records.insert(id.clone(), d.record.unwrap_or(Value::Null));
         }
     }
-    let copies = location::prepare(vault, &file_records, opts.include_location, opts.cancel)?;
+    let copies = location::prepare(
+        vault,
+        &file_records,
+        opts.include_location,
+        opts.whole_exports,
+    )?;
 
     // The signed history: its entries, its tree, a checkpoint of it.
     let chain = vault.chain()?;
@@ -451,6 +481,7 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     // Exhibits first: the bulk of the bytes, streamed.
     let mut exhibits: Vec<ExportedExhibit> = Vec::new();
     let mut bundle_exhibits: Vec<BundleExhibit> = Vec::new();
+    let mut scanned: Vec<String> = Vec::new();
     let mut done = 0u64;
     for (id, r, _) in &plan {
         let rec = file_records.get(id);
@@ -468,34 +499,51 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         };
         let copy = copies.get(id).cloned().unwrap_or(Copy::Original);
         let (listed, copy_seq, left_out) = match &copy {
-            Copy::Original => {
+            Copy::Original | Copy::Scan => {
                 // The bulk of the bytes: decrypted ahead on a second thread while this
                 // one seals and writes (the export's cost is two ciphers and one hash).
                 let reader = vault.open_original(id)?;
+                let mut scan = matches!(copy, Copy::Scan).then(Scan::new);
                 let fill = |w: &mut dyn Write| {
                     reader.decrypt_ahead(opts.cancel, &mut |batch| {
+                        if let Some(s) = scan.as_mut() {
+                            s.push(batch).map_err(|e| Error::Internal(e.to_string()))?;
+                        }
                         w.write_all(batch).map_err(io_err)?;
                         tick(batch.len() as u64);
                         Ok(())
                     })
                 };
-                (
-                    Some(bag.add_known(&path, size, &original_sha, fill)?),
-                    None,
-                    None,
-                )
+                let listed = bag.add_known(&path, size, &original_sha, fill)?;
+                if let Some(s) = scan {
+                    if s.finish().map_err(|e| Error::Internal(e.to_string()))? {
+                        return Ok(Once::Found {
+                            id: id.clone(),
+                            why:
+                                "it holds location data Cairn cannot remove from this kind of file"
+                                    .into(),
+                        });
+                    }
+                    scanned.push(id.clone());
+                }
+                (Some(listed), None, None)
             }
             Copy::Clean { seq, sha256 } => {
-                let fill = |w: &mut dyn Write| -> Result<()> {
-                    let n = location::write_copy(vault, id, sha256, w, opts.cancel)?;
-                    tick(n);
-                    Ok(())
+                let patches = vault.location_patches(id)?;
+                let mut copy = Cancellable {
+                    inner: std::io::BufReader::with_capacity(
+                        1 << 16,
+                        vault.open_patched(id, patches)?,
+                    ),
+                    cancel: opts.cancel,
                 };
-                (
-                    Some(bag.add_known(&path, size, sha256, fill)?),
-                    Some(*seq),
-                    None,
-                )
+                let listed = bag.add_reader(&path, size, &mut copy, &mut tick, true)?;
+                if listed.sha256 != *sha256 {
+                    return Err(Error::Internal(format!(
+                        "the location-free copy of {id} is not the one the chain recorded"
+                    )));
+                }
+                (Some(listed), Some(*seq), None)
             }
             Copy::LeftOut(why) => (None, None, Some(why.clone())),
         };
@@ -708,7 +756,11 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
             return Err(e);
         }
     };
-    Ok(Exported {
+    // What the scans found is remembered, so the next export need not read them again.
+    for id in scanned {
+        let _ = vault.note_location(&id, &LocationStatus::NoLocation);
+    }
+    Ok(Once::Done(Box::new(Exported {
         path: out.to_path_buf(),
         bundle_sha256: bundle_sha,
         evidence_sha256: evidence,
@@ -717,7 +769,7 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
         exhibits,
         chain_size: head.seq,
         handover,
-    })
+    })))
 }
 
 /// The selection as the bundle records it.

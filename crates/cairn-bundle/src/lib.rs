@@ -22,7 +22,6 @@ mod bag;
 mod export;
 #[doc(hidden)]
 pub mod fuzzing;
-mod gps;
 mod howto;
 mod html;
 mod location;

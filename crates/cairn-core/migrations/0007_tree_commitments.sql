@@ -31,3 +31,32 @@ CREATE TABLE heads_given (
     kind TEXT NOT NULL CHECK (kind IN ('receipt', 'bundle')),
     at   INTEGER NOT NULL
 ) STRICT;
+
+-- Which import each message came from (the file item holding the original export), so
+-- a bundle can leave out an export that still holds messages she redacted. For messages
+-- redacted before schema 7 it is the export imported last before them (an import
+-- writes its export, its attachments, then its messages, in one transaction); unknown
+-- if every message of that import was redacted.
+ALTER TABLE message_index ADD COLUMN export TEXT;
+UPDATE message_index SET export = (
+    SELECT json_extract(v.record, '$.export') FROM versions v
+    WHERE v.item_id = message_index.item_id AND v.version = 1 AND v.record IS NOT NULL);
+UPDATE message_index SET export = (
+    SELECT k.id FROM (
+        SELECT DISTINCT m.export AS id, i.created_seq AS seq
+        FROM message_index m JOIN items i ON i.id = m.export
+        WHERE m.export IS NOT NULL) k
+    WHERE k.seq < message_index.created_seq ORDER BY k.seq DESC LIMIT 1)
+WHERE export IS NULL;
+CREATE INDEX message_index_by_export ON message_index (export);
+
+-- What each file holds as far as location goes (docs/FORMAT.md §5.7), as the rules of
+-- cairn-location numbered `rules` decided: derived from the file's bytes and checked
+-- again when the rules change; the location-free copy's SHA-256 itself is in the chain.
+-- Removed when the file is redacted.
+CREATE TABLE location_checks (
+    item_id TEXT PRIMARY KEY REFERENCES items(id),
+    rules   INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('none', 'copy', 'cannot')),
+    detail  TEXT NOT NULL
+) STRICT;

@@ -30,6 +30,7 @@ use crate::items::{
     changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
 };
 use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
+use crate::location::{self, Located, LocationStatus};
 use crate::media;
 use crate::merkle::{leaf_hash, Frontier};
 use crate::messages::{ChatImport, ImportedChat};
@@ -878,12 +879,13 @@ impl Vault {
             }
         };
         match self.describe(name, &blob_id, &key, &stored, modified_at, acquired) {
-            Ok((record, thumb)) => Ok(StagedFile {
+            Ok((record, thumb, location_free)) => Ok(StagedFile {
                 blob_id,
                 key,
                 stored,
                 thumb,
                 record,
+                location_free,
             }),
             Err(e) => {
                 self.abandon_blob(&blob_id);
@@ -901,7 +903,7 @@ impl Vault {
         stored: &blobs::StoredBlob,
         modified_at: Option<String>,
         acquired: &str,
-    ) -> Result<(FileRecord, Option<StoredThumb>)> {
+    ) -> Result<(FileRecord, Option<StoredThumb>, Option<LocationStatus>)> {
         let mut reader = BufReader::new(BlobReader::open(&self.dir, blob_id, key, stored.size)?);
         let mut head = Vec::with_capacity(8192);
         (&mut reader)
@@ -923,6 +925,22 @@ impl Vault {
             let _ = reader.rewind();
             thumb = self.store_thumbnail(&mut reader)?;
         }
+        // A photo or video that says where it was made gets its location-free copy
+        // now, so its SHA-256 goes into the same entry (docs/FORMAT.md §5.7). Formats
+        // only a whole read can decide are checked when they are exported.
+        let mut location_free = None;
+        if cairn_location::structured(head.get(..16).unwrap_or(&head)) {
+            location_free = Some(match location::inspect(&mut reader, stored.size, false)? {
+                Located::Copy { patches, .. } => {
+                    let again = BlobReader::open(&self.dir, blob_id, key, stored.size)?;
+                    LocationStatus::Copy {
+                        sha256: location::copy_sha256(again, patches)?,
+                    }
+                }
+                Located::CannotClean(why) => LocationStatus::CannotClean(why),
+                Located::NoLocation | Located::ScanAsItPasses => LocationStatus::NoLocation,
+            });
+        }
         let (name_text, name_bytes_hex) = os_name(name);
         let record = FileRecord {
             name: name_text,
@@ -940,7 +958,7 @@ impl Vault {
                 height: t.height,
             }),
         };
-        Ok((record, thumb))
+        Ok((record, thumb, location_free))
     }
 
     /// Imports messages: the original export (staged, see [`Vault::stage_file`]) is
@@ -1705,6 +1723,8 @@ pub struct StagedFile {
     stored: blobs::StoredBlob,
     thumb: Option<StoredThumb>,
     record: FileRecord,
+    /// What it holds as far as location goes, when that was decided as it was added.
+    location_free: Option<LocationStatus>,
 }
 
 impl StagedFile {
@@ -1844,6 +1864,22 @@ impl Writer<'_> {
         blob: Option<&str>,
         thumb: Option<&str>,
     ) -> Result<Added> {
+        self.put_version_meta(id, kind, version, record, content, blob, thumb, Map::new())
+    }
+
+    /// [`Writer::put_version`] with more fields for the entry's meta.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn put_version_meta(
+        &mut self,
+        id: &str,
+        kind: ItemKind,
+        version: u64,
+        record: &Record,
+        content: Option<[u8; 32]>,
+        blob: Option<&str>,
+        thumb: Option<&str>,
+        extra: Map<String, Value>,
+    ) -> Result<Added> {
         let record_text = record.text.as_str();
         // The hash is over the committed form when the record holds a field a bundle
         // may withhold (docs/FORMAT.md §5.6), so a bundle without it still proves the rest.
@@ -1858,7 +1894,7 @@ impl Writer<'_> {
             .transpose()?
             .map(|v| to_canonical(&v))
             .transpose()?;
-        let mut meta = Map::new();
+        let mut meta = extra;
         meta.insert("version".into(), json!(version));
         // For files the chain carries the SHA-256 of the original bytes, so anyone can
         // check an exhibit with sha256sum; the descriptive record is bound by its hash.
@@ -2007,9 +2043,9 @@ impl Writer<'_> {
             self.put_version(&id, ItemKind::Message, 1, &Record::of(m)?, None, None, None)?;
         // Its place in its conversation (migration 5): the same expression as there.
         self.exec(
-            "INSERT INTO message_index (created_seq, item_id, source, conversation, sort_at)
-             VALUES (?1, ?2, ?3, ?4, coalesce(strftime('%Y-%m-%dT%H:%M:%S', ?5), ''))",
-            params![added.seq as i64, id, m.source, m.conversation, m.sent_at],
+            "INSERT INTO message_index (created_seq, item_id, source, conversation, sort_at, export)
+             VALUES (?1, ?2, ?3, ?4, coalesce(strftime('%Y-%m-%dT%H:%M:%S', ?5), ''), ?6)",
+            params![added.seq as i64, id, m.source, m.conversation, m.sent_at, m.export],
         )?;
         Ok(added)
     }
@@ -2019,10 +2055,15 @@ impl Writer<'_> {
         rec: &FileRecord,
         blob: &str,
         thumb: Option<&str>,
+        location_free: Option<&str>,
     ) -> Result<Added> {
         let id = self.fresh_id(ItemKind::File)?;
         let content = crate::chain::unhex32(&rec.sha256)?;
-        self.put_version(
+        let mut extra = Map::new();
+        if let Some(c) = location_free {
+            extra.insert(location::COPY_META.into(), json!(c));
+        }
+        self.put_version_meta(
             &id,
             ItemKind::File,
             1,
@@ -2030,6 +2071,7 @@ impl Writer<'_> {
             Some(content),
             Some(blob),
             thumb,
+            extra,
         )
     }
 
@@ -2039,11 +2081,20 @@ impl Writer<'_> {
         if let Some(t) = &f.thumb {
             self.finish_blob(&t.id, &t.key, t.blob.size, &t.blob.sha256)?;
         }
-        self.add_file_record(
+        let copy = match &f.location_free {
+            Some(LocationStatus::Copy { sha256 }) => Some(sha256.as_str()),
+            _ => None,
+        };
+        let added = self.add_file_record(
             &f.record,
             &f.blob_id,
             f.thumb.as_ref().map(|t| t.id.as_str()),
-        )
+            copy,
+        )?;
+        if let Some(status) = &f.location_free {
+            location::cache(self.conn, &added.id, status)?;
+        }
+        Ok(added)
     }
 
     fn finish_blob(&self, id: &str, key: &SecretKey, size: u64, sha: &[u8; 32]) -> Result<()> {
@@ -2140,6 +2191,9 @@ impl Writer<'_> {
             .execute("UPDATE item_index SET title = '', occurred = NULL, redacted = 1 WHERE item_id = ?1", [id])
             .map_err(map_err)?;
         crate::search::forget(self.conn, id)?;
+        self.conn
+            .execute("DELETE FROM location_checks WHERE item_id = ?1", [id])
+            .map_err(map_err)?;
         for b in blob_ids {
             self.conn
                 .execute(

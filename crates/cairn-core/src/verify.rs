@@ -597,14 +597,14 @@ impl Vault {
     /// the row its record gives; a removed message keeps its row (its place in the
     /// conversation) and is checked only to be a removed message.
     fn check_message_index(&self, cx: &mut Ctx) -> Result<()> {
-        type Row = (i64, String, String, String);
+        type Row = (i64, String, String, String, Option<String>);
         let read = |sql: &str| -> Result<HashMap<String, Row>> {
             let mut st = self.conn.prepare(sql).map_err(map_err)?;
             let rows = st
                 .query_map([], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
                     ))
                 })
                 .map_err(map_err)?
@@ -612,13 +612,15 @@ impl Vault {
                 .map_err(map_err)?;
             Ok(rows.into_iter().collect())
         };
-        let stored =
-            read("SELECT item_id, created_seq, source, conversation, sort_at FROM message_index")?;
+        let stored = read(
+            "SELECT item_id, created_seq, source, conversation, sort_at, export FROM message_index",
+        )?;
         // As migration 5 derives it; not from a view, since the stored schema is not trusted.
         let derived = read(
             "SELECT i.id, i.created_seq, coalesce(json_extract(v.record, '$.source'), ''),
                     coalesce(json_extract(v.record, '$.conversation'), ''),
-                    coalesce(strftime('%Y-%m-%dT%H:%M:%S', json_extract(v.record, '$.sent_at')), '')
+                    coalesce(strftime('%Y-%m-%dT%H:%M:%S', json_extract(v.record, '$.sent_at')), ''),
+                    json_extract(v.record, '$.export')
              FROM items i JOIN versions v ON v.item_id = i.id AND v.version = 1
              WHERE i.kind = 'message' AND v.record IS NOT NULL",
         )?;

@@ -54,6 +54,27 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use edits::{Cx, Stop, Win};
 pub use patch::{Patch, Patched};
+pub use scan::Scan;
+
+/// The version of the rules above. A copy made under other rules may differ byte for
+/// byte, so what was decided under them is decided again (the chain keeps the copies
+/// each made).
+pub const RULES: i64 = 1;
+
+/// True if [`inspect`] reads a file that starts with `head` (its first 16 bytes) by
+/// its structure — photos, videos, HEIF — and so reads little of it but its metadata.
+/// False for ZIP-based files and everything else, which it reads whole (a ZIP's
+/// members, or the raw scan, which [`Scan`] also runs on bytes as they pass).
+pub fn structured(head: &[u8]) -> bool {
+    !matches!(sniff(head), Kind::Zip | Kind::Other)
+}
+
+/// True if a file that starts with `head` is one the raw scan alone decides (not a
+/// format [`inspect`] takes apart, nor a ZIP): scanning its bytes with [`Scan`] as they
+/// pass gives the same answer as [`inspect`].
+pub fn raw_scan_only(head: &[u8]) -> bool {
+    matches!(sniff(head), Kind::Other)
+}
 
 /// What a file holds, and how to make its copy without location.
 #[derive(Debug, Clone, PartialEq, Eq)]

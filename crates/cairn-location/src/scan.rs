@@ -39,49 +39,133 @@ pub(crate) const FOUND: &str = "it holds location data Cairn cannot remove from 
 
 /// Reads `r` to its end; true if it shows any sign of location.
 pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + LOOK);
-    let mut in_xmp = false;
-    let mut eof = false;
+    let mut scan = Scan::new();
+    let mut chunk = vec![0u8; CHUNK];
     loop {
-        // Fill to CHUNK + LOOK (or the end).
-        while !eof && buf.len() < CHUNK + LOOK {
-            let want = (CHUNK + LOOK - buf.len()) as u64;
-            let got = r.by_ref().take(want).read_to_end(&mut buf)?;
-            eof = (got as u64) < want;
+        let n = r.read(&mut chunk)?;
+        if n == 0 {
+            break;
         }
-        // Positions before `upto` have all the look-ahead they need.
-        let upto = if eof {
-            buf.len()
-        } else {
-            buf.len().saturating_sub(LOOK)
-        };
-        for i in 0..upto {
-            let Some(rest) = buf.get(i..) else { break };
-            let Some(&b) = rest.first() else { break };
-            match b {
-                b'<' => {
-                    if XMP_OPEN.iter().any(|n| rest.starts_with(n)) {
-                        in_xmp = true;
-                    } else if XMP_CLOSE.iter().any(|n| rest.starts_with(n)) {
-                        in_xmp = false;
-                    }
+        scan.push(chunk.get(..n).unwrap_or(&[]))?;
+        if scan.found {
+            return Ok(true);
+        }
+    }
+    scan.finish()
+}
+
+/// The raw scan, fed as bytes arrive (a file being written elsewhere can be scanned in
+/// the same pass): [`Scan::push`] each piece in order, then [`Scan::finish`].
+#[derive(Debug, Default)]
+pub struct Scan {
+    buf: Vec<u8>,
+    in_xmp: bool,
+    found: bool,
+}
+
+impl Scan {
+    /// A scan at the start of a file.
+    pub fn new() -> Scan {
+        Scan::default()
+    }
+
+    /// The next bytes of the file.
+    pub fn push(&mut self, data: &[u8]) -> io::Result<()> {
+        if self.found {
+            return Ok(());
+        }
+        let mut data = data;
+        while !data.is_empty() {
+            let room = (CHUNK + LOOK).saturating_sub(self.buf.len()).max(1);
+            let (now, rest) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = rest;
+            if self.buf.len() >= CHUNK + LOOK {
+                self.step(false)?;
+                if self.found {
+                    return Ok(());
                 }
-                b'E' if rest.starts_with(b"Exif\0\0")
-                    && exif_has_gps(rest.get(6..).unwrap_or(&[]))? =>
-                {
-                    return Ok(true);
-                }
-                b'+' | b'-' if iso6709(rest) => return Ok(true),
-                _ if in_xmp && PLACE_WORDS.iter().any(|n| rest.starts_with(n)) => {
-                    return Ok(true);
-                }
-                _ => {}
             }
         }
-        if eof {
-            return Ok(false);
+        Ok(())
+    }
+
+    /// True if what was pushed shows any sign of location.
+    pub fn finish(mut self) -> io::Result<bool> {
+        if !self.found {
+            self.step(true)?;
         }
-        buf.drain(..upto);
+        Ok(self.found)
+    }
+
+    /// Examines every position that has all the look-ahead it needs, then drops them.
+    fn step(&mut self, eof: bool) -> io::Result<()> {
+        let upto = if eof {
+            self.buf.len()
+        } else {
+            self.buf.len().saturating_sub(LOOK)
+        };
+        self.found = self.examine(upto)?;
+        self.buf.drain(..upto);
+        Ok(())
+    }
+
+    /// Signs starting before `upto` (later bytes are look-ahead).
+    fn examine(&mut self, upto: usize) -> io::Result<bool> {
+        let b = self.buf.as_slice();
+        let head = b.get(..upto).unwrap_or(b);
+        for i in memchr::memchr2_iter(b'+', b'-', head) {
+            if iso6709(b.get(i..).unwrap_or(&[])) {
+                return Ok(true);
+            }
+        }
+        for i in memchr::memmem::find_iter(b, b"Exif\0\0") {
+            if i >= upto {
+                break;
+            }
+            if exif_has_gps(b.get(i + 6..).unwrap_or(&[]))? {
+                return Ok(true);
+            }
+        }
+        // XMP packets: place words count between an opening and a closing tag.
+        let first = |needles: &[&[u8]], from: usize| -> Option<usize> {
+            let hay = b.get(from..)?;
+            needles
+                .iter()
+                .filter_map(|n| memchr::memmem::find(hay, n))
+                .min()
+                .map(|i| from + i)
+        };
+        let mut pos = 0;
+        loop {
+            if self.in_xmp {
+                let close = first(&XMP_CLOSE, pos);
+                let end = close.unwrap_or(b.len());
+                let inside = b.get(pos..end).unwrap_or(&[]);
+                let word = PLACE_WORDS
+                    .iter()
+                    .filter_map(|w| memchr::memmem::find(inside, w))
+                    .min();
+                if word.is_some_and(|w| pos + w < upto) {
+                    return Ok(true);
+                }
+                match close {
+                    Some(c) if c < upto => {
+                        self.in_xmp = false;
+                        pos = c + 1;
+                    }
+                    _ => return Ok(false),
+                }
+            } else {
+                match first(&XMP_OPEN, pos) {
+                    Some(o) if o < upto => {
+                        self.in_xmp = true;
+                        pos = o + 1;
+                    }
+                    _ => return Ok(false),
+                }
+            }
+        }
     }
 }
 

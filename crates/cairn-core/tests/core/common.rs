@@ -268,6 +268,9 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub const UNDO_SCHEMA_7: &str = "
     DROP TABLE merkle;
     DROP TABLE heads_given;
+    DROP TABLE location_checks;
+    DROP INDEX message_index_by_export;
+    ALTER TABLE message_index DROP COLUMN export;
     DROP TRIGGER versions_only_redact;
     ALTER TABLE versions DROP COLUMN salts;
     CREATE TRIGGER versions_only_redact BEFORE UPDATE ON versions
