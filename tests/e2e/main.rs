@@ -10,6 +10,7 @@ mod desktop;
 mod desktop_bench;
 mod diskfull;
 mod extract;
+mod forgery;
 mod happy;
 mod messages;
 mod network;

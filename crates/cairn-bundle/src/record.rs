@@ -180,11 +180,11 @@ pub struct BundleItem {
     pub version: u64,
     /// Entry that created it.
     pub created_seq: u64,
-    /// Entry of its current version (or redaction).
+    /// Entry of its latest version (a redaction has its own entry, in `redaction`).
     pub current_seq: u64,
     /// First recorded (RFC 3339 UTC).
     pub recorded_at: String,
-    /// Last changed.
+    /// When its latest version was recorded.
     pub updated_at: String,
     /// The current record, less what was withheld; null once redacted.
     pub record: Option<Value>,

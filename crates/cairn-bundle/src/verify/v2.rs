@@ -440,15 +440,15 @@ pub(crate) fn check(
         }
         let current = entries.get(&it.current_seq);
         let mut ok = it.recorded_at == created.map(|e| format_ms(e.at)).unwrap_or_default()
-            && it.updated_at == current.map(|e| format_ms(e.at)).unwrap_or_default();
+            && it.updated_at == current.map(|e| format_ms(e.at)).unwrap_or_default()
+            && current.is_some_and(|e| *e.item == *it.id && e.version == Some(it.version));
         let mut content = None;
         match &it.redaction {
             Some(r) => {
                 let tomb =
                     serde_json::json!({"item": it.id, "reason": r.reason, "versions": r.versions});
                 let e = entries.get(&r.seq);
-                ok &= r.seq == it.current_seq
-                    && it.record.is_none()
+                ok &= it.record.is_none()
                     && e.is_some_and(|e| {
                         &*e.kind == "item.redact"
                             && *e.item == *it.id
@@ -464,10 +464,7 @@ pub(crate) fn check(
                     });
                 }
             }
-            None => {
-                ok &= current.is_some_and(|e| *e.item == *it.id && e.version == Some(it.version));
-                content = current.map(|e| e.content.clone());
-            }
+            None => content = current.map(|e| e.content.clone()),
         }
         if !ok {
             c.bad(

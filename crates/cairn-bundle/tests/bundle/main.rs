@@ -15,6 +15,7 @@ use cairn_core::{
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+mod forgery;
 mod fuzz_found;
 mod in_memory;
 
