@@ -177,6 +177,7 @@ pub async fn export_bundle(
             fast_kdf_for_tests: st.kdf == KdfCost::InsecureTestOnly,
             disclosure: request.disclosure,
             whole_exports: request.whole_exports,
+            receipts: Vec::new(),
         };
         let out = PathBuf::from(&request.out);
         let r = st.with_vault(|v| Ok(cairn_bundle::export(v, &out, &opts)?));

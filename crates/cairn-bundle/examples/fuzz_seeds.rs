@@ -144,6 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fast_kdf_for_tests: true,
             disclosure: cairn_bundle::Disclosure::FullChain,
             whole_exports: false,
+            receipts: Vec::new(),
         };
         export(vault, &p, &opts)?;
         fs::read(&p).map_err(|e| cairn_core::Error::io("read", &p, e))

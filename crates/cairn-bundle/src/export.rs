@@ -74,6 +74,11 @@ pub struct ExportOptions<'a> {
     /// Send original exports (a chat's zip, a mailbox) whole even when they hold
     /// location data or messages she redacted.
     pub whole_exports: bool,
+    /// Receipts she gave out (their text) that a bundle carrying only the exported
+    /// entries should be checkable against: it carries each one's entry and a
+    /// consistency proof from it. (Heads she was shown by this version of Cairn, and
+    /// earlier bundles, are carried anyway.)
+    pub receipts: Vec<String>,
 }
 
 /// An exhibit as exported.
@@ -399,7 +404,24 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
         ));
     }
     let tree_root = hex(&tree.root());
-    let checkpoint = vault.sign_checkpoint()?;
+    let mut receipt_sizes = Vec::new();
+    for r in &opts.receipts {
+        let p = crate::receipt::parse(r).ok_or_else(|| {
+            Error::Invalid("One of the receipts given is not a Cairn receipt.".into())
+        })?;
+        if p.vault_id != vault.vault_id() {
+            return Err(Error::Invalid(
+                "One of the receipts given is for a different vault.".into(),
+            ));
+        }
+        receipt_sizes.push(p.size);
+    }
+    // A bundle that carries only the exported entries does not name the head entry
+    // (it may be one it does not show): its checkpoint and vault.json leave it out.
+    let (checkpoint, chain_head) = match opts.disclosure {
+        Disclosure::FullChain => (vault.sign_checkpoint()?, head.hash.clone()),
+        Disclosure::Proofs => (vault.sign_checkpoint_without_head()?, String::new()),
+    };
 
     // Items, every version, and the exhibits they hold.
     let policy = Policy {
@@ -593,7 +615,7 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
         init_record: vault.init_record()?,
         exported_at: cairn_core::clock::format_ms((when.unix_timestamp_nanos() / 1_000_000) as i64),
         chain_size: head.seq,
-        chain_head: head.hash.clone(),
+        chain_head: chain_head.clone(),
         location_included: opts.include_location,
         private_notes_included: false,
         tree_root: tree_root.clone(),
@@ -621,6 +643,13 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             chain.clone()
         }
         Disclosure::Proofs => {
+            // A receipt of the old form names its head entry: carry it.
+            needed.extend(
+                receipt_sizes
+                    .iter()
+                    .copied()
+                    .filter(|m| *m >= 1 && *m <= head.seq),
+            );
             let shown: Vec<Entry> = chain
                 .iter()
                 .filter(|e| needed.contains(&e.seq))
@@ -631,7 +660,9 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
                 entries_jsonl(&shown, &tree, head.seq)?.as_bytes(),
             )?;
             let mut lines = String::new();
-            for m in vault.heads_given()? {
+            let mut sizes: BTreeSet<u64> = vault.heads_given()?.into_iter().collect();
+            sizes.extend(receipt_sizes.iter().copied());
+            for m in sizes {
                 if m == 0 || m >= head.seq {
                     continue;
                 }
@@ -678,7 +709,7 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
         ("Cairn-Evidence-SHA256".into(), evidence.clone()),
         ("Cairn-Vault-Id".into(), info.vault_id.clone()),
         ("Cairn-Chain-Size".into(), head.seq.to_string()),
-        ("Cairn-Chain-Head".into(), head.hash.clone()),
+        ("Cairn-Chain-Head".into(), if chain_head.is_empty() { "-".into() } else { chain_head.clone() }),
         ("Cairn-Tree-Root".into(), tree_root.clone()),
         ("Cairn-Disclosure".into(), opts.disclosure.as_str().into()),
     ];

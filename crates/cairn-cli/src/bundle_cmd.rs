@@ -41,6 +41,11 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode, Error> {
             "Choose how to seal the bundle: --bundle-passphrase-file F, --recipient AGE_KEY, or --no-encrypt.".into(),
         ));
     };
+    let receipts = a
+        .receipt
+        .iter()
+        .map(|r| read_receipt(r))
+        .collect::<Result<Vec<String>, Error>>()?;
     let mut vault = open(cli)?;
     let cancel = AtomicBool::new(false);
     let opts = ExportOptions {
@@ -59,6 +64,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode, Error> {
             Disclosure::Proofs
         },
         whole_exports: a.whole_exports,
+        receipts,
     };
     let done = cairn_bundle::export(&mut vault, &a.out, &opts)?;
     if a.json {
@@ -117,13 +123,7 @@ pub fn verify(
             }
         }
     };
-    let receipt_text = match receipt {
-        Some(r) if Path::new(r).is_file() => Some(std::fs::read_to_string(r).map_err(|e| {
-            Error::Invalid(format!("Could not read the receipt {r} ({}).", e.kind()))
-        })?),
-        Some(r) => Some(r.to_string()),
-        None => None,
-    };
+    let receipt_text = receipt.map(read_receipt).transpose()?;
     let report = cairn_bundle::verify_bundle(file, &key, receipt_text.as_deref())?;
     if json {
         print_json(&report);
@@ -205,4 +205,14 @@ pub fn report_list(vault: &Vault, json: bool) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A receipt given on the command line: its text, or a file holding it.
+fn read_receipt(r: &str) -> Result<String, Error> {
+    if Path::new(r).is_file() {
+        std::fs::read_to_string(r)
+            .map_err(|e| Error::Invalid(format!("Could not read the receipt {r} ({}).", e.kind())))
+    } else {
+        Ok(r.to_string())
+    }
 }

@@ -301,6 +301,11 @@ struct ExportArgs {
     /// location data or messages that were redacted (left out by default).
     #[arg(long)]
     whole_exports: bool,
+    /// A receipt given out earlier (its text, or a file holding it) the bundle should
+    /// be checkable against even if it carries only the exported entries (repeat for
+    /// several).
+    #[arg(long, value_name = "RECEIPT")]
+    receipt: Vec<String>,
     /// Who it is for, for the handover log (default "Solicitor").
     #[arg(long, default_value = "Solicitor")]
     agency: String,

@@ -38,7 +38,8 @@ pub struct Checkpoint {
     /// The Merkle tree head over entries 1..=size, hex; `None` for a checkpoint
     /// written before format 2 (which signed only the head entry's hash).
     pub root: Option<String>,
-    /// Hash of entry `size`, hex.
+    /// Hash of entry `size`, hex; empty when the checkpoint leaves it out
+    /// (`cairn-head -`, in a bundle that carries only the exported entries).
     pub head: String,
     /// When it was signed (RFC 3339 UTC).
     pub time: String,
@@ -50,7 +51,8 @@ pub fn origin(vault_id: &str) -> String {
 }
 
 /// Signs a checkpoint of `size` entries whose Merkle root is `root_hex` and whose last
-/// entry's hash is `head_hex`, and returns its text.
+/// entry's hash is `head_hex` (empty: left out, as `cairn-head -`), and returns its
+/// text.
 pub fn sign(
     key: &SigningKey,
     vault_id: &str,
@@ -61,11 +63,14 @@ pub fn sign(
 ) -> String {
     let name = origin(vault_id);
     let root = unhex32(root_hex).unwrap_or([0; 32]);
-    let head = unhex32(head_hex).unwrap_or([0; 32]);
+    let head = if head_hex.is_empty() {
+        "-".to_string()
+    } else {
+        B64.encode(unhex32(head_hex).unwrap_or([0; 32]))
+    };
     let body = format!(
-        "{name}\n{size}\n{}\ncairn-head {}\ntime {}\n",
+        "{name}\n{size}\n{}\ncairn-head {head}\ntime {}\n",
         B64.encode(root),
-        B64.encode(head),
         format_ms(time_ms)
     );
     note::sign(key, &name, &body)
@@ -121,6 +126,7 @@ pub fn verify(text: &str, public: &VerifyingKey) -> Result<Checkpoint, String> {
         .to_string();
     let head_ext = rest.iter().find_map(|l| l.strip_prefix("cairn-head "));
     let (root, head) = match head_ext {
+        Some("-") => (Some(hash_line(third, "tree head")?), String::new()),
         Some(h) => (
             Some(hash_line(third, "tree head")?),
             hash_line(Some(h), "head entry")?,

@@ -1596,6 +1596,23 @@ impl Vault {
         Ok(note)
     }
 
+    /// Signs a checkpoint of the chain as it is now that leaves out the head entry's
+    /// hash (for a bundle that carries only the exported entries, where entry `size`
+    /// may be one it does not show). It is not kept: it is the bundle's.
+    pub fn sign_checkpoint_without_head(&self) -> Result<String> {
+        let head = chain::head(&self.conn)?
+            .ok_or_else(|| Error::DatabaseDamaged("the chain is empty".into()))?;
+        let frontier = tree::load(&self.conn, head.seq)?;
+        Ok(checkpoint::sign(
+            &self.device,
+            &self.vault_id,
+            head.seq,
+            &hex(&frontier.root()),
+            "",
+            (self.clock)(),
+        ))
+    }
+
     /// Signs `body` (lines ending in `\n`) as a C2SP signed note with the device key,
     /// under the vault's key name. A body that starts like a checkpoint (`cairn/vault/`)
     /// is refused, so nothing signed here can pass for one.
@@ -1896,6 +1913,11 @@ impl Writer<'_> {
             .transpose()?;
         let mut meta = extra;
         meta.insert("version".into(), json!(version));
+        // Kinds with withholdable fields say their record hash is over the committed
+        // form, so a bundle can never pass one of their versions off as unverifiable.
+        if !withhold::fields_of(kind).is_empty() {
+            meta.insert(withhold::COMMITTED_META.into(), json!(true));
+        }
         // For files the chain carries the SHA-256 of the original bytes, so anyone can
         // check an exhibit with sha256sum; the descriptive record is bound by its hash.
         let content_sha = match content {

@@ -27,6 +27,11 @@ use crate::items::ItemKind;
 use crate::keys::hex;
 use crate::secret::random_array;
 
+/// The entry meta field (`true`) of a version of a kind with withholdable fields
+/// written in format 2: its record hash is over the committed form. Versions without
+/// it were written before, and one that must withhold a field cannot be re-hashed.
+pub const COMMITTED_META: &str = "committed";
+
 /// The key of the digests in a committed record.
 pub const SD_KEY: &str = "_sd";
 

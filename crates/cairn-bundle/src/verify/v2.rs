@@ -40,6 +40,8 @@ struct Info {
     /// A location-free copy's SHA-256 it records, and of which original.
     copy: Option<(String, String)>,
     at: i64,
+    /// A version written in format 2: its record hash is over the committed form.
+    committed: bool,
 }
 
 impl Info {
@@ -58,6 +60,7 @@ impl Info {
             record: s("record_sha256"),
             copy,
             at: e.recorded_at,
+            committed: e.meta.get(withhold::COMMITTED_META) == Some(&Value::Bool(true)),
         }
     }
 
@@ -370,7 +373,10 @@ pub(crate) fn check(
                             at_receipt = Some((String::new(), e.hash.clone()));
                         }
                     }
-                    if seq == n && e.hash != info.chain_head {
+                    if seq == n
+                        && (full || !info.chain_head.is_empty())
+                        && e.hash != info.chain_head
+                    {
                         c.bad(
                             "chain_head",
                             format!("Chain entry {seq} is not the head the vault signed."),
@@ -599,8 +605,8 @@ pub(crate) fn check(
         }
         withheld_seen.extend(v.withheld.iter().cloned());
         let whole = if v.unverifiable {
-            if v.withheld.is_empty() {
-                c.bad("record_hash", format!("Version {} of {} is said to be unverifiable, but nothing was left out of it.", v.version, v.item), Some(VERSIONS_PATH), Some(v.seq));
+            if v.withheld.is_empty() || e.committed {
+                c.bad("record_hash", format!("Version {} of {} is said to be unverifiable, but its entry shows its record can be checked: it was changed.", v.version, v.item), Some(VERSIONS_PATH), Some(v.seq));
                 return;
             }
             unverifiable.push(format!("{} version {}", v.item, v.version));
@@ -1256,7 +1262,7 @@ fn check_receipt(
     };
     let head_at = at
         .map(|(_, h)| h.clone())
-        .or_else(|| (r.size == n).then(|| info.chain_head.clone()));
+        .or_else(|| (r.size == n && !info.chain_head.is_empty()).then(|| info.chain_head.clone()));
     let matches = match (&r.root, &r.head) {
         (Some(want), _) => root_at.as_ref().map(|got| got.starts_with(want.as_str())),
         (None, Some(want)) => head_at.as_ref().map(|got| got.starts_with(want.as_str())),

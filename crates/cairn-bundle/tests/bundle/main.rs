@@ -18,6 +18,7 @@ use tempfile::TempDir;
 mod forgery;
 mod fuzz_found;
 mod in_memory;
+mod proofs;
 
 const PASS: &str = "correct horse battery staple";
 const SEAL_PASS: &str = "seven bridges over the quiet river Tay";
@@ -109,6 +110,7 @@ fn opts<'a>(seal: Seal, sel: Selection) -> ExportOptions<'a> {
         fast_kdf_for_tests: true,
         disclosure: cairn_bundle::Disclosure::FullChain,
         whole_exports: false,
+        receipts: Vec::new(),
     }
 }
 
