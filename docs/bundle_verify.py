@@ -224,7 +224,8 @@ VAULT = {"format": "s", "version": "n", "software": "s", "vault_id": "s",
          "chain_head": "s", "location_included": "b", "private_notes_included": "b",
          "tree_root": "s=", "disclosure": "s=", "selection": "o=", "whole_exports": "b=",
          "withheld_fields": "[s]=", "left_out": "[s]="}
-DEFAULTS = {"s": "", "b": False, "o": {}, "[s]": [], "[v]": [], "[d]": []}
+DEFAULTS = {"s": "", "b": False, "o": None, "[s]": [], "[v]": [], "[d]": []}
+NO_SELECTION = {"kind": "", "items": [], "from": None, "to": None}
 
 
 def fields(obj, spec, what):
@@ -240,7 +241,7 @@ def fields(obj, spec, what):
                 out[name] = None
                 continue
             if code.endswith("="):
-                out[name] = list(DEFAULTS[base]) if base.startswith("[") else DEFAULTS[base]
+                out[name] = list(DEFAULTS[base]) if base.startswith("[") else "proofs" if name == "disclosure" else DEFAULTS[base]
                 continue
             raise ValueError(f"{what} has no {name}")
         if not TYPES[base](v):
@@ -251,8 +252,8 @@ def fields(obj, spec, what):
     if out.get("redaction") is not None:
         out["redaction"] = fields(out["redaction"], REDACTION, "a redaction")
     if "selection" in out:
-        out["selection"] = fields(out["selection"], SELECTION, "the selection")
-    if "disclosure" in out and out["disclosure"] not in ("", "proofs", "full-chain"):
+        out["selection"] = fields(out["selection"], SELECTION, "the selection") if out["selection"] is not None else NO_SELECTION
+    if "disclosure" in out and out["disclosure"] not in ("proofs", "full-chain"):
         raise ValueError("its disclosure is neither proofs nor full-chain")
     return out
 
@@ -398,7 +399,10 @@ def parse_receipt(text):
         third = b64_strict(lines[start + 2].strip()) if start + 2 < len(lines) else None
         if end is None or size is None or third is None or len(third) != 32:
             return None
-        return {"vault_id": lines[start][12:], "size": size, "root": None, "head": None,
+        ext = next((l[11:] for l in lines[start:end] if l.startswith("cairn-head ")), None)
+        ext = b64_strict(ext.strip()) if ext is not None else None
+        root, head = (third.hex(), ext.hex()) if ext and len(ext) == 32 else (None, third.hex())
+        return {"vault_id": lines[start][12:], "size": size, "root": root, "head": None if root else head,
                 "note": "\n".join(lines[start:end + 1]) + "\n"}
     line = next((l for l in lines if l.lstrip().startswith("cairn-receipt ")), None)
     parts = line.split()[1:] if line else []
@@ -538,7 +542,7 @@ def check_manifest(bag, rep, which, data):
 
 
 def info_field(bag_info, key):
-    return next((l[len(key) + 1:].strip() for l in bag_info.splitlines() if l.startswith(key + ":")), None)
+    return next((l[len(key) + 1:].strip() for l in rust_lines(bag_info) if l.startswith(key + ":")), None)
 
 
 def evidence_fingerprint(payload):
@@ -627,7 +631,7 @@ def entry_line(v, with_proof):
         raise ValueError("it has no hash")
     header = {k: x for k, x in v.items() if k not in ("hash", "proof")}
     proof = v.get("proof")
-    if with_proof and not (isinstance(proof, list) and all(isinstance(p, str) and len(p) == 64 for p in proof)):
+    if with_proof and proof is not None and not (isinstance(proof, list) and all(isinstance(p, str) and len(p) == 64 for p in proof)):
         raise ValueError("its proof is not a list of hashes")
     if (not with_proof and "proof" in v) or sorted(header) != list(HEADER):
         raise ValueError("its fields are not an entry's")
@@ -702,8 +706,8 @@ def check_entries(bag, rep, info, root, receipt_size):
                 if receipt_size == seq:
                     at_receipt = (tree.root().hex(), given)
             else:
-                hashes = [unhex32(p) for p in proof]
-                if None in hashes or not verify_inclusion(leaf, seq - 1, n, hashes, root):
+                hashes = [unhex32(p) for p in proof or [None]]
+                if proof is None or None in hashes or not verify_inclusion(leaf, seq - 1, n, hashes, root):
                     rep.bad("entry_proof", f"Chain entry {seq} is not in the history the vault signed: its inclusion proof fails.", path, seq)
                     break
                 if receipt_size == seq:
@@ -780,7 +784,7 @@ def reveal(committed, disclosures):
     for d in disclosures:
         if sd.get(d["field"]) is None or json_sha256([d["salt"], d["field"], d["value"]]) != sd[d["field"]]:
             raise ValueError(d["field"])
-        if d["field"] in shown or get_path(record, d["field"]) is not None:
+        if d["field"] in shown or get_path(record, d["field"]) is not MISSING:
             raise ValueError(d["field"])
         shown.add(d["field"])
         *parents, last = d["field"].split(".")
@@ -796,9 +800,13 @@ def reveal(committed, disclosures):
     return record, sorted(k for k in sd if k not in shown)
 
 
+MISSING = object()
+
+
 def get_path(record, path):
+    """The value at a dotted field path (§5.6), or MISSING (null is a value)."""
     for k in path.split("."):
-        record = record.get(k) if isinstance(record, dict) else None
+        record = record.get(k, MISSING) if isinstance(record, dict) else MISSING
     return record
 
 
@@ -860,7 +868,7 @@ def check_versions(bag, rep, info, entries, items):
             rep.facts["versions_withheld"] += bool(left)
         if st["kind"] == "file" and (not isinstance(whole, dict) or whole.get("sha256") != e["content"]):
             rep.bad("record_hash", f"The record of {v['item']} names other content than its entry.", VERSIONS_J, seq)
-        shows = lambda f: get_path(whole, f) is not None
+        shows = lambda f: get_path(whole, f) is not MISSING
         if ((not info["location_included"] and st["kind"] == "file" and any(map(shows, WITHHOLDABLE["file"])))
                 or (not info["private_notes_included"] and st["kind"] == "incident" and shows("private_notes"))):
             rep.bad("withheld_field", f"{name} holds a field the bundle says was left out.", VERSIONS_J, seq)
@@ -868,12 +876,16 @@ def check_versions(bag, rep, info, entries, items):
             if json_sha256(whole) != st["shown"] or sorted(v["withheld"]) != sorted(st["withheld"]):
                 rep.bad("item_mismatch", f"items.json shows {v['item']} differently from its latest version: it was changed.", ITEMS_J, seq)
             st["current"] = whole
-            if st["kind"] == "link" and isinstance(whole, dict):
-                s = lambda k: whole.get(k) if isinstance(whole.get(k), str) else ""
-                st["link"] = (s("from"), s("to"), whole.get("active") is True)
+            if st["kind"] == "link":
+                w = whole if isinstance(whole, dict) else {}
+                s = lambda k: w.get(k) if isinstance(w.get(k), str) else ""
+                st["link"] = (s("from"), s("to"), w.get("active") is True)
     for id_ in sorted(items):
-        if items[id_]["next"] != items[id_]["version"] + 1:
+        st = items[id_]
+        if st["next"] != st["version"] + 1:
             rep.bad("version_missing", f"versions.jsonl does not hold every version of {id_}.", VERSIONS_J)
+        elif st["redaction"] is not None and len(st["redaction"]["versions"]) != st["version"]:
+            rep.bad("redaction_versions", f"The redaction of {id_} lists {len(st['redaction']['versions'])} versions, not {st['version']}.", ITEMS_J)
     if set(info["withheld_fields"]) != seen_withheld:
         rep.bad("withheld_field", "vault.json's list of fields left out does not match the versions.", VAULT_J)
     rep.facts["versions_withheld"] += len(rep.facts["unverifiable"])
@@ -989,8 +1001,6 @@ def check_receipt(rep, info, public, root, at_receipt, consistent, text):
         except ValueError as why:
             return rep.bad("receipt_signature", f"The receipt's signature does not check with this vault's key ({why}): the vault was rebuilt with a new key.")
         r.update(size=cp["size"], root=cp["root"], head=None if cp["root"] else cp["head"])
-    elif r["note"] is not None:
-        return rep.bad("receipt_signature", "The receipt's signature cannot be checked: the bundle has no valid key.")
     if r["size"] == 0 or r["size"] > n:
         return rep.bad("receipt_rewritten", f"The receipt covers {r['size']} entries but this bundle's history has only {n}: the bundle was made before the receipt, or its history was cut short.")
     root_at = root.hex() if r["size"] == n else (at_receipt or (None,))[0] if info["disclosure"] == "full-chain" else consistent.get(r["size"])
@@ -1027,7 +1037,6 @@ def verify(bag_dir, receipt=None):
     if info["version"] != 2:
         raise Unreadable(f"it is bundle format {info['version']}; this script checks format 2 "
                          "(`cairn verify-bundle` checks format 1, FORMAT.md §9.10)")
-    info["disclosure"] = info["disclosure"] or "proofs"
     n, full, name = info["chain_size"], info["disclosure"] == "full-chain", f"cairn/vault/{info['vault_id']}"
     rep.facts.update(disclosure=info["disclosure"], entries=n, vault_id=info["vault_id"], exported_at=info["exported_at"])
     # The vault's signature over the bag (§9.2).
@@ -1054,6 +1063,11 @@ def verify(bag_dir, receipt=None):
     if root is None or info["format"] != "cairn-bundle":
         rep.bad("record_format", "vault.json does not give the tree head a format-2 bundle must.", VAULT_J)
     root = root or bytes(32)
+    said = {"Cairn-Format": str(info["version"]), "Cairn-Vault-Id": info["vault_id"], "Cairn-Chain-Size": str(n),
+            "Cairn-Chain-Head": info["chain_head"], "Cairn-Tree-Root": info["tree_root"],
+            "Cairn-Disclosure": info["disclosure"], "External-Identifier": f"cairn-bundle-{bag.evidence[:16]}"}
+    for k in (k for k, v in said.items() if info_field(bag.info, k) != v):
+        rep.bad("bag_info", f"bag-info.txt's {k} is not what vault.json and the manifest give.", "bag-info.txt")
     # The checkpoint of that tree (§7.1).
     if public is not None:
         try:

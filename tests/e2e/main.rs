@@ -12,6 +12,7 @@ mod diskfull;
 mod extract;
 mod forgery;
 mod happy;
+mod location;
 mod messages;
 mod network;
 mod redact;

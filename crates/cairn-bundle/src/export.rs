@@ -18,7 +18,7 @@ use cairn_core::{
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::assemble::{self, assemble, Assembled, Policy};
+use crate::assemble::{self, assemble, Assembled, Policy, Unverifiable};
 use crate::bag::{hex, io_err, BagWriter};
 use crate::location::{self, Copy};
 use crate::record::{
@@ -139,6 +139,12 @@ pub struct Plan {
     pub exhibits: Vec<PlannedExhibit>,
     /// Bytes of exhibits in all.
     pub bytes: u64,
+    /// Versions written before format 2 that hold a field the bundle leaves out, so the
+    /// recipient will see they cannot be checked.
+    pub unverifiable: Vec<Unverifiable>,
+    /// Original exports (a chat's zip, a mailbox) that would be left out: they hold
+    /// photos that say where they were taken, or messages she redacted.
+    pub exports_left_out: usize,
 }
 
 /// One exhibit an export would hold.
@@ -155,12 +161,19 @@ pub struct PlannedExhibit {
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
-    /// A photo carrying location data (left out of the copy unless she chooses).
+    /// It says where it was made: a copy without that, or nothing, goes unless she
+    /// chooses otherwise.
     pub has_location: bool,
+    /// What it would go out as, by default.
+    pub goes_as: GoesAs,
 }
 
-/// What [`export()`] would hold for `selection` and `initials`; nothing is stored.
-pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan> {
+/// What [`export()`] would hold for `selection` and `initials`, with photo locations
+/// left out and original exports sent only when clean (the defaults): what each file
+/// would go out as, and which older versions could not be checked without what is
+/// left out. Nothing is put on record (what it learns of files is remembered, as
+/// derived data, for the export).
+pub fn plan(vault: &mut Vault, selection: &Selection, initials: &str) -> Result<Plan> {
     let ids = select(vault, selection)?;
     let mut out = Plan {
         items: ids.len(),
@@ -169,6 +182,8 @@ pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan
         reports: 0,
         exhibits: Vec::new(),
         bytes: 0,
+        unverifiable: Vec::new(),
+        exports_left_out: 0,
     };
     let mut files = Vec::new();
     let mut records = BTreeMap::new();
@@ -186,28 +201,57 @@ pub fn plan(vault: &Vault, selection: &Selection, initials: &str) -> Result<Plan
             ItemKind::File | ItemKind::Link | ItemKind::Message => {}
         }
     }
+    out.unverifiable = assemble(
+        vault,
+        &ids,
+        Policy {
+            include_location: false,
+        },
+    )?
+    .unverifiable;
+    let copies = location::decide(vault, &records, false, false, false)?;
+    let exports = vault.export_contents(&files)?;
     for (item, r, new) in vault.plan_exhibit_refs(&files, initials)? {
         let rec = records.get(&item).unwrap_or(&Value::Null);
         let size = rec.get("size").and_then(Value::as_u64).unwrap_or(0);
-        let has_location = rec
-            .get("exif")
-            .and_then(Value::as_object)
-            .is_some_and(|e| LOCATION_FIELDS.iter().any(|f| e.contains_key(*f)));
+        let goes_as = match copies.get(&item) {
+            Some(Copy::Clean { .. }) => GoesAs::LocationFreeCopy,
+            Some(Copy::LeftOut(why)) => GoesAs::LeftOut(why.clone()),
+            Some(Copy::Scan) => GoesAs::CheckedAsItIsSaved,
+            Some(Copy::Original) | None => GoesAs::Original,
+        };
+        if exports.contains_key(&item) && matches!(goes_as, GoesAs::LeftOut(_)) {
+            out.exports_left_out += 1;
+        }
         out.bytes += size;
         out.exhibits.push(PlannedExhibit {
             reference: r.label(),
             new,
             name: text(Some(rec), "name"),
+            has_location: matches!(goes_as, GoesAs::LocationFreeCopy)
+                || (matches!(goes_as, GoesAs::LeftOut(_)) && !exports.contains_key(&item)),
             item,
             size,
-            has_location,
+            goes_as,
         });
     }
     Ok(out)
 }
 
-/// Exif fields that give a photo's position.
-const LOCATION_FIELDS: &[&str] = &["gps_latitude", "gps_longitude"];
+/// What a file would go out as.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum GoesAs {
+    /// The original, byte for byte.
+    Original,
+    /// A copy with where it was made removed (unless she includes location).
+    LocationFreeCopy,
+    /// Read for signs of location as it is saved; left out if it has any.
+    CheckedAsItIsSaved,
+    /// Left out, for this reason (unless she includes location or sends exports whole).
+    LeftOut(String),
+}
 
 /// A file name safe everywhere, from the exhibit reference and the original name.
 fn exhibit_file_name(r: &ExhibitRef, original: &str) -> String {
@@ -384,11 +428,12 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             file_records.insert(id.clone(), d.record.unwrap_or(Value::Null));
         }
     }
-    let copies = location::prepare(
+    let copies = location::decide(
         vault,
         &file_records,
         opts.include_location,
         opts.whole_exports,
+        true,
     )?;
 
     // The signed history: its entries, its tree, a checkpoint of it.

@@ -36,7 +36,7 @@ mod verify;
 pub use assemble::Unverifiable;
 pub use bag::{decode_manifest_path, encode_manifest_path};
 pub use export::{
-    export, plan, ExportOptions, Exported, ExportedExhibit, Plan, PlannedExhibit, Selection,
+    export, plan, ExportOptions, Exported, ExportedExhibit, GoesAs, Plan, PlannedExhibit, Selection,
 };
 pub use receipt::{receipt, Receipt};
 pub use record::Disclosure;

@@ -56,24 +56,33 @@ fn export_left_out(
     })
 }
 
-/// Decides what goes out for each of `files` (id → its current record), recording in
-/// the chain, in one write, the copies it has not recorded yet. `left_out` holds files
-/// already found to hold location as they were exported (and why).
-pub(crate) fn prepare(
+/// Decides what goes out for each of `files` (id → its current record). With
+/// `record`, the copies the chain does not hold yet are recorded, in one write; without
+/// (a plan), such a copy is given as `Clean` with `seq` 0.
+pub(crate) fn decide(
     vault: &mut Vault,
     files: &BTreeMap<String, Value>,
     include_location: bool,
     whole_exports: bool,
+    record: bool,
 ) -> Result<BTreeMap<String, Copy>> {
     let ids: Vec<String> = files.keys().cloned().collect();
     let mut out = BTreeMap::new();
+    let exports = vault.export_contents(&ids)?;
     if include_location {
+        // Location may go; a message she redacted still may not.
         for id in ids {
-            out.insert(id, Copy::Original);
+            let copy = match exports.get(&id) {
+                Some((_, redacted)) if !whole_exports => {
+                    export_left_out(*redacted, &[], &BTreeMap::new())
+                        .map_or(Copy::Original, Copy::LeftOut)
+                }
+                _ => Copy::Original,
+            };
+            out.insert(id, copy);
         }
         return Ok(out);
     }
-    let exports = vault.export_contents(&ids)?;
     let mut status = vault.location_status(&ids)?;
     // Attachments decide their exports: each is read whole once, then remembered.
     let mut attached: Vec<String> = exports.values().flat_map(|(a, _)| a.clone()).collect();
@@ -128,6 +137,12 @@ pub(crate) fn prepare(
             }
         };
         out.insert(id.clone(), copy);
+    }
+    if !record {
+        for (id, _, sha256) in to_record {
+            out.insert(id, Copy::Clean { seq: 0, sha256 });
+        }
+        return Ok(out);
     }
     let seqs = vault.record_location_copies(&to_record)?;
     for ((id, _, sha256), seq) in to_record.into_iter().zip(seqs) {

@@ -245,7 +245,7 @@ fn exhibit_references_are_stable_across_exports() {
     let mut f = fixture();
     // The plan shows the reference an export will give, and stores nothing.
     let before = f.vault.chain().expect("chain").len();
-    let p = plan(&f.vault, &Selection::All, "ab").expect("plan");
+    let p = plan(&mut f.vault, &Selection::All, "ab").expect("plan");
     assert_eq!((p.items, p.incidents, p.people, p.reports), (2, 1, 0, 0));
     assert_eq!(p.exhibits.len(), 1);
     let e = &p.exhibits[0];
@@ -262,7 +262,7 @@ fn exhibit_references_are_stable_across_exports() {
 
     let first = open_bundle(&mut f, "one.zip");
     let _ = first;
-    let again = plan(&f.vault, &Selection::All, "AB").expect("plan");
+    let again = plan(&mut f.vault, &Selection::All, "AB").expect("plan");
     assert!(
         !again.exhibits[0].new,
         "the reference was given by the export"
@@ -355,7 +355,12 @@ fn a_message_linked_to_an_incident_goes_out_with_its_original_export_and_photo()
     let kept_photo = page.messages[1].files[0].id.clone();
     f.vault.link(&f.incident, &photo_msg).expect("link");
 
-    let p = plan(&f.vault, &Selection::Items(vec![f.incident.clone()]), "AB").expect("plan");
+    let p = plan(
+        &mut f.vault,
+        &Selection::Items(vec![f.incident.clone()]),
+        "AB",
+    )
+    .expect("plan");
     // The incident, its photo, the message, the export and the message's photo; not
     // the other message.
     assert_eq!(p.items, 5);
@@ -669,7 +674,7 @@ fn photo_location_is_removed_unless_asked() {
     let id = add_file(&mut f.vault, &dir, "at-home.jpg", &jpeg, None);
     let rec = f.vault.show(&id).expect("show").record.expect("record");
     assert!(rec.pointer("/exif/gps_latitude").is_some(), "{rec}");
-    let p = plan(&f.vault, &Selection::Items(vec![id.clone()]), "AB").expect("plan");
+    let p = plan(&mut f.vault, &Selection::Items(vec![id.clone()]), "AB").expect("plan");
     assert!(
         p.exhibits.iter().any(|e| e.item == id && e.has_location),
         "{p:?}"
