@@ -383,10 +383,10 @@ def verify_checkpoint(text, public):
         if raw is None or len(raw) != 32:
             raise ValueError(f"its {what} is not a SHA-256 hash")
         return raw.hex()
-    if ext is None:
+    if ext is None:                       # format 1: the head entry's hash, no root
         return {"origin": origin, "size": size, "root": None, "head": hash_line(third, "head entry"), "time": time}
     return {"origin": origin, "size": size, "root": hash_line(third, "tree head"),
-            "head": hash_line(ext, "head entry"), "time": time}
+            "head": "" if ext == "-" else hash_line(ext, "head entry"), "time": time}
 
 
 def parse_receipt(text):
@@ -399,9 +399,9 @@ def parse_receipt(text):
         third = b64_strict(lines[start + 2].strip()) if start + 2 < len(lines) else None
         if end is None or size is None or third is None or len(third) != 32:
             return None
-        ext = next((l[11:] for l in lines[start:end] if l.startswith("cairn-head ")), None)
-        ext = b64_strict(ext.strip()) if ext is not None else None
-        root, head = (third.hex(), ext.hex()) if ext and len(ext) == 32 else (None, third.hex())
+        ext = next((l[11:].strip() for l in lines[start:end] if l.startswith("cairn-head ")), None)
+        ext = ext if ext == "-" else b64_strict(ext) if ext is not None else None
+        root, head = (third.hex(), None) if ext == "-" or (ext and len(ext) == 32) else (None, third.hex())
         return {"vault_id": lines[start][12:], "size": size, "root": root, "head": None if root else head,
                 "note": "\n".join(lines[start:end + 1]) + "\n"}
     line = next((l for l in lines if l.lstrip().startswith("cairn-receipt ")), None)
@@ -712,7 +712,7 @@ def check_entries(bag, rep, info, root, receipt_size):
                     break
                 if receipt_size == seq:
                     at_receipt = (None, given)
-            if seq == n and given != info["chain_head"]:
+            if seq == n and (full or info["chain_head"]) and given != info["chain_head"]:
                 rep.bad("chain_head", f"Chain entry {seq} is not the head the vault signed.", path, seq)
                 break
             carried, last = carried + 1, (seq, given)
@@ -1004,7 +1004,7 @@ def check_receipt(rep, info, public, root, at_receipt, consistent, text):
     if r["size"] == 0 or r["size"] > n:
         return rep.bad("receipt_rewritten", f"The receipt covers {r['size']} entries but this bundle's history has only {n}: the bundle was made before the receipt, or its history was cut short.")
     root_at = root.hex() if r["size"] == n else (at_receipt or (None,))[0] if info["disclosure"] == "full-chain" else consistent.get(r["size"])
-    head_at = at_receipt[1] if at_receipt else info["chain_head"] if r["size"] == n else None
+    head_at = at_receipt[1] if at_receipt else info["chain_head"] if r["size"] == n and info["chain_head"] else None
     have, want = (root_at, r["root"]) if r["root"] else (head_at, r["head"])
     if have is None:
         return rep.bad("receipt_not_covered", f"This bundle carries only the exported entries and no proof from the receipt's {r['size']} entries, so it cannot be checked against it; ask for a bundle with the full chain.", None, r["size"])
@@ -1064,7 +1064,7 @@ def verify(bag_dir, receipt=None):
         rep.bad("record_format", "vault.json does not give the tree head a format-2 bundle must.", VAULT_J)
     root = root or bytes(32)
     said = {"Cairn-Format": str(info["version"]), "Cairn-Vault-Id": info["vault_id"], "Cairn-Chain-Size": str(n),
-            "Cairn-Chain-Head": info["chain_head"], "Cairn-Tree-Root": info["tree_root"],
+            "Cairn-Chain-Head": info["chain_head"] or "-", "Cairn-Tree-Root": info["tree_root"],
             "Cairn-Disclosure": info["disclosure"], "External-Identifier": f"cairn-bundle-{bag.evidence[:16]}"}
     for k in (k for k, v in said.items() if info_field(bag.info, k) != v):
         rep.bad("bag_info", f"bag-info.txt's {k} is not what vault.json and the manifest give.", "bag-info.txt")

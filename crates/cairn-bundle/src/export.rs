@@ -166,6 +166,8 @@ pub struct PlannedExhibit {
     pub has_location: bool,
     /// What it would go out as, by default.
     pub goes_as: GoesAs,
+    /// It is an original export (a chat's zip, a mailbox) messages were read from.
+    pub is_export: bool,
 }
 
 /// What [`export()`] would hold for `selection` and `initials`, with photo locations
@@ -230,6 +232,7 @@ pub fn plan(vault: &mut Vault, selection: &Selection, initials: &str) -> Result<
             name: text(Some(rec), "name"),
             has_location: matches!(goes_as, GoesAs::LocationFreeCopy)
                 || (matches!(goes_as, GoesAs::LeftOut(_)) && !exports.contains_key(&item)),
+            is_export: exports.contains_key(&item),
             item,
             size,
             goes_as,

@@ -297,6 +297,12 @@ export type BundleReport = {
 	ok: boolean,
 	/**  It was sealed with age. */
 	sealed: boolean,
+	/**  The bundle format (1 or 2). */
+	format: number,
+	/**  Format 2: the vault's signature over the whole bag checked. */
+	signed: boolean,
+	/**  `full-chain` or `proofs` (format 2). */
+	disclosure: string,
 	/**  One plain sentence. */
 	verdict: string,
 	/**  SHA-256 of the bundle file. */
@@ -307,23 +313,33 @@ export type BundleReport = {
 	vault_id: string,
 	/**  When it was made. */
 	exported_at: string,
-	/**  Chain entries. */
+	/**  Entries in the signed history. */
 	entries: number,
+	/**  Entries whose headers the bundle carries. */
+	entries_carried: number,
 	/**  Files checked against the manifest. */
 	files_checked: number,
 	/**  Exhibits. */
 	exhibits: number,
 	/**  Record versions whose hash was rechecked. */
 	versions_checked: number,
-	/**  Versions with fields left out at her choice (not rechecked). */
+	/**
+	 *  Versions with fields left out at her choice (format 2: still rechecked, through
+	 *  their commitments, unless named in `unverifiable`).
+	 */
 	versions_withheld: number,
+	/**
+	 *  Versions written before format 2 with fields left out, whose hash cannot be
+	 *  recomputed: "<item> version <n>".
+	 */
+	unverifiable: string[],
 	/**  Redactions in the chain. */
 	redactions: RedactionSeen[],
 	/**  The checkpoint's signature checked with the bundle's device key. */
 	checkpoint_valid: boolean,
 	/**  `Some(true)` when the chain extends the receipt given. */
 	receipt_extends: boolean | null,
-	/**  Everything wrong. */
+	/**  Everything wrong (the first is the one that matters most). */
 	problems: Problem[],
 	/**  Things to know that are not problems. */
 	notes: string[],
@@ -360,7 +376,15 @@ export type Checkpoint = {
 	origin: string,
 	/**  Number of entries covered. */
 	size: number,
-	/**  Hash of entry `size`, hex. */
+	/**
+	 *  The Merkle tree head over entries 1..=size, hex; `None` for a checkpoint
+	 *  written before format 2 (which signed only the head entry's hash).
+	 */
+	root: string | null,
+	/**
+	 *  Hash of entry `size`, hex; empty when the checkpoint leaves it out
+	 *  (`cairn-head -`, in a bundle that carries only the exported entries).
+	 */
 	head: string,
 	/**  When it was signed (RFC 3339 UTC). */
 	time: string,
@@ -441,6 +465,19 @@ export type Created = {
 	status: AppStatus,
 };
 
+/**  Which chain entries a bundle carries. */
+export type Disclosure = 
+/**
+ *  Every entry header of the vault (for her own solicitor: shows the whole
+ *  history's continuity, and when everything else was written).
+ */
+"full-chain" | 
+/**
+ *  Only the exported items' entries, each with an inclusion proof against the signed
+ *  tree head (for anything the other side may see: nothing about the rest).
+ */
+"proofs";
+
 /**
  *  The neutral look the app can take on a shared laptop. It only delays someone who
  *  looks closely: the vault folder and the program are still named Cairn.
@@ -475,6 +512,13 @@ export type ExportRequest = {
 	initials: string,
 	/**  Let photo location data go out. */
 	includeLocation: boolean,
+	/**  Which chain entries go out: only the exported items' with proofs, or all. */
+	disclosure: Disclosure,
+	/**
+	 *  Send original exports whole even when they hold location data or redacted
+	 *  messages.
+	 */
+	wholeExports: boolean,
 	/**  How it is sealed. */
 	seal: SealChoice,
 	/**  Who it is for: "Solicitor", "IOPC", … */
@@ -581,6 +625,17 @@ export type Found = {
 	 */
 	newest_only: boolean,
 };
+
+/**  What a file would go out as. */
+export type GoesAs = 
+/**  The original, byte for byte. */
+{ kind: "original" } | 
+/**  A copy with where it was made removed (unless she includes location). */
+{ kind: "location_free_copy" } | 
+/**  Read for signs of location as it is saved; left out if it has any. */
+{ kind: "checked_as_it_is_saved" } | 
+/**  Left out, for this reason (unless she includes location or sends exports whole). */
+{ kind: "left_out"; reason: string };
 
 /**  One exhibit handed over: its reference, the item and the SHA-256 of the bytes. */
 export type HandedOver = {
@@ -935,6 +990,16 @@ export type Plan = {
 	exhibits: PlannedExhibit[],
 	/**  Bytes of exhibits in all. */
 	bytes: number,
+	/**
+	 *  Versions written before format 2 that hold a field the bundle leaves out, so the
+	 *  recipient will see they cannot be checked.
+	 */
+	unverifiable: Unverifiable[],
+	/**
+	 *  Original exports (a chat's zip, a mailbox) that would be left out: they hold
+	 *  photos that say where they were taken, or messages she redacted.
+	 */
+	exports_left_out: number,
 };
 
 /**  One exhibit an export would hold. */
@@ -949,8 +1014,15 @@ export type PlannedExhibit = {
 	name: string,
 	/**  Its size in bytes. */
 	size: number,
-	/**  A photo carrying location data (left out of the copy unless she chooses). */
+	/**
+	 *  It says where it was made: a copy without that, or nothing, goes unless she
+	 *  chooses otherwise.
+	 */
 	has_location: boolean,
+	/**  What it would go out as, by default. */
+	goes_as: GoesAs,
+	/**  It is an original export (a chat's zip, a mailbox) messages were read from. */
+	is_export: boolean,
 };
 
 /**  Fields for abuse by a police officer or police staff. */
@@ -969,7 +1041,7 @@ export type PoliceFields = {
 
 /**  A problem found, with a stable code and where it is. */
 export type Problem = {
-	/**  Stable code, e.g. `fixity`, `chain_hash`, `exhibit_hash`. */
+	/**  Stable code, e.g. `fixity`, `signature`, `chain_hash`, `exhibit_hash`. */
 	code: string,
 	/**  One plain sentence. */
 	message: string,
@@ -1004,13 +1076,15 @@ export type Receipt = {
 	vault_id: string,
 	/**  Chain entries covered. */
 	size: number,
+	/**  The Merkle tree head over those entries, hex. */
+	root: string,
 	/**  Hash of entry `size`, hex. */
 	head: string,
 	/**  When the checkpoint was signed. */
 	time: string,
-	/**  The line to write down: `cairn-receipt <vault> <size> <first 16 of head>`. */
+	/**  The line to write down: `cairn-receipt 2 <vault> <size> <32 hex of the root>`. */
 	short: string,
-	/**  The signed note (C2SP signed-note form). */
+	/**  The signed checkpoint (C2SP tlog-checkpoint form). */
 	note: string,
 };
 
@@ -1037,6 +1111,8 @@ export type RedactionSeen = {
 	item: string,
 	/**  When (UTC). */
 	recorded_at: string,
+	/**  Her reason (format 2: checked against the entry). */
+	reason?: string | null,
 };
 
 /**  The verification report (`cairn verify --json` prints it). */
@@ -1237,6 +1313,21 @@ export type Tombstone = {
 	seq: number,
 	/**  Content hashes of the versions that were removed. */
 	versions: Value[],
+};
+
+/**
+ *  A version whose hash cannot be recomputed in this bundle (written before format 2,
+ *  with a field the bundle leaves out).
+ */
+export type Unverifiable = {
+	/**  The item. */
+	item: string,
+	/**  Its title or name. */
+	title: string,
+	/**  The version. */
+	version: number,
+	/**  The fields left out of it. */
+	fields: string[],
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

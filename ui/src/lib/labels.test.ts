@@ -63,7 +63,7 @@ describe('integrity words', () => {
     blobs_checked: 3,
     bytes_checked: 2048,
     checkpoints: 1,
-    latest_checkpoint: { origin: 'cairn/vault/x', size: 12, head: 'cd'.repeat(32), time: '2026-11-03T21:40:00Z' },
+    latest_checkpoint: { origin: 'cairn/vault/x', size: 12, root: 'ef'.repeat(32), head: 'cd'.repeat(32), time: '2026-11-03T21:40:00Z' },
     first_bad_seq: null,
     problems: [],
     warnings: [],

@@ -13,6 +13,8 @@ import {
   normaliseInitials,
   planSummary,
   requestOf,
+  goesAsText,
+  unverifiableText,
   type ShareModel,
 } from './share';
 
@@ -23,7 +25,7 @@ function model(over: Partial<ShareModel> = {}): ShareModel {
 }
 
 function plan(over: Partial<Plan> = {}): Plan {
-  return { items: 0, incidents: 0, people: 0, reports: 0, exhibits: [], bytes: 0, ...over };
+  return { items: 0, incidents: 0, people: 0, reports: 0, exhibits: [], bytes: 0, unverifiable: [], exports_left_out: 0, ...over };
 }
 
 describe('what to share', () => {
@@ -108,6 +110,8 @@ describe('request', () => {
       choice: { kind: 'dates', from: '2026-01-01', to: null },
       initials: 'AB',
       includeLocation: true,
+      disclosure: 'proofs',
+      wholeExports: false,
       seal: { kind: 'recipient', recipient: KEY },
       agency: 'IOPC',
       person: 'Ms Patel',
@@ -128,8 +132,8 @@ describe('summary', () => {
       incidents: 2,
       people: 1,
       exhibits: [
-        { reference: 'AB/1', new: true, item: 'fil-1', name: 'a.jpg', size: 10, has_location: true },
-        { reference: 'AB/2', new: false, item: 'fil-2', name: 'b.txt', size: 5, has_location: false },
+        { reference: 'AB/1', new: true, item: 'fil-1', name: 'a.jpg', size: 10, has_location: true, goes_as: { kind: 'location_free_copy' }, is_export: false },
+        { reference: 'AB/2', new: false, item: 'fil-2', name: 'b.txt', size: 5, has_location: false, goes_as: { kind: 'original' }, is_export: false },
       ],
       bytes: 15,
     });
@@ -137,6 +141,28 @@ describe('summary', () => {
     expect(locatedCount(p)).toBe(1);
     expect(planSummary(plan(), String)).toMatch(/Nothing/);
     expect(locatedCount(null)).toBe(0);
+  });
+
+  it('says what each file goes out as, given her choices', () => {
+    const left = { kind: 'left_out' as const, reason: 'it holds photos that say where they were taken' };
+    expect(goesAsText({ kind: 'original' }, false, false, false)).toBe('As it is');
+    expect(goesAsText({ kind: 'location_free_copy' }, false, false, false)).toMatch(/without where/);
+    expect(goesAsText({ kind: 'location_free_copy' }, true, false, false)).toMatch(/with where/);
+    expect(goesAsText(left, false, false, true)).toBe(`Left out: ${left.reason}`);
+    expect(goesAsText(left, false, true, true)).toBe('As it is, whole');
+    expect(goesAsText(left, true, false, false)).toMatch(/with where/);
+    expect(goesAsText({ kind: 'checked_as_it_is_saved' }, false, false, false)).toMatch(/if it holds no location/);
+  });
+
+  it('names the older versions the recipient cannot check', () => {
+    expect(unverifiableText(plan())).toBe('');
+    const p = plan({
+      unverifiable: [
+        { item: 'inc-1', title: 'At the door', version: 1, fields: ['private_notes'] },
+        { item: 'inc-1', title: 'At the door', version: 2, fields: ['private_notes'] },
+      ],
+    });
+    expect(unverifiableText(p)).toMatch(/^2 older versions of At the door were written before/);
   });
 
   it('offers a file name with the date only', () => {

@@ -1,7 +1,7 @@
 // The "Share with your solicitor" wizard: its answers, their checks, and the request
 // they make. Cairn checks everything again; these checks only save her a round trip.
 
-import type { Choice, ExportRequest, Plan } from './bindings';
+import type { Choice, Disclosure, ExportRequest, GoesAs, Plan } from './bindings';
 import { isValidDate, today } from './datetime';
 
 export type Scope = 'all' | 'dates' | 'items';
@@ -15,6 +15,10 @@ export interface ShareModel {
   ids: string[];
   initials: string;
   includeLocation: boolean;
+  /** Send original exports (a chat's zip, a mailbox) whole. */
+  wholeExports: boolean;
+  /** How much of the record's history goes with it. */
+  disclosure: Disclosure;
   agency: string;
   person: string;
   seal: SealKind;
@@ -31,6 +35,8 @@ export function emptyShare(): ShareModel {
     ids: [],
     initials: '',
     includeLocation: false,
+    wholeExports: false,
+    disclosure: 'proofs',
     agency: 'Solicitor',
     person: '',
     seal: 'passphrase',
@@ -122,6 +128,8 @@ export function requestOf(m: ShareModel, out: string): ExportRequest {
     choice: choiceOf(m),
     initials: normaliseInitials(m.initials) ?? m.initials.trim(),
     includeLocation: m.includeLocation,
+    disclosure: m.disclosure,
+    wholeExports: m.wholeExports,
     seal:
       m.seal === 'passphrase'
         ? { kind: 'passphrase', passphrase: m.passphrase }
@@ -154,4 +162,28 @@ export function planSummary(p: Plan, size: (n: number) => string): string {
 /** Photos in the plan that carry where they were taken. */
 export function locatedCount(p: Plan | null): number {
   return p ? p.exhibits.filter((e) => e.has_location).length : 0;
+}
+
+/** What a file goes out as, given her choices. */
+export function goesAsText(g: GoesAs, includeLocation: boolean, wholeExports: boolean, isExport: boolean): string {
+  switch (g.kind) {
+    case 'original':
+      return 'As it is';
+    case 'location_free_copy':
+      return includeLocation ? 'As it is, with where it was taken' : 'A copy without where it was taken';
+    case 'checked_as_it_is_saved':
+      return includeLocation ? 'As it is' : 'As it is, if it holds no location when saved';
+    case 'left_out':
+      if (includeLocation && !isExport) return 'As it is, with where it was taken';
+      if (wholeExports && isExport) return 'As it is, whole';
+      return `Left out: ${g.reason}`;
+  }
+}
+
+/** Older versions the recipient will see cannot be checked, in one sentence. */
+export function unverifiableText(p: Plan | null): string {
+  const n = p?.unverifiable.length ?? 0;
+  if (n === 0) return '';
+  const titles = [...new Set((p?.unverifiable ?? []).map((u) => u.title || u.item))];
+  return `${n} older ${n === 1 ? 'version' : 'versions'} of ${titles.join(', ')} ${n === 1 ? 'was' : 'were'} written before Cairn could prove a record with your private notes left out, so the recipient will see that ${n === 1 ? 'it' : 'they'} cannot be checked. Everything written since can be.`;
 }
