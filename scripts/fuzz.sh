@@ -3,7 +3,8 @@
 # fuzz/ for a short run, then one line of figures per target. `make fuzz` installs
 # cargo-fuzz first.
 #
-#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse manifest_path
+#   scripts/fuzz.sh [TARGET...]     (default: bundle_reader receipt_parse signed_notes
+#                                    tree_proofs location_inspect manifest_path
 #                                    whatsapp_parse sms_parse email_parse telegram_parse)
 #
 #   CAIRN_FUZZ_SECONDS    seconds per target (default 60)
@@ -23,13 +24,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${CAIRN_FUZZ_SECONDS:-60}"
 san="${CAIRN_FUZZ_SANITIZER:-address}"
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse manifest_path whatsapp_parse sms_parse email_parse telegram_parse); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(bundle_reader receipt_parse signed_notes tree_proofs location_inspect manifest_path whatsapp_parse sms_parse email_parse telegram_parse); fi
 export RUSTC_BOOTSTRAP=1
 
 max_len() {
   case "$1" in
     bundle_reader) echo 131072 ;; # the seed bundles are ~64 KiB (the PDF schedule most of it)
     receipt_parse) echo 4096 ;;   # a receipt pasted from an email is well under 1 KiB
+    signed_notes) echo 8192 ;;    # a bundle note or checkpoint, or a record and its disclosures
+    tree_proofs) echo 2048 ;;     # sizes and up to ~60 hashes (a tree of 2^60)
+    location_inspect) echo 262144 ;; # a photo or a short video's boxes
     whatsapp_parse) echo 16384 ;; # a few hundred lines of chat
     sms_parse) echo 32768 ;;      # a few messages and an MMS with a small photo's base64
     email_parse) echo 65536 ;;    # a mailbox of a few messages, MIME parts and attachments

@@ -17,6 +17,7 @@ use tempfile::TempDir;
 
 mod forgery;
 mod fuzz_found;
+mod hostile;
 mod in_memory;
 mod proofs;
 
