@@ -230,6 +230,31 @@ mod tests {
         );
     }
 
+    /// The test vector in docs/FORMAT.md §5.6.
+    #[test]
+    fn the_format_documents_vector() {
+        let rec = json!({"location": "Flat 2", "private_notes": "mine", "title": "t"});
+        let salts: Salts = [
+            ("location".to_string(), "AAAAAAAAAAAAAAAAAAAAAA".to_string()),
+            ("private_notes".to_string(), "AQEBAQEBAQEBAQEBAQEBAQ".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let (c, _) = commit(&rec, &salts).unwrap();
+        assert_eq!(
+            c[SD_KEY]["location"],
+            "0eac762389e61e5fc4ae40f3b53caadf81e516c295686de579c68defdfeac489"
+        );
+        assert_eq!(
+            c[SD_KEY]["private_notes"],
+            "ea9082d93a6f950e51a2d71b716f1f084aa4aa1c6b50d94d2bdc4aa8a2e03e1e"
+        );
+        assert_eq!(
+            record_hash(&c).unwrap(),
+            "01a0a69905228c1b51e53182bbd8c87db0e5e71b10a8b5d8572f8d7419cbdaae"
+        );
+    }
+
     #[test]
     fn nested_fields_and_records_without_any() {
         let rec = json!({"name": "a.jpg", "exif": {"gps_latitude": "51.5", "gps_longitude": "-0.1", "camera_make": "X"}});
