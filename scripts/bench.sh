@@ -10,6 +10,7 @@ OUT=$(realpath -m "${CAIRN_BENCH_DIR:-target/bench}")
 cargo build --release -q -p cairn-cli -p cairn-desktop
 cargo build --release -q -p cairn-core --example bench_list
 cargo build --release -q -p cairn-import --example bench_chat
+cargo build --release -q -p cairn-core --example bench_proofs
 CAIRN=$PWD/target/release/cairn
 rm -rf "$OUT"; mkdir -p "$OUT"
 export CAIRN_TEST_INSECURE_KDF=1   # keep the ~1 s KDF out of the figures; it is reported apart
@@ -119,7 +120,20 @@ echo
 echo "== WhatsApp import and search, ${N_MESSAGES:=100000} messages (after the KDF) =="
 /usr/bin/time -v -o "$OUT/chat.time" ./target/release/examples/bench_chat "$OUT/chat" "$N_MESSAGES"
 echo "import peak RSS: $(( $(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$OUT/chat.time") / 1024 )) MiB   (targets: import <= 3 s; a search <= 30 ms)"
+# The chat's vault as a bundle (unsealed, so the figures are the checks'), both ways.
+for mode in proofs full-chain; do
+  extra=(); [ "$mode" = full-chain ] && extra=(--full-chain)
+  "$CAIRN" --vault "$OUT/chat/vault" --passphrase-file "$OUT/pw" export --all --no-encrypt \
+    "${extra[@]}" --out "$OUT/chat-$mode.zip" > /dev/null
+  measure "verify_chat_$mode" "$CAIRN" verify-bundle "$OUT/chat-$mode.zip"
+  grep -q '^Intact' "$OUT/verify_chat_$mode.out" || { echo "bench: the chat bundle did not verify" >&2; cat "$OUT/verify_chat_$mode.out" >&2; exit 1; }
+  echo "verify-bundle, ${N_MESSAGES} messages ($mode, $(( $(stat -c %s "$OUT/chat-$mode.zip") / 1024 / 1024 )) MiB): ${WALL[verify_chat_$mode]} s, peak RSS $(( ${RSS[verify_chat_$mode]} / 1024 )) MiB   (targets: <= 2 s, <= 64 MiB)"
+  rm -f "$OUT/chat-$mode.zip"
+done
 rm -rf "$OUT/chat"
+echo
+echo "== Merkle proofs over 1,000,000 entries =="
+./target/release/examples/bench_proofs 1000000
 echo
 
 echo "== desktop app (release build, real window under Xvfb, 10,000 items) =="
