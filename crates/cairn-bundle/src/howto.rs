@@ -61,7 +61,7 @@ fn build(s: &Schedule<'_>, sealed: Sealed) -> String {
         b64(&info.tree_root),
     ));
     t.push_str(&format!(
-        "Every step below is run inside the folder {root}, once it is unzipped.\n\
+        "From step 3 on, every command is run inside the folder {root}.\n\
          The whole check, without Cairn: docs/bundle_verify.py in Cairn's source code is\n\
          an independent checker in Python that does steps 2 to 8 (its first lines say what\n\
          it needs):\n    python3 bundle_verify.py {root}\n\n"
