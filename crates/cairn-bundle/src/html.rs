@@ -126,7 +126,12 @@ pub fn index(s: &Schedule<'_>) -> String {
     h.push_str(&dd(
         "Left out",
         &format!(
-            "No address is given here. Private notes: left out. Photo location data: {}.{}",
+            "No address is given here. Private notes: {}. Photo location data: {}.{}",
+            if s.info.private_notes_included {
+                "included at her choice"
+            } else {
+                "left out"
+            },
             if s.info.location_included {
                 "included at her choice"
             } else {

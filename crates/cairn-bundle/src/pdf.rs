@@ -603,12 +603,24 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
     l.field(
         "Left out",
         &format!(
-            "No address is given in this schedule. Private notes: left out. Photo location data: {}.{}",
-            if s.info.location_included { "included at her choice" } else { "removed from the copies sent" },
+            "No address is given in this schedule. Private notes: {}. Photo location data: {}.{}",
+            if s.info.private_notes_included {
+                "included at her choice"
+            } else {
+                "left out"
+            },
+            if s.info.location_included {
+                "included at her choice"
+            } else {
+                "removed from the copies sent"
+            },
             if left == 0 {
                 String::new()
             } else {
-                format!(" {} left out (the audit annex says why).", schedule::count_words(left, "exhibit was", "exhibits were"))
+                format!(
+                    " {} left out (the audit annex says why).",
+                    schedule::count_words(left, "exhibit was", "exhibits were")
+                )
             }
         ),
     );
@@ -778,8 +790,10 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         l.rule();
     }
 
-    // Reports and handovers.
-    l.new_page();
+    // Reports and handovers (a page of their own when there are any).
+    if !reports.is_empty() {
+        l.new_page();
+    }
     l.heading("Reports and handovers", 16.0);
     if reports.is_empty() {
         l.para(
