@@ -733,7 +733,8 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
     let evidence = evidence_sha256(bag.payload());
 
     // Views for people: the schedule, the offline page, the instructions.
-    let view = schedule::Schedule::new(&info, &items, &bundle_exhibits, &shown, &evidence, &root);
+    let view = schedule::Schedule::new(&info, &items, &bundle_exhibits, &shown, &evidence, &root)
+        .with_versions(&versions);
     let pdf = schedule::pdf(&view, &|id| vault.thumbnail(id).ok().flatten())?;
     bag.add_bytes("data/report.pdf", &pdf)?;
     bag.add_bytes("data/index.html", html::index(&view).as_bytes())?;

@@ -23,7 +23,10 @@ use skrifa::raw::TableProvider;
 use skrifa::{FontRef, MetadataProvider};
 
 use crate::howto;
-use crate::schedule::{pretty_time, text, Schedule, NARRATIVE_FIELDS, POLICE_FIELDS};
+use crate::schedule::{
+    self, agency_words, left_out_words, pretty_time, tags, text, Schedule, NARRATIVE_FIELDS,
+    POLICE_FIELDS,
+};
 
 // Deflated by build.rs from assets/fonts; inflated once, on the first PDF made.
 static REGULAR_Z: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.deflate"));
@@ -53,6 +56,8 @@ const MARGIN: f32 = 56.0;
 const TOP: f32 = 70.0;
 const BOTTOM: f32 = PAGE_H - 60.0;
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
+/// Hashes in fields: 64 hex digits fit the value column on one line.
+const HASH_SIZE: f32 = 8.0;
 
 /// One face: krilla's font (for drawing) and skrifa's view (for measuring).
 struct Face {
@@ -237,12 +242,21 @@ impl Layout {
         }
     }
 
+    /// A line of preformatted text: its leading spaces kept as an indent (the
+    /// instructions' commands and code), wrapped lines indented alike.
+    fn pre(&mut self, s: &str, size: f32) {
+        let spaces = s.len() - s.trim_start_matches(' ').len();
+        let indent = (spaces as f32 * size * 0.5).min(WIDTH / 2.0);
+        self.para(s.trim_start_matches(' '), size, false, indent);
+    }
+
     fn gap(&mut self, h: f32) {
         self.y += h;
     }
 
     fn heading(&mut self, s: &str, size: f32) {
-        self.ensure(size * 3.0);
+        // With room for a few lines of what it heads.
+        self.ensure(size * 3.0 + 40.0);
         self.gap(size * 0.6);
         self.para(s, size, true, 0.0);
         self.gap(size * 0.3);
@@ -261,24 +275,50 @@ impl Layout {
 
     /// A label and its (wrapped) value side by side.
     fn field(&mut self, label: &str, value: &str) {
-        if value.trim().is_empty() {
-            return;
-        }
+        self.field_parts(label, &[(value, 9.5)]);
+    }
+
+    /// A label and a hash (small enough that 64 hex digits fit on one line).
+    fn field_hash(&mut self, label: &str, hash: &str) {
+        self.field_parts(label, &[(hash, HASH_SIZE)]);
+    }
+
+    /// A label and its value in parts, each wrapped at its own size, one under the
+    /// other (a sentence at the body size, a hash on a line of its own).
+    fn field_parts(&mut self, label: &str, parts: &[(&str, f32)]) {
         let size = 9.5;
         let lw = 150.0;
-        let lh = size * 1.35;
         let labels = wrap(&self.bold, label, size, lw - 8.0);
-        let values = wrap(&self.regular, value, size, WIDTH - lw);
+        let mut values: Vec<(String, f32)> = Vec::new();
+        for (v, s) in parts.iter().filter(|(v, _)| !v.trim().is_empty()) {
+            for line in wrap(&self.regular, v, *s, WIDTH - lw) {
+                values.push((line, *s));
+            }
+        }
+        if values.is_empty() {
+            return;
+        }
         let n = labels.len().max(values.len());
+        let height = |i: usize| {
+            let vs = values.get(i).map(|v| v.1).unwrap_or(0.0);
+            let ls = if i < labels.len() { size } else { 0.0 };
+            ls.max(vs) * 1.35
+        };
+        // A short field is kept on one page.
+        if n <= 8 {
+            self.ensure((0..n).map(height).sum());
+        }
         for i in 0..n {
+            let vs = values.get(i).map(|v| v.1).unwrap_or(0.0);
+            let ls = if i < labels.len() { size } else { 0.0 };
+            let lh = ls.max(vs) * 1.35;
             self.ensure(lh);
             self.y += lh;
-            let base = self.y - size * 0.3;
             if let Some(l) = labels.get(i) {
-                self.text_at(MARGIN, base, size, true, false, l);
+                self.text_at(MARGIN, self.y - size * 0.3, size, true, false, l);
             }
-            if let Some(v) = values.get(i) {
-                self.text_at(MARGIN + lw, base, size, false, false, v);
+            if let Some((v, vs)) = values.get(i) {
+                self.text_at(MARGIN + lw, self.y - vs * 0.3, *vs, false, false, v);
             }
         }
         self.gap(2.0);
@@ -483,10 +523,27 @@ fn render(layout: Layout) -> Result<Vec<u8>> {
         .map_err(|e| Error::Invalid(format!("The schedule could not be written ({e:?}).")))
 }
 
+/// The cells of a two-column "label: value" list of `rows` as a table.
+fn pairs(rows: &[(String, usize)]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|(k, n)| vec![k.clone(), n.to_string()])
+        .collect()
+}
+
+/// A bar of `n` out of `max` for the month table (at most 30 blocks).
+fn bar(n: usize, max: usize) -> String {
+    let len = if max <= 30 { n } else { (n * 30).div_ceil(max) };
+    "\u{2588}".repeat(len)
+}
+
 /// Renders the schedule; `thumb(item)` gives a photo's stored thumbnail (JPEG).
 pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Vec<u8>> {
     let mut l = Layout::new()?;
     let chronology = s.chronology();
+    let reports = s.reports();
+    let people = s.people();
+    let pattern = s.pattern();
+    let count = |k: ItemKind| s.items.iter().filter(|i| i.kind == k).count();
 
     // Cover.
     l.gap(40.0);
@@ -504,29 +561,67 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         "By",
         &format!("{} (an offline evidence vault)", s.info.software),
     );
-    l.field("Bundle SHA-256", &format!("{} (the evidence fingerprint: the SHA-256 of the manifest of every exhibit and record file in this bundle; see the last page)", s.evidence));
-    l.field("Vault", &s.info.vault_id);
     l.field(
-        "Chain",
+        "Bundle format",
         &format!(
-            "{} entries; last entry hash {}",
-            s.info.chain_size, s.info.chain_head
+            "{}: signed by the vault's own key (see How to check this bundle, the last pages)",
+            s.info.version
         ),
     );
+    l.field_parts(
+        "Bundle SHA-256",
+        &[
+            (s.evidence, HASH_SIZE),
+            ("The evidence fingerprint: the SHA-256 of the manifest of every exhibit and record file in this bundle.", 9.5),
+        ],
+    );
+    l.field("Vault", &s.info.vault_id);
+    let entries = format!("{} entries. The last entry's hash:", s.info.chain_size);
+    l.field_parts("Chain", &[(&entries, 9.5), (&s.info.chain_head, HASH_SIZE)]);
+    let over = format!(
+        "Over all {} entries (RFC 6962), signed by the vault.",
+        s.info.chain_size
+    );
+    l.field_parts(
+        "Merkle tree head",
+        &[(&s.info.tree_root, HASH_SIZE), (&over, 9.5)],
+    );
+    l.field("Entries carried", &s.disclosure_words());
     l.field(
         "Contents",
         &format!(
-            "{} entries in the chronology, {} exhibits, {} items in all",
-            chronology.len(),
-            s.exhibits.len(),
+            "{} in the chronology, {}, {}, {}, {}; {} items in all",
+            schedule::count_words(chronology.len(), "incident", "incidents"),
+            schedule::count_words(reports.len(), "report or handover", "reports and handovers"),
+            schedule::count_words(count(ItemKind::Person), "person", "people"),
+            schedule::count_words(s.exhibits.len(), "exhibit", "exhibits"),
+            schedule::count_words(count(ItemKind::Message), "message", "messages"),
             s.items.len()
         ),
     );
+    let left = s.left_out().len();
     l.field(
         "Left out",
         &format!(
-            "No address is given in this schedule. Private notes: left out. Photo location data: {}.",
-            if s.info.location_included { "included at her choice" } else { "removed from the copies sent" }
+            "No address is given in this schedule. Private notes: {}. Photo location data: {}.{}",
+            if s.info.private_notes_included {
+                "included at her choice"
+            } else {
+                "left out"
+            },
+            if s.info.location_included {
+                "included at her choice"
+            } else {
+                "removed from the copies sent"
+            },
+            if left == 0 {
+                String::new()
+            } else {
+                format!(
+                    " {} left out (the audit annex says why).",
+                    schedule::count_words(left, "exhibit was", "exhibits were")
+                )
+            }
         ),
     );
     l.gap(10.0);
@@ -540,68 +635,70 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
     // Pattern.
     l.new_page();
     l.heading("Pattern of behaviour", 16.0);
-    let incidents: Vec<_> = chronology.iter().filter(|r| !r.is_report).collect();
-    let first = incidents
-        .first()
-        .map(|r| r.when.clone())
-        .unwrap_or_default();
-    let last = incidents.last().map(|r| r.when.clone()).unwrap_or_default();
-    l.para(
-        &format!(
-            "{} recorded{}. Every incident exported is listed below, not a selection of the worst.",
-            if incidents.len() == 1 {
-                "1 incident".to_string()
-            } else {
-                format!("{} incidents", incidents.len())
-            },
-            if incidents.is_empty() {
-                String::new()
-            } else {
-                format!(", from {first} to {last}")
-            }
-        ),
-        10.0,
-        false,
-        0.0,
-    );
+    l.para(&pattern.summary(), 10.0, false, 0.0);
     l.gap(4.0);
-    let pat: Vec<Vec<String>> = s
-        .pattern()
-        .into_iter()
-        .map(|(c, n)| vec![c, n.to_string()])
-        .collect();
-    if !pat.is_empty() {
-        l.table(&[("Kind of abuse", 300.0), ("Incidents", 80.0)], &pat);
+    if !pattern.categories.is_empty() {
+        l.table(
+            &[("Kind of abuse", 300.0), ("Incidents", 80.0)],
+            &pairs(&pattern.categories),
+        );
+    }
+    if !pattern.months.is_empty() {
+        l.heading("Incidents by month", 12.0);
+        let max = pattern.months.iter().map(|m| m.1).max().unwrap_or(0);
+        let rows: Vec<Vec<String>> = pattern
+            .months
+            .iter()
+            .map(|(m, n)| vec![m.clone(), n.to_string(), bar(*n, max)])
+            .collect();
+        l.table(&[("Month", 120.0), ("Incidents", 60.0), ("", 200.0)], &rows);
+    }
+    if !pattern.features.is_empty() {
+        l.heading("What the incidents record", 12.0);
+        let rows: Vec<(String, usize)> = pattern
+            .features
+            .iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect();
+        l.table(&[("Recorded", 300.0), ("Incidents", 80.0)], &pairs(&rows));
     }
 
     // Chronology.
     l.heading("Chronology", 16.0);
-    let rows: Vec<Vec<String>> = chronology
-        .iter()
-        .map(|r| {
-            vec![
-                r.number.to_string(),
-                r.when.clone(),
-                r.summary.clone(),
-                r.categories.join(", "),
-                r.exhibits.join(", "),
-                r.witnesses.join("; "),
-                r.references.join("; "),
-            ]
-        })
-        .collect();
-    l.table(
-        &[
-            ("No.", 26.0),
-            ("When", 78.0),
-            ("Summary", 120.0),
-            ("Category", 70.0),
-            ("Exhibits", 52.0),
-            ("Witnesses", 68.0),
-            ("Agency refs", 69.28),
-        ],
-        &rows,
-    );
+    if chronology.is_empty() {
+        l.para("There are no incidents in this bundle.", 9.5, false, 0.0);
+    } else {
+        let rows: Vec<Vec<String>> = chronology
+            .iter()
+            .map(|r| {
+                let mut who: Vec<String> = r.people.iter().map(|p| p.describe()).collect();
+                if !r.witnesses.trim().is_empty() {
+                    who.push(format!("Witnesses: {}", r.witnesses.trim()));
+                }
+                vec![
+                    r.number.to_string(),
+                    r.when.clone(),
+                    r.summary.clone(),
+                    r.categories.join(", "),
+                    who.join("\n"),
+                    r.exhibits.join(", "),
+                    r.references.join("; "),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                ("No.", 22.0),
+                ("When", 66.0),
+                ("Summary", 98.0),
+                ("Category", 62.0),
+                ("People and witnesses", 118.0),
+                ("Exhibits", 44.0),
+                ("Agency refs", 73.28),
+            ],
+            &rows,
+        );
+    }
 
     let conversations = s.conversations();
     let mut messages_of: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
@@ -617,13 +714,17 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
     }
 
     // Narratives.
-    l.new_page();
-    l.heading("Entries in full", 16.0);
+    if !chronology.is_empty() {
+        l.new_page();
+        l.heading("Incidents in full", 16.0);
+    }
     for r in &chronology {
         let Some(it) = s.item(&r.id) else { continue };
         let rec = it.record.as_ref();
         l.heading(&format!("{}. {}", r.number, r.summary), 12.0);
-        l.field("When it happened", &r.when);
+        if it.redaction.is_none() {
+            l.field("When it happened", &r.when);
+        }
         l.field(
             "Recorded by Cairn",
             &format!(
@@ -643,24 +744,14 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         {
             l.field("Children present", if c { "Yes" } else { "No" });
         }
+        let people: Vec<String> = r.people.iter().map(|p| p.describe()).collect();
+        l.field("People linked", &people.join("\n"));
         if let Some(ags) = rec
             .and_then(|x| x.get("agencies"))
             .and_then(Value::as_array)
         {
             for a in ags {
-                let parts: Vec<String> = [
-                    "agency",
-                    "organisation",
-                    "person",
-                    "collar_number",
-                    "reference",
-                    "notes",
-                ]
-                .iter()
-                .map(|k| text(Some(a), k))
-                .filter(|v| !v.is_empty())
-                .collect();
-                l.field("Agency contacted", &parts.join(" · "));
+                l.field("Agency contacted", &agency_words(a));
             }
         }
         let police = rec.and_then(|x| x.get("police"));
@@ -668,19 +759,24 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
             l.field(label, &text(police, k));
         }
         l.field("Categories", &r.categories.join(", "));
+        l.field("Tags", &tags(rec));
         l.field("Exhibits", &r.exhibits.join(", "));
+        if !r.reports.is_empty() {
+            l.field(
+                "Reports and handovers",
+                &format!(
+                    "{} (see Reports and handovers)",
+                    schedule::numbered("", &r.reports, "R").trim()
+                ),
+            );
+        }
         if let Some(ms) = messages_of.get(&r.number) {
             l.field(
                 "Linked messages",
                 &format!("{} (see Messages)", ms.join(", ")),
             );
         }
-        if !it.withheld.is_empty() {
-            l.field(
-                "Left out",
-                "Private notes were left out of this bundle at her choice.",
-            );
-        }
+        l.field("Left out", &left_out_words(&it.withheld));
         if let Some(red) = &it.redaction {
             l.field(
                 "Removed by redaction",
@@ -692,6 +788,151 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
             );
         }
         l.rule();
+    }
+
+    // Reports and handovers (a page of their own when there are any).
+    if !reports.is_empty() {
+        l.new_page();
+    }
+    l.heading("Reports and handovers", 16.0);
+    if reports.is_empty() {
+        l.para(
+            "No reports to agencies or handovers of evidence are in this bundle.",
+            9.5,
+            false,
+            0.0,
+        );
+    } else {
+        l.para("Each report to an agency and each handover of evidence on record, in the order made. What was handed over is named by exhibit reference; the SHA-256 of each is given under the report, so anyone can match what was handed over byte for byte.", 9.0, false, 0.0);
+        l.gap(4.0);
+        let rows: Vec<Vec<String>> = reports
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("R{}", r.number),
+                    r.when.clone(),
+                    r.agency.clone(),
+                    r.person_words(),
+                    r.reference.clone(),
+                    r.references().join(", "),
+                    r.outcome.clone(),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                ("No.", 24.0),
+                ("When", 64.0),
+                ("Agency", 82.0),
+                ("Person", 80.0),
+                ("Reference", 70.0),
+                ("Handed over", 66.0),
+                ("Outcome", 97.28),
+            ],
+            &rows,
+        );
+        for r in &reports {
+            let Some(it) = s.item(&r.id) else { continue };
+            l.heading(&format!("R{}. {}", r.number, r.title), 12.0);
+            l.field("When", &r.when);
+            l.field(
+                "Recorded by Cairn",
+                &format!(
+                    "first {}; this is version {}, saved {} (item {})",
+                    pretty_time(&it.recorded_at),
+                    it.version,
+                    pretty_time(&it.updated_at),
+                    it.id
+                ),
+            );
+            l.field("Agency", &r.agency);
+            l.field("Person", &r.person);
+            l.field("Collar number", &r.collar_number);
+            l.field("Reference", &r.reference);
+            l.field("Outcome", &r.outcome);
+            for (n, h) in r.handed_over.iter().enumerate() {
+                let what = match (h.sha256.is_empty(), h.original_sha256.is_empty()) {
+                    (true, _) => h.reference.clone(),
+                    (false, true) => format!("{}, SHA-256:", h.reference),
+                    (false, false) => {
+                        format!("{}, a copy without location data, SHA-256:", h.reference)
+                    }
+                };
+                let original = if h.original_sha256.is_empty() {
+                    String::new()
+                } else {
+                    "The original's SHA-256:".to_string()
+                };
+                l.field_parts(
+                    if n == 0 { "Handed over" } else { "" },
+                    &[
+                        (&what, 9.5),
+                        (&h.sha256, HASH_SIZE),
+                        (&original, 9.5),
+                        (&h.original_sha256, HASH_SIZE),
+                    ],
+                );
+            }
+            l.field_hash("Bundle file SHA-256", &r.bundle_sha256);
+            l.field_hash("Evidence fingerprint", &r.evidence_sha256);
+            let people: Vec<String> = r.people.iter().map(|p| p.describe()).collect();
+            l.field("People linked", &people.join("\n"));
+            if !r.entries.is_empty() {
+                l.field(
+                    "About",
+                    &schedule::numbered(
+                        if r.entries.len() == 1 {
+                            "Incident"
+                        } else {
+                            "Incidents"
+                        },
+                        &r.entries,
+                        "",
+                    ),
+                );
+            }
+            l.field("Notes", &r.notes);
+            if let Some(why) = &r.redaction {
+                l.field("Removed by redaction", &format!("reason given: {why}"));
+            }
+            l.rule();
+        }
+    }
+
+    // People.
+    if !people.is_empty() {
+        l.heading("People", 16.0);
+        l.para(
+            "Everyone in this bundle, with the incidents and reports each is linked to.",
+            9.0,
+            false,
+            0.0,
+        );
+        l.gap(4.0);
+        let rows: Vec<Vec<String>> = people
+            .iter()
+            .map(|p| {
+                let details: Vec<String> = p
+                    .person
+                    .details()
+                    .iter()
+                    .map(|d| schedule::capitalised(d))
+                    .collect();
+                let mut d = details.join("\n");
+                if !p.person.notes.trim().is_empty() {
+                    d = format!("{d}\nNotes: {}", p.person.notes.trim());
+                }
+                vec![p.person.name_words(), d.trim().to_string(), p.appears()]
+            })
+            .collect();
+        l.table(
+            &[
+                ("Name", 120.0),
+                ("Role and details", 223.28),
+                ("Linked to", 140.0),
+            ],
+            &rows,
+        );
     }
 
     // Messages.
@@ -767,26 +1008,35 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
             l.field("Added to Cairn", &pretty_time(&i.recorded_at));
         }
         l.field("How acquired", &text(rec, "acquired"));
-        l.field(
-            "SHA-256",
-            e.sha256.as_deref().unwrap_or("(not in this bundle)"),
-        );
+        match e.sha256.as_deref() {
+            Some(h) => l.field_hash("SHA-256", h),
+            None => l.field_parts(
+                "SHA-256",
+                &[
+                    ("Not in this bundle. The original's:", 9.5),
+                    (&e.original_sha256, HASH_SIZE),
+                ],
+            ),
+        }
         if e.location_removed {
-            l.field(
+            l.field_parts(
                 "Location data",
-                &format!(
-                    "removed from this copy; the original's SHA-256 is {}",
-                    e.original_sha256
-                ),
+                &[
+                    ("Removed from this copy. The original's SHA-256:", 9.5),
+                    (&e.original_sha256, HASH_SIZE),
+                ],
             );
         }
         if let Some(why) = &e.left_out {
             l.field("Left out", why);
         }
-        if it.map(|i| i.kind) == Some(ItemKind::File) && e.media_type.starts_with("image/") {
+        if it.map(|i| i.kind) == Some(ItemKind::File)
+            && e.media_type.starts_with("image/")
+            && e.path.is_some()
+        {
             if let Some(j) = thumb(&e.item) {
                 if let Some((w, h)) = jpeg_size(&j) {
-                    let scale = (120.0 / w.max(h).max(1) as f32).min(1.0) * 1.0;
+                    let scale = (120.0 / w.max(h).max(1) as f32).min(1.0);
                     l.image(j, w as f32 * scale, h as f32 * scale);
                 }
             }
@@ -796,7 +1046,127 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
 
     // Audit annex.
     l.new_page();
-    l.heading("Audit annex: when each entry was written and changed", 16.0);
+    l.heading("Audit annex", 16.0);
+    l.para("What this bundle leaves out and why, what was removed by redaction, and when each entry was written and changed.", 9.0, false, 0.0);
+    l.heading("The chain entries in this bundle", 12.0);
+    l.para(&s.disclosure_words(), 9.0, false, 0.0);
+
+    l.heading("Left out of this bundle, and why", 12.0);
+    let withheld = s.withheld();
+    if withheld.is_empty() {
+        l.para(
+            "No field of any record in this bundle was left out.",
+            9.0,
+            false,
+            0.0,
+        );
+    } else {
+        let rows: Vec<Vec<String>> = withheld
+            .iter()
+            .flat_map(|w| {
+                w.fields.iter().enumerate().map(move |(n, (f, why))| {
+                    vec![
+                        if n == 0 {
+                            format!("{}\n{}", w.item, w.id)
+                        } else {
+                            String::new()
+                        },
+                        f.clone(),
+                        why.clone(),
+                    ]
+                })
+            })
+            .collect();
+        l.table(
+            &[("Item", 170.0), ("Left out", 120.0), ("Why", 193.28)],
+            &rows,
+        );
+    }
+    let left_out = s.left_out();
+    if !left_out.is_empty() {
+        l.para(
+            "Exhibits left out (their records and SHA-256 are still in the bundle):",
+            9.0,
+            true,
+            0.0,
+        );
+        l.gap(3.0);
+        let rows: Vec<Vec<String>> = left_out
+            .iter()
+            .map(|(r, n, why)| vec![r.clone(), n.clone(), why.clone()])
+            .collect();
+        l.table(
+            &[("Exhibit", 50.0), ("File", 140.0), ("Why", 293.28)],
+            &rows,
+        );
+    }
+    let unverifiable = s.unverifiable();
+    if !unverifiable.is_empty() {
+        l.para(
+            "Versions that cannot be checked from this bundle alone:",
+            9.0,
+            true,
+            0.0,
+        );
+        l.para(schedule::UNVERIFIABLE_WORDS, 9.0, false, 0.0);
+        l.gap(3.0);
+        let rows: Vec<Vec<String>> = unverifiable
+            .iter()
+            .map(|u| {
+                vec![
+                    format!("{}\n{}", u.item, u.id),
+                    u.version.to_string(),
+                    u.fields.join(", "),
+                ]
+            })
+            .collect();
+        l.table(
+            &[
+                ("Item", 200.0),
+                ("Version", 60.0),
+                ("Left out of it", 223.28),
+            ],
+            &rows,
+        );
+    }
+
+    let reds: Vec<Vec<String>> = s
+        .redactions()
+        .into_iter()
+        .map(|a| {
+            vec![
+                a.seq.to_string(),
+                pretty_time(&a.recorded_at),
+                format!("{}\n{}", a.label, a.item).trim().to_string(),
+                a.what,
+            ]
+        })
+        .collect();
+    l.heading("Redactions", 12.0);
+    if reds.is_empty() {
+        l.para(
+            if s.info.disclosure == crate::record::Disclosure::FullChain {
+                "Nothing in this vault has been removed by redaction."
+            } else {
+                "Nothing in this bundle has been removed by redaction."
+            },
+            9.5,
+            false,
+            0.0,
+        );
+    } else {
+        l.table(
+            &[
+                ("Entry", 40.0),
+                ("Recorded", 110.0),
+                ("Item", 130.0),
+                ("Reason", 203.28),
+            ],
+            &reds,
+        );
+    }
+
+    l.heading("When each entry was written and changed", 12.0);
     l.para("Times are Cairn's recording times from the computer's clock (UTC); they cannot be typed in. Every edit is a new version; earlier versions are kept.", 9.0, false, 0.0);
     let audit: Vec<Vec<String>> = s
         .audit()
@@ -806,50 +1176,19 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
                 a.seq.to_string(),
                 pretty_time(&a.recorded_at),
                 a.what,
-                a.item,
+                format!("{}\n{}", a.label, a.item).trim().to_string(),
             ]
         })
         .collect();
     l.table(
         &[
             ("Entry", 40.0),
-            ("Recorded", 130.0),
-            ("What", 180.0),
-            ("Item", 133.28),
+            ("Recorded", 110.0),
+            ("What", 160.0),
+            ("Item", 173.28),
         ],
         &audit,
     );
-    let reds: Vec<Vec<String>> = s
-        .redactions()
-        .into_iter()
-        .map(|a| {
-            vec![
-                a.seq.to_string(),
-                pretty_time(&a.recorded_at),
-                a.item,
-                a.what,
-            ]
-        })
-        .collect();
-    l.heading("Redactions", 12.0);
-    if reds.is_empty() {
-        l.para(
-            "Nothing in this vault has been removed by redaction.",
-            9.5,
-            false,
-            0.0,
-        );
-    } else {
-        l.table(
-            &[
-                ("Entry", 40.0),
-                ("Recorded", 130.0),
-                ("Item", 110.0),
-                ("Reason", 203.28),
-            ],
-            &reds,
-        );
-    }
 
     // Index of references.
     l.heading("Index of reference numbers", 16.0);
@@ -872,12 +1211,52 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
     // How to verify.
     l.new_page();
     l.heading("How to check this bundle", 16.0);
-    for line in howto::text(s, true).lines() {
-        if line.trim().is_empty() {
+    instructions(&mut l, &howto::for_schedule(s));
+    render(l)
+}
+
+/// The instructions as the schedule prints them: the text file's lines (wrapped at 80
+/// columns) joined into paragraphs, commands and code kept line by line with their
+/// indent, the closing heading in bold.
+fn instructions(l: &mut Layout, text: &str) {
+    let size = 8.5;
+    let mut para = String::new();
+    let mut indent = 0.0;
+    let flush = |l: &mut Layout, para: &mut String, indent: f32| {
+        if !para.is_empty() {
+            l.para(para, size, false, indent);
+            para.clear();
+        }
+    };
+    // The title is the page's heading.
+    let body = text.split_once("=\n").map(|(_, b)| b).unwrap_or(text);
+    for line in body.lines() {
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        let t = line.trim();
+        if t.is_empty() {
+            flush(l, &mut para, indent);
             l.gap(5.0);
+        } else if lead >= 4 {
+            flush(l, &mut para, indent);
+            l.pre(line, 8.0);
+        } else if t.len() > 12 && !t.chars().any(|c| c.is_lowercase()) {
+            flush(l, &mut para, indent);
+            l.gap(3.0);
+            l.para(t, 9.0, true, 0.0);
         } else {
-            l.para(line, 8.5, false, 0.0);
+            let starts_step = t
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if starts_step || para.ends_with('.') || para.ends_with(':') {
+                flush(l, &mut para, indent);
+            }
+            if para.is_empty() {
+                indent = if lead > 0 { 12.0 } else { 0.0 };
+            } else {
+                para.push(' ');
+            }
+            para.push_str(t);
         }
     }
-    render(l)
+    flush(l, &mut para, indent);
 }

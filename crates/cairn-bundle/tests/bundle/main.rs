@@ -20,6 +20,7 @@ mod fuzz_found;
 mod hostile;
 mod in_memory;
 mod proofs;
+mod schedule;
 
 const PASS: &str = "correct horse battery staple";
 const SEAL_PASS: &str = "seven bridges over the quiet river Tay";
@@ -401,7 +402,9 @@ fn a_message_linked_to_an_incident_goes_out_with_its_original_export_and_photo()
         .find(|e| e.item == kept_photo)
         .expect("photo")
         .reference;
-    let section = &html[html.find("<h2>Messages</h2>").expect("a messages section")..];
+    let section = &html[html
+        .find("<h2 id=\"messages\">Messages</h2>")
+        .expect("a messages section")..];
     for needle in [
         "<h3>Sam (WhatsApp)</h3>",
         "In this bundle: 1 message, sent 2026-11-03 21:40",
