@@ -26,7 +26,6 @@ L = 2**252 + 27742317777372353535851937790883648493
 D = -121665 * pow(121666, P - 2, P) % P
 SQRT_M1 = pow(2, (P - 1) // 4, P)
 
-
 def point_add(a, b):
     A = (a[1] - a[0]) * (b[1] - b[0]) % P
     B = (a[1] + a[0]) * (b[1] + b[0]) % P
@@ -34,7 +33,6 @@ def point_add(a, b):
     Dd = 2 * a[2] * b[2] % P
     E, F, G, H = B - A, Dd - C, Dd + C, B + A
     return (E * F % P, G * H % P, F * G % P, E * H % P)
-
 
 def point_mul(s, pt):
     q = (0, 1, 1, 0)
@@ -45,10 +43,8 @@ def point_mul(s, pt):
         s >>= 1
     return q
 
-
 def point_equal(a, b):
     return (a[0] * b[2] - b[0] * a[2]) % P == 0 and (a[1] * b[2] - b[1] * a[2]) % P == 0
-
 
 def recover_x(y, sign):
     if y >= P:
@@ -63,37 +59,38 @@ def recover_x(y, sign):
         return None                       # not on the curve
     return P - x if (x & 1) != sign else x
 
-
 def point_decompress(b):
     y = int.from_bytes(b, "little")
     sign, y = y >> 255, y & ((1 << 255) - 1)
     x = recover_x(y, sign)
     return None if x is None else (x, y, 1, x * y % P)
 
-
 GY = 4 * pow(5, P - 2, P) % P
 GX = recover_x(GY, 0)
 BASE = (GX, GY, 1, GX * GY % P)
 
+def small_order(pt):
+    for _ in range(3):
+        pt = point_add(pt, pt)            # [8]pt is the neutral point (0, 1)
+    return pt[0] % P == 0 and (pt[1] - pt[2]) % P == 0
 
 def ed25519_verify(public, message, signature):
-    """RFC 8032 §5.1.7 (cofactorless): S < L, both points decoded strictly."""
+    """RFC 8032 §5.1.7 (cofactorless): S < L, both points decoded strictly and not of
+    small order (as ed25519-dalek's verify_strict)."""
     if len(public) != 32 or len(signature) != 64:
         return False
     a, r = point_decompress(public), point_decompress(signature[:32])
     s = int.from_bytes(signature[32:], "little")
-    if a is None or r is None or s >= L:
+    if a is None or r is None or s >= L or small_order(a) or small_order(r):
         return False
     k = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(), "little") % L
     return point_equal(point_mul(s, BASE), point_add(r, point_mul(k, a)))
-
 
 # ---------------------------------------------------------------- JSON as Cairn reads it (§5.1)
 class Number:
     """A number canonical JSON refuses (a fraction, an exponent, -0, beyond 64 bits)."""
     def __init__(self, text):
         self.text = text
-
 
 def _int(text):
     try:
@@ -102,17 +99,14 @@ def _int(text):
         return Number(text)
     return Number(text) if (text.startswith("-") and v == 0) or not -2**63 <= v < 2**64 else v
 
-
 def _object(pairs):
     obj = dict(pairs)
     if len(obj) != len(pairs):
         raise ValueError("a name appears twice in one object")
     return obj
 
-
 def _constant(name):
     raise ValueError(f"{name} is not JSON")
-
 
 def _surrogates(v):
     if isinstance(v, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in v):
@@ -121,40 +115,42 @@ def _surrogates(v):
         for y in (x if isinstance(x, tuple) else (x,)):
             _surrogates(y)
 
+def _depth(v):
+    return 1 + max(map(_depth, v.values() if isinstance(v, dict) else v), default=0) if isinstance(v, (dict, list)) else 0
 
 def parse_json(data):
+    """RFC 8259 JSON, UTF-8, no name twice in an object, at most 127 levels deep (§9.7)."""
     text = data.decode("utf-8") if isinstance(data, bytes) else data
-    v = json.loads(text, parse_float=Number, parse_int=_int, parse_constant=_constant,
-                   object_pairs_hook=_object)
-    if re.search(r"\\u[dD][89a-fA-F]", text):
-        _surrogates(v)
+    try:
+        v = json.loads(text, parse_float=Number, parse_int=_int, parse_constant=_constant,
+                       object_pairs_hook=_object)
+        if text.count("[") + text.count("{") > 127 and _depth(v) > 127:
+            raise ValueError("it is nested more deeply than Cairn reads")
+        if re.search(r"\\u[dD][89a-fA-F]", text):
+            _surrogates(v)
+    except RecursionError:
+        raise ValueError("it is nested more deeply than Cairn reads") from None
     return v
-
 
 def _refuse(v):
     raise TypeError("only whole numbers are hashed")
-
 
 def canonical(v):
     return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=_refuse).encode("utf-8")
 
-
 def sha256(b):
     return hashlib.sha256(b).hexdigest()
-
 
 def json_sha256(v):
     """SHA-256 of the canonical JSON of v, or None if v holds what Cairn never hashes."""
     try:
         return sha256(canonical(v))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
-
 
 def unhex32(s):
     return bytes.fromhex(s) if isinstance(s, str) and re.fullmatch(r"[0-9a-f]{64}", s) else None
-
 
 def b64_strict(s):
     """Standard base64 with padding, canonical (as Cairn writes it), or None."""
@@ -164,7 +160,6 @@ def b64_strict(s):
         return None
     return raw if base64.b64encode(raw).decode() == s else None
 
-
 def rust_lines(text):
     """Lines split at \\n only, one trailing \\r removed, no empty last line."""
     parts = text.split("\n")
@@ -172,14 +167,11 @@ def rust_lines(text):
         parts.pop()
     return [p[:-1] if p.endswith("\r") else p for p in parts]
 
-
 def is_u64(v):
     return type(v) is int and 0 <= v < 2**64
 
-
 def u64_text(s):
     return int(s) if re.fullmatch(r"\+?[0-9]+", s) and int(s) < 2**64 else None
-
 
 def format_ms(ms):
     """UTC milliseconds as RFC 3339, e.g. 2026-11-25T06:40:12.345Z (§5.4)."""
@@ -196,7 +188,6 @@ def format_ms(ms):
         return f"{ms} ms"
     return (f"{year:04}-{month:02}-{day:02}T{rem // 3600000:02}:{rem // 60000 % 60:02}:"
             f"{rem // 1000 % 60:02}.{rem % 1000:03}Z")
-
 
 KINDS = ("incident", "file", "person", "link", "report", "message")
 WITHHOLDABLE = {"incident": ("private_notes", "location"),
@@ -227,7 +218,6 @@ VAULT = {"format": "s", "version": "n", "software": "s", "vault_id": "s",
 DEFAULTS = {"s": "", "b": False, "o": None, "[s]": [], "[v]": [], "[d]": []}
 NO_SELECTION = {"kind": "", "items": [], "from": None, "to": None}
 
-
 def fields(obj, spec, what):
     """The fields `spec` names, typed as FORMAT.md §9.4 gives them (others are ignored)."""
     if not isinstance(obj, dict):
@@ -257,15 +247,12 @@ def fields(obj, spec, what):
         raise ValueError("its disclosure is neither proofs nor full-chain")
     return out
 
-
 # ---------------------------------------------------------------- Merkle tree (RFC 6962, RFC 9162)
 def leaf_hash(data):
     return hashlib.sha256(b"\x00" + data).digest()
 
-
 def node_hash(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
-
 
 class Frontier:
     """The right edge of a growing tree: its root after each leaf, in O(log n) space."""
@@ -288,7 +275,6 @@ class Frontier:
             r = node_hash(left, r)
         return r
 
-
 def verify_inclusion(leaf, index, size, proof, root):
     """RFC 9162 §2.1.3.2: `leaf` (a leaf hash) is leaf `index` of the tree of `size`."""
     if index >= size:
@@ -305,7 +291,6 @@ def verify_inclusion(leaf, index, size, proof, root):
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and r == root
-
 
 def verify_consistency(old, new, old_root, new_root, proof):
     """RFC 9162 §2.1.4.2: the tree of `new` leaves extends the tree of `old`."""
@@ -332,14 +317,11 @@ def verify_consistency(old, new, old_root, new_root, proof):
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and fr == old_root and sr == new_root
 
-
 # ---------------------------------------------------------------- signed notes and checkpoints (§7)
 EM = "\u2014"
 
-
 def key_id(name, public):
     return hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
-
 
 def verify_note(text, name, public):
     """C2SP signed note: returns the body (ending in \\n) signed by `public` under `name`,
@@ -361,7 +343,6 @@ def verify_note(text, name, public):
             return body
         raise ValueError("its signature does not match")
     raise ValueError("it has no signature from this vault's device key")
-
 
 def verify_checkpoint(text, public):
     """A checkpoint (§7.1), signature checked: {origin, size, root (None in format 1), head, time}."""
@@ -388,7 +369,6 @@ def verify_checkpoint(text, public):
     return {"origin": origin, "size": size, "root": hash_line(third, "tree head"),
             "head": "" if ext == "-" else hash_line(ext, "head entry"), "time": time}
 
-
 def parse_receipt(text):
     """A receipt (§7.5): a checkpoint note (perhaps inside an email) or a short line."""
     lines = [l.rstrip() for l in rust_lines(text)]
@@ -413,7 +393,6 @@ def parse_receipt(text):
         return {"vault_id": parts[0], "size": u64_text(parts[1]), "root": None, "head": parts[2].lower(), "note": None}
     return None
 
-
 def note_body(info, manifest_sha256, tagmanifest_sha256):
     """The exact text the vault signs for a format-2 bundle (§9.2)."""
     root = unhex32(info["tree_root"]) or bytes(32)
@@ -429,11 +408,9 @@ def note_body(info, manifest_sha256, tagmanifest_sha256):
             f"withheld {listed(info['withheld_fields'])}\nleft-out {listed(info['left_out'])}\n"
             f"location {'included' if info['location_included'] else 'left-out'}\n")
 
-
 # ---------------------------------------------------------------- the bag (BagIt 1.0, §9.1)
 class Unreadable(Exception):
     pass
-
 
 class Report:
     def __init__(self):
@@ -452,7 +429,6 @@ class Report:
     def note(self, text):
         self.notes.append(text)
 
-
 BAGIT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
              "cairn-signature.txt")
@@ -461,7 +437,6 @@ VAULT_J, ITEMS_J, VERSIONS_J, EXHIBITS_J = (REC + n for n in ("vault.json", "ite
 CHAIN_J, ENTRIES_J, CONSIST_J, CHECKPOINT = (REC + n for n in ("chain.jsonl", "entries.jsonl", "consistency.jsonl", "checkpoint.txt"))
 VIEWS = ("data/report.pdf", "data/index.html", "data/HOW-TO-VERIFY.txt")
 WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-
 
 class Bag:
     def __init__(self, root, rep):
@@ -504,7 +479,6 @@ class Bag:
                     raise ValueError(f"line {n} is longer than any record Cairn writes")
                 yield n, line
 
-
 def manifest_lines(text):
     out = []
     for i, line in enumerate(rust_lines(text), 1):
@@ -520,7 +494,6 @@ def manifest_lines(text):
             path = path.replace(enc, dec)
         out.append((digest.lower(), path))
     return out
-
 
 def check_manifest(bag, rep, which, data):
     try:
@@ -540,17 +513,14 @@ def check_manifest(bag, rep, which, data):
         out.append((path, got, size))
     return out
 
-
 def info_field(bag_info, key):
     return next((l[len(key) + 1:].strip() for l in rust_lines(bag_info) if l.startswith(key + ":")), None)
-
 
 def evidence_fingerprint(payload):
     ev = sorted((p for p in payload if p[0].startswith(("data/exhibits/", "data/record/"))),
                 key=lambda p: p[0].encode())
     enc = lambda s: s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return sha256("".join(f"{h}  {enc(p)}\n" for p, h, _ in ev).encode())
-
 
 def check_fixity(bag, rep):
     """§9.8 step 1: both manifests, nothing unlisted, Payload-Oxum, the fingerprint."""
@@ -582,34 +552,79 @@ def check_fixity(bag, rep):
         if not f.startswith("data/") and f not in TAG_FILES:
             rep.bad("unlisted_file", f"{f} is in the bundle outside both manifests: it was added.", f)
 
+# ---------------------------------------------------------------- the signature and the checkpoint (§9.2, §7.1)
+def find_bag(path):
+    if os.path.isfile(os.path.join(path, "bagit.txt")):
+        return path
+    inside = os.listdir(path) if os.path.isdir(path) else []
+    if len(inside) == 1 and os.path.isfile(os.path.join(path, inside[0], "bagit.txt")):
+        return os.path.join(path, inside[0])
+    raise Unreadable(f"{path} holds no BagIt bag (no bagit.txt)")
+
+def check_signature(bag, rep, info, public):
+    """§9.8 step 2: the vault's signature over both manifests and the summary; bag-info."""
+    sig = bag.read("cairn-signature.txt", 65536)
+    if sig is None:
+        rep.bad("signature", "cairn-signature.txt, the vault's signature over the bundle, is missing.", "cairn-signature.txt")
+    elif public is None:
+        rep.bad("signature", "The vault's public key in vault.json is not a valid key.", VAULT_J)
+    else:
+        try:
+            body = verify_note(sig.decode("utf-8", "replace"), f"cairn/vault/{info['vault_id']}", public)
+        except ValueError as why:
+            rep.bad("signature", f"The vault's signature over the bundle does not verify: {why}.", "cairn-signature.txt")
+        else:
+            want = note_body(info, bag.manifest_sha256, bag.tagmanifest_sha256)
+            diff = next((a.split(" ")[0] for a, b in zip(rust_lines(body), rust_lines(want)) if a != b), "summary")
+            if body != want:
+                rep.bad("signature_mismatch", f"The bundle is not the one the vault signed: its {diff} differs from what was signed.", "cairn-signature.txt")
+            rep.facts["signed"] = body == want
+    if unhex32(info["tree_root"]) is None or info["format"] != "cairn-bundle":
+        rep.bad("record_format", "vault.json does not give the tree head a format-2 bundle must.", VAULT_J)
+    said = {"Cairn-Format": str(info["version"]), "Cairn-Vault-Id": info["vault_id"],
+            "Cairn-Chain-Size": str(info["chain_size"]), "Cairn-Chain-Head": info["chain_head"] or "-",
+            "Cairn-Tree-Root": info["tree_root"], "Cairn-Disclosure": info["disclosure"],
+            "External-Identifier": f"cairn-bundle-{bag.evidence[:16]}"}
+    for k in (k for k, v in said.items() if info_field(bag.info, k) != v):
+        rep.bad("bag_info", f"bag-info.txt's {k} is not what vault.json and the manifest give.", "bag-info.txt")
+
+def check_checkpoint(bag, rep, info, public):
+    """§9.8 step 3: the checkpoint is signed by the same key and is of this tree."""
+    try:
+        cp = verify_checkpoint((bag.read(CHECKPOINT, 65536) or b"").decode("utf-8", "replace"), public)
+    except ValueError as why:
+        return rep.bad("checkpoint_signature", f"The signed checkpoint does not verify: {why}.", CHECKPOINT)
+    want = (info["chain_size"], info["tree_root"], info["chain_head"], f"cairn/vault/{info['vault_id']}")
+    if (cp["size"], cp["root"], cp["head"], cp["origin"]) != want:
+        return rep.bad("checkpoint_mismatch", f"The signed checkpoint (entry {cp['size']}) is not of the tree this bundle carries.", CHECKPOINT, cp["size"])
+    rep.facts["checkpoint_valid"] = True
 
 # ---------------------------------------------------------------- the record (§9.3–§9.8)
 def records(bag, rep, path, array):
-    """Each JSON value of a JSON Lines file, or of an array written one element a line.
-    A line that cannot be read is a problem and ends the file."""
+    """Each JSON value of a JSON Lines file, or of an array written one element a line
+    (§9.4: `[`, elements each followed by `,` but the last, `]`). A line that cannot be
+    read is a problem and ends the file."""
     if path not in bag.files:
         rep.bad("missing_file", f"{path} is missing.", path)
         return
-    opened = closed = False
+    state = "start"                        # array: start, first, after "," / no ",", end
     try:
         for n, line in bag.lines(path):
             if array:
                 t = line.strip(b" \t\n\r\x0c")
-                if closed:
-                    rep.bad("record_format", f"{path} goes on after its end.", path)
+                if state == "end" or (state == "start" and t != b"["):
+                    rep.bad("record_format", f"{path} is not one JSON array written one element a line.", path)
                     return
-                if not opened:
-                    if t != b"[":
-                        rep.bad("record_format", f"{path} is not written one element a line as Cairn writes it.", path)
-                        return
-                    opened = True
+                if state == "start" or not t:
+                    state = "first" if state == "start" else state
                     continue
-                if t == b"]":
-                    closed = True
+                if t == b"]" and state != ",":
+                    state = "end"
                     continue
-                if not t:
-                    continue
-                line = t[:-1] if t.endswith(b",") else t
+                if state == "no ,":
+                    rep.bad("record_format", f"Line {n} of {path} follows an element without a comma.", path)
+                    return
+                line, state = (t[:-1], ",") if t.endswith(b",") else (t, "no ,")
             try:
                 yield parse_json(line)
             except ValueError as why:
@@ -618,12 +633,11 @@ def records(bag, rep, path, array):
     except ValueError as why:
         rep.bad("record_format", f"{path} cannot be read: {why}.", path)
         return
-    if array and not closed:
+    if array and state != "end":
         rep.bad("record_format", f"{path} is cut short.", path)
 
 
 HEADER = ("content_sha256", "item", "kind", "meta", "prev", "recorded_at", "seq", "v")
-
 
 def entry_line(v, with_proof):
     """An entry of chain.jsonl (header and hash) or entries.jsonl (and proof), §9.5."""
@@ -647,29 +661,27 @@ def entry_line(v, with_proof):
         raise ValueError("it is not a version 1 entry")
     return header, v["hash"], computed, proof
 
-
 def entry_info(e):
     """What is kept of an entry: what versions, redactions and exhibits are checked against."""
     meta = e["meta"]
     text = lambda k: meta[k] if isinstance(meta.get(k), str) else None
     version = meta.get("version") if is_u64(meta.get("version")) else None
     if e["kind"] == "file.location_free":
-        copy = (e["content_sha256"], text("original_sha256")) if text("original_sha256") else None
+        copy = (e["content_sha256"], text("original_sha256")) if text("original_sha256") is not None else None
     else:
-        copy = (text("location_free_sha256"), e["content_sha256"]) if text("location_free_sha256") else None
+        copy = (text("location_free_sha256"), e["content_sha256"]) if text("location_free_sha256") is not None else None
+    record = text("record_sha256")
     return {"kind": e["kind"], "item": e["item"], "version": version, "content": e["content_sha256"],
-            "record": text("record_sha256") or e["content_sha256"], "copy": copy,
+            "record": e["content_sha256"] if record is None else record, "copy": copy,
             "at": e["recorded_at"], "committed": meta.get("committed") is True}
-
 
 def verb_ok(kind, entry_kind, version):
     k, _, verb = entry_kind.partition(".")
     return k == kind and ((version == 1 and verb in ("create", "add")) or
                           (version > 1 and verb in ("edit", "change")))
 
-
 def check_entries(bag, rep, info, root, receipt_size):
-    """§9.8 steps 5–6: every carried entry against the signed tree."""
+    """§9.8 step 4: every carried entry against the signed tree."""
     n, full = info["chain_size"], info["disclosure"] == "full-chain"
     path, other = (CHAIN_J, ENTRIES_J) if full else (ENTRIES_J, CHAIN_J)
     entries, at_receipt, carried, last = {}, None, 0, None
@@ -727,9 +739,8 @@ def check_entries(bag, rep, info, root, receipt_size):
             rep.bad("tree_mismatch", "The chain's entries do not make the tree the vault signed: the history was changed.", path)
     return entries, at_receipt, carried
 
-
 def check_items(bag, rep, info, entries):
-    """§9.8 step 8: each item against its first and latest entries, and its redaction."""
+    """§9.8 step 6: each item against its first and latest entries, and its redaction."""
     items = {}
     for raw in records(bag, rep, ITEMS_J, True):
         try:
@@ -772,7 +783,6 @@ def check_items(bag, rep, info, entries):
                 rep.bad("version_missing", f"The chain holds a different number of versions of {id_} than items.json: a version was dropped or added.", ITEMS_J)
     return items
 
-
 def reveal(committed, disclosures):
     """§5.6: the record with the disclosed fields put back, and the fields still withheld;
     raises ValueError naming the field that does not match its commitment."""
@@ -799,9 +809,7 @@ def reveal(committed, disclosures):
         cur[last] = d["value"]
     return record, sorted(k for k in sd if k not in shown)
 
-
 MISSING = object()
-
 
 def get_path(record, path):
     """The value at a dotted field path (§5.6), or MISSING (null is a value)."""
@@ -809,9 +817,8 @@ def get_path(record, path):
         record = record.get(k, MISSING) if isinstance(record, dict) else MISSING
     return record
 
-
 def check_versions(bag, rep, info, entries, items):
-    """§9.8 step 9: every version, in order, against its entry; withheld fields."""
+    """§9.8 step 7: every version, in order, against its entry; withheld fields."""
     seen_withheld = set()
     for raw in records(bag, rep, VERSIONS_J, False):
         try:
@@ -893,9 +900,8 @@ def check_versions(bag, rep, info, entries, items):
         rep.note(f"{len(rep.facts['unverifiable'])} versions written before format 2 had fields left out, so their "
                  f"hashes could not be recomputed: {', '.join(rep.facts['unverifiable'])}.")
 
-
 def check_links(rep, items):
-    """§9.8 step 10: each item's links are those its link records give."""
+    """§9.8 step 8: each item's links are those its link records give."""
     linked = {}
     for id_ in sorted(items):
         if items[id_]["link"]:
@@ -910,9 +916,8 @@ def check_links(rep, items):
         if st["kind"] != "link" and st["redaction"] is None and set(st["links"]) != linked.get(id_, set()):
             rep.bad("links_mismatch", f"The links of {id_} are not what the bundle's link records say: they were changed.", ITEMS_J)
 
-
 def check_exhibit(bag, rep, info, items, copies, ex):
-    """One exhibit (§9.8 step 11); returns (item, path or None) or None."""
+    """One exhibit (§9.8 step 9); returns (item, path or None), or None."""
     st = items.get(ex["item"])
     ref, path = ex["reference"], ex["path"]
     if not st or st["kind"] != "file" or st["redaction"] is not None:
@@ -951,9 +956,8 @@ def check_exhibit(bag, rep, info, items, copies, ex):
                  f"{ex['location_free_seq']}); the original's SHA-256 is {ex['original_sha256']}.")
     return ex["item"], path
 
-
 def check_exhibits(bag, rep, info, entries, items):
-    """§9.8 step 11: exhibits, the items and the chain agree; nothing else is in data/."""
+    """§9.8 steps 9–10: exhibits, the items and the chain agree; nothing else is in data/."""
     copies = {s: (e["item"], *e["copy"]) for s, e in entries.items() if e["copy"]}
     refs, with_exhibit, paths, left_out, twice = set(), set(), set(), [], False
     for raw in records(bag, rep, EXHIBITS_J, True):
@@ -987,9 +991,8 @@ def check_exhibits(bag, rep, info, entries, items):
         if p not in allowed and p not in paths:
             rep.bad("planted_file", f"{p} is not a file Cairn puts in a bundle or an exhibit the record lists: it was added.", p)
 
-
 def check_receipt(rep, info, public, root, at_receipt, consistent, text):
-    """§7.5 and §9.8 step 13: the same vault and key, and this history extends the receipt's."""
+    """§7.5 and §9.8 step 12: the same vault and key, and this history extends the receipt's."""
     r, n = parse_receipt(text), info["chain_size"]
     if r is None:
         return rep.bad("receipt_format", "The receipt given is not a Cairn receipt.")
@@ -1012,18 +1015,39 @@ def check_receipt(rep, info, public, root, at_receipt, consistent, text):
         return rep.bad("receipt_rewritten", f"The history up to entry {r['size']} is not the one the receipt recorded: it was rewritten.", None, r["size"])
     return True
 
+def check_first_entry(rep, info, entries):
+    """§9.8 step 5: entry 1 is the vault's, and names the key that signed."""
+    e1 = entries.get(1)
+    try:
+        init = parse_json(info["init_record"])
+    except ValueError:
+        init = None
+    if not (e1 and e1["kind"] == "vault.init" and e1["item"] == info["vault_id"]
+            and e1["content"] == sha256(info["init_record"].encode())
+            and isinstance(init, dict) and init.get("device_public_key") == info["device_public_key"]
+            and init.get("vault_id") == info["vault_id"]):
+        rep.bad("init_mismatch", "The vault's first entry does not name the key that signed this bundle: the record was replaced.", VAULT_J, 1)
 
-def find_bag(path):
-    if os.path.isfile(os.path.join(path, "bagit.txt")):
-        return path
-    inside = os.listdir(path) if os.path.isdir(path) else []
-    if len(inside) == 1 and os.path.isfile(os.path.join(path, inside[0], "bagit.txt")):
-        return os.path.join(path, inside[0])
-    raise Unreadable(f"{path} holds no BagIt bag (no bagit.txt)")
-
+def check_consistency(bag, rep, info, root):
+    """§9.8 step 11: each consistency proof from an earlier tree head; returns {size: root}."""
+    consistent = {}
+    if info["disclosure"] == "full-chain" or CONSIST_J not in bag.payload:
+        return consistent
+    for raw in records(bag, rep, CONSIST_J, False):
+        try:
+            c = fields(raw, CONSISTENCY, "a consistency proof")
+        except ValueError as why:
+            rep.bad("record_format", f"{CONSIST_J} cannot be read: {why}.", CONSIST_J)
+            break
+        old, proof = unhex32(c["root"]), [unhex32(h) for h in c["proof"]]
+        if old and None not in proof and verify_consistency(c["size"], info["chain_size"], old, root, proof):
+            consistent[c["size"]] = c["root"]
+        else:
+            rep.bad("consistency_proof", f"The proof that this history extends the one of {c['size']} entries fails.", CONSIST_J)
+    return consistent
 
 def verify(bag_dir, receipt=None):
-    """Every check of §9.8, in order. Returns the Report; raises Unreadable."""
+    """Every check of FORMAT.md §9.8, in order. Returns the Report; raises Unreadable."""
     rep = Report()
     bag = Bag(find_bag(bag_dir), rep)
     check_fixity(bag, rep)
@@ -1037,82 +1061,25 @@ def verify(bag_dir, receipt=None):
     if info["version"] != 2:
         raise Unreadable(f"it is bundle format {info['version']}; this script checks format 2 "
                          "(`cairn verify-bundle` checks format 1, FORMAT.md §9.10)")
-    n, full, name = info["chain_size"], info["disclosure"] == "full-chain", f"cairn/vault/{info['vault_id']}"
-    rep.facts.update(disclosure=info["disclosure"], entries=n, vault_id=info["vault_id"], exported_at=info["exported_at"])
-    # The vault's signature over the bag (§9.2).
+    rep.facts.update(disclosure=info["disclosure"], entries=info["chain_size"],
+                     vault_id=info["vault_id"], exported_at=info["exported_at"])
     public = unhex32(info["device_public_key"])
-    public = public if public and point_decompress(public) else None
-    sig = bag.read("cairn-signature.txt", 65536)
-    if sig is None:
-        rep.bad("signature", "cairn-signature.txt, the vault's signature over the bundle, is missing.", "cairn-signature.txt")
-    elif public is None:
-        rep.bad("signature", "The vault's public key in vault.json is not a valid key.", VAULT_J)
-    else:
-        try:
-            body = verify_note(sig.decode("utf-8", "replace"), name, public)
-            want = note_body(info, bag.manifest_sha256, bag.tagmanifest_sha256)
-            if body != want:
-                diff = next((a.split(" ")[0] for a, b in zip(rust_lines(body), rust_lines(want)) if a != b), None)
-                rep.bad("signature_mismatch", "The bundle is not the one the vault signed: "
-                        + (f"its {diff} differs from what was signed." if diff else "its signed summary differs."), "cairn-signature.txt")
-            else:
-                rep.facts["signed"] = True
-        except ValueError as why:
-            rep.bad("signature", f"The vault's signature over the bundle does not verify: {why}.", "cairn-signature.txt")
-    root = unhex32(info["tree_root"])
-    if root is None or info["format"] != "cairn-bundle":
-        rep.bad("record_format", "vault.json does not give the tree head a format-2 bundle must.", VAULT_J)
-    root = root or bytes(32)
-    said = {"Cairn-Format": str(info["version"]), "Cairn-Vault-Id": info["vault_id"], "Cairn-Chain-Size": str(n),
-            "Cairn-Chain-Head": info["chain_head"] or "-", "Cairn-Tree-Root": info["tree_root"],
-            "Cairn-Disclosure": info["disclosure"], "External-Identifier": f"cairn-bundle-{bag.evidence[:16]}"}
-    for k in (k for k, v in said.items() if info_field(bag.info, k) != v):
-        rep.bad("bag_info", f"bag-info.txt's {k} is not what vault.json and the manifest give.", "bag-info.txt")
-    # The checkpoint of that tree (§7.1).
+    public = public if public and point_decompress(public) and not small_order(point_decompress(public)) else None
+    check_signature(bag, rep, info, public)
     if public is not None:
-        try:
-            cp = verify_checkpoint((bag.read(CHECKPOINT, 65536) or b"").decode("utf-8", "replace"), public)
-            if (cp["size"], cp["root"], cp["head"], cp["origin"]) != (n, info["tree_root"], info["chain_head"], name):
-                rep.bad("checkpoint_mismatch", f"The signed checkpoint (entry {cp['size']}) is not of the tree this bundle carries.", CHECKPOINT, cp["size"])
-            else:
-                rep.facts["checkpoint_valid"] = True
-        except ValueError as why:
-            rep.bad("checkpoint_signature", f"The signed checkpoint does not verify: {why}.", CHECKPOINT)
+        check_checkpoint(bag, rep, info, public)
+    root = unhex32(info["tree_root"]) or bytes(32)
     parsed = parse_receipt(receipt) if receipt is not None else None
-    entries, at_receipt, carried = check_entries(bag, rep, info, root, parsed and parsed["size"])
-    rep.facts["entries_carried"] = carried
-    # Entry 1 names the vault and the key that signs (§6).
-    e1 = entries.get(1)
-    try:
-        init = parse_json(info["init_record"])
-    except ValueError:
-        init = None
-    if not (e1 and e1["kind"] == "vault.init" and e1["item"] == info["vault_id"]
-            and e1["content"] == sha256(info["init_record"].encode())
-            and isinstance(init, dict) and init.get("device_public_key") == info["device_public_key"]
-            and init.get("vault_id") == info["vault_id"]):
-        rep.bad("init_mismatch", "The vault's first entry does not name the key that signed this bundle: the record was replaced.", VAULT_J, 1)
+    entries, at_receipt, rep.facts["entries_carried"] = check_entries(bag, rep, info, root, parsed and parsed["size"])
+    check_first_entry(rep, info, entries)
     items = check_items(bag, rep, info, entries)
     check_versions(bag, rep, info, entries, items)
     check_links(rep, items)
     check_exhibits(bag, rep, info, entries, items)
-    consistent = {}
-    if not full and CONSIST_J in bag.payload:
-        for raw in records(bag, rep, CONSIST_J, False):
-            try:
-                c = fields(raw, CONSISTENCY, "a consistency proof")
-            except ValueError as why:
-                rep.bad("record_format", f"{CONSIST_J} cannot be read: {why}.", CONSIST_J)
-                break
-            proof = [unhex32(h) for h in c["proof"]]
-            if unhex32(c["root"]) and None not in proof and verify_consistency(c["size"], n, unhex32(c["root"]), root, proof):
-                consistent[c["size"]] = c["root"]
-            else:
-                rep.bad("consistency_proof", f"The proof that this history extends the one of {c['size']} entries fails.", CONSIST_J)
+    consistent = check_consistency(bag, rep, info, root)
     if receipt is not None:
         rep.facts["receipt_extends"] = check_receipt(rep, info, public, root, at_receipt, consistent, receipt) is True
     return rep
-
 
 # ---------------------------------------------------------------- test vectors and the command line
 def check_vectors(path):
@@ -1154,8 +1121,8 @@ def check_vectors(path):
     print("\n".join(failures) or f"intact: {count} Merkle vectors checked")
     return 1 if failures else 0
 
-
 def main(argv):
+    sys.stdout.reconfigure(errors="replace")          # a Windows console's code page
     args, receipt, as_json = list(argv), None, False
     if args[:1] == ["--vectors"] and len(args) == 2:
         return check_vectors(args[1])
@@ -1199,9 +1166,10 @@ def main(argv):
             print(f"{p['code']}: {p['message']}" + (f" [{where}]" if where else ""))
         for note in rep.notes:
             print(f"note: {note}")
+        for r in rep.facts["redactions"]:
+            print(f"Redaction: {r['item']} at chain entry {r['seq']} ({r['recorded_at']}): {r['reason']}")
         print(verdict)
     return 1 if rep.problems else 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
