@@ -58,6 +58,10 @@ pub(crate) struct StoredBlob {
     pub size: u64,
     /// SHA-256 of the plaintext.
     pub sha256: [u8; 32],
+    /// For a file only the raw scan for signs of location decides (see
+    /// [`cairn_location::raw_scan_only`]): whether it found any, scanned as the bytes
+    /// passed. `None` for other files (decided by their structure instead).
+    pub raw_location: Option<bool>,
 }
 
 /// A new random blob id (32 lower-case hex digits).
@@ -150,7 +154,7 @@ fn store_inner(
     let mut size: u64 = 0;
     let mut chunk_index: u64 = 0;
 
-    let digest = std::thread::scope(|s| -> Result<[u8; 32]> {
+    let (digest, raw_location) = std::thread::scope(|s| -> Result<([u8; 32], Option<bool>)> {
         let (flush_tx, flush_rx) = mpsc::sync_channel::<()>(1);
         s.spawn(move || {
             for () in flush_rx.iter() {
@@ -159,8 +163,13 @@ fn store_inner(
             }
         });
         let mut unflushed = 0usize;
-        let reader = s.spawn(move || -> [u8; 32] {
+        let reader = s.spawn(move || -> ([u8; 32], Option<bool>) {
             let mut hasher = Sha256::new();
+            // The raw scan for signs of location rides on this pass, so a file that only
+            // a whole read can decide is never read again for it (a crafted file that
+            // upsets the scan counts as holding location: it is left out of bundles).
+            let mut scan: Option<Option<cairn_location::Scan>> = None;
+            let mut scan_broke = false;
             loop {
                 if cancel.load(Ordering::Relaxed) {
                     break;
@@ -189,12 +198,32 @@ fn store_inner(
                 }
                 buf.truncate(filled);
                 hasher.update(&buf);
+                let sc = scan.get_or_insert_with(|| {
+                    cairn_location::raw_scan_only(buf.get(..16).unwrap_or(&buf))
+                        .then(cairn_location::Scan::new)
+                });
+                if let Some(sc) = sc.as_mut() {
+                    let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        sc.push(&buf)
+                    }));
+                    scan_broke |= !matches!(pushed, Ok(Ok(())));
+                }
                 let eof = filled < BATCH;
                 if full_tx.send(Ok(buf)).is_err() || eof {
                     break;
                 }
             }
-            hasher.finalize().into()
+            let found = match scan {
+                Some(Some(sc)) => Some(
+                    scan_broke
+                        || !matches!(
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sc.finish())),
+                            Ok(Ok(false))
+                        ),
+                ),
+                _ => None,
+            };
+            (hasher.finalize().into(), found)
         });
 
         // Hold one batch back: only when the channel closes do we know which chunk is last.
@@ -269,6 +298,7 @@ fn store_inner(
     Ok(StoredBlob {
         size,
         sha256: digest,
+        raw_location,
     })
 }
 

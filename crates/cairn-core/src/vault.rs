@@ -928,7 +928,13 @@ impl Vault {
         // A photo or video that says where it was made gets its location-free copy
         // now, so its SHA-256 goes into the same entry (docs/FORMAT.md §5.7). Formats
         // only a whole read can decide are checked when they are exported.
-        let mut location_free = None;
+        let mut location_free = stored.raw_location.map(|found| {
+            if found {
+                LocationStatus::CannotClean(cairn_location::RAW_FOUND.into())
+            } else {
+                LocationStatus::NoLocation
+            }
+        });
         if cairn_location::structured(head.get(..16).unwrap_or(&head)) {
             location_free = Some(match location::inspect(&mut reader, stored.size, false)? {
                 Located::Copy { patches, .. } => {

@@ -56,6 +56,9 @@ use edits::{Cx, Stop, Win};
 pub use patch::{Patch, Patched};
 pub use scan::Scan;
 
+/// Why a file the raw scan found signs of location in cannot be cleaned.
+pub const RAW_FOUND: &str = scan::FOUND;
+
 /// The version of the rules above. A copy made under other rules may differ byte for
 /// byte, so what was decided under them is decided again (the chain keeps the copies
 /// each made).

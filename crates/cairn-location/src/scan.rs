@@ -113,59 +113,75 @@ impl Scan {
     /// Signs starting before `upto` (later bytes are look-ahead).
     fn examine(&mut self, upto: usize) -> io::Result<bool> {
         let b = self.buf.as_slice();
-        let head = b.get(..upto).unwrap_or(b);
-        for i in memchr::memchr2_iter(b'+', b'-', head) {
-            if iso6709(b.get(i..).unwrap_or(&[])) {
-                return Ok(true);
+        // An ISO 6709 position ends in `/` after a digit: find those (rare in any
+        // file), then the sign it starts with, at most 40 bytes back.
+        for end in memchr::memchr_iter(b'/', b) {
+            if end == 0 || !b.get(end - 1).is_some_and(u8::is_ascii_digit) {
+                continue;
             }
-        }
-        for i in memchr::memmem::find_iter(b, b"Exif\0\0") {
-            if i >= upto {
-                break;
-            }
-            if exif_has_gps(b.get(i + 6..).unwrap_or(&[]))? {
-                return Ok(true);
-            }
-        }
-        // XMP packets: place words count between an opening and a closing tag.
-        let first = |needles: &[&[u8]], from: usize| -> Option<usize> {
-            let hay = b.get(from..)?;
-            needles
-                .iter()
-                .filter_map(|n| memchr::memmem::find(hay, n))
-                .min()
-                .map(|i| from + i)
-        };
-        let mut pos = 0;
-        loop {
-            if self.in_xmp {
-                let close = first(&XMP_CLOSE, pos);
-                let end = close.unwrap_or(b.len());
-                let inside = b.get(pos..end).unwrap_or(&[]);
-                let word = PLACE_WORDS
-                    .iter()
-                    .filter_map(|w| memchr::memmem::find(inside, w))
-                    .min();
-                if word.is_some_and(|w| pos + w < upto) {
+            let from = end.saturating_sub(40);
+            for start in from..end.min(upto) {
+                if matches!(b.get(start), Some(b'+' | b'-')) && iso6709(b.get(start..).unwrap_or(&[])) {
                     return Ok(true);
                 }
-                match close {
-                    Some(c) if c < upto => {
-                        self.in_xmp = false;
-                        pos = c + 1;
-                    }
-                    _ => return Ok(false),
-                }
-            } else {
-                match first(&XMP_OPEN, pos) {
-                    Some(o) if o < upto => {
-                        self.in_xmp = true;
-                        pos = o + 1;
-                    }
-                    _ => return Ok(false),
-                }
             }
         }
+        // XMP packets and Exif blocks, found in one pass over the bytes: place words
+        // count between an opening and a closing tag.
+        let mut pos = 0;
+        // (Fixed patterns always build; were they ever not to, fail closed.)
+        let Some(markers) = markers() else {
+            return Ok(true);
+        };
+        for m in markers.find_iter(b) {
+            if m.start() >= upto {
+                break;
+            }
+            let id = m.pattern().as_usize();
+            if id == EXIF {
+                if exif_has_gps(b.get(m.start() + 6..).unwrap_or(&[]))? {
+                    return Ok(true);
+                }
+            } else if id < XMP_OPEN.len() {
+                if !self.in_xmp {
+                    self.in_xmp = true;
+                    pos = m.start();
+                }
+            } else if self.in_xmp {
+                if has_place_word(b.get(pos..m.start()).unwrap_or(&[]), pos, upto) {
+                    return Ok(true);
+                }
+                self.in_xmp = false;
+            }
+        }
+        // Inside a packet still open at the end of what is examined.
+        Ok(self.in_xmp && has_place_word(b.get(pos..).unwrap_or(&[]), pos, upto))
+    }
+}
+
+/// Index of the Exif marker among [`markers`]' patterns (after the XMP tags).
+const EXIF: usize = XMP_OPEN.len() + XMP_CLOSE.len();
+
+/// The XMP opening and closing tags and the Exif header, searched for together.
+fn markers() -> Option<&'static aho_corasick::AhoCorasick> {
+    static M: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut pats: Vec<&[u8]> = XMP_OPEN.to_vec();
+        pats.extend_from_slice(&XMP_CLOSE);
+        pats.push(b"Exif\0\0");
+        aho_corasick::AhoCorasick::new(pats).ok()
+    })
+    .as_ref()
+}
+
+/// True if `region` (starting at `at` in the buffer) holds a place word starting
+/// before `upto`.
+fn has_place_word(region: &[u8], at: usize, upto: usize) -> bool {
+    static W: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    match W.get_or_init(|| aho_corasick::AhoCorasick::new(PLACE_WORDS).ok()) {
+        Some(w) => w.find_iter(region).any(|m| at + m.start() < upto),
+        // Cannot happen with fixed words; if it did, any packet counts as naming a place.
+        None => !region.is_empty(),
     }
 }
 
