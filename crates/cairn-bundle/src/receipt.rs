@@ -11,8 +11,10 @@ use base64::Engine;
 use cairn_core::{Error, Result, Vault};
 use serde::Serialize;
 
-/// Hex digits of the tree head in the short form: 128 bits, so no one can make two
-/// histories that share it (a 64-bit prefix falls to a birthday search of 2^32).
+/// Hex digits of the tree head in the short form: 128 bits. Finding a second history
+/// with the same prefix as one already given out takes about 2^128 tries; someone who
+/// holds the keys and prepares two histories before giving the receipt needs about
+/// 2^64 (a 64-bit prefix, as format 1 printed, falls to 2^32).
 pub const SHORT_HEX: usize = 32;
 
 /// A receipt as printed by `cairn receipt`.
@@ -105,13 +107,13 @@ pub(crate) fn parse(text: &str) -> Option<Parsed> {
             .position(|l| l.starts_with('\u{2014}'))?
             + i;
         let body = &lines[i..end];
-        let head_ext = body
-            .iter()
-            .find_map(|l| l.strip_prefix("cairn-head "))
-            .and_then(hex_of);
+        let head_ext = body.iter().find_map(|l| l.strip_prefix("cairn-head "));
         let note = lines[i..=end].join("\n") + "\n";
+        // A `cairn-head` line makes the third line a tree head; `-` leaves the head
+        // entry out (a bundle's checkpoint that shows only its own entries).
         let (root, head) = match head_ext {
-            Some(h) => (Some(third), Some(h)),
+            Some("-") => (Some(third), None),
+            Some(h) => (Some(third), Some(hex_of(h)?)),
             None => (None, Some(third)),
         };
         return Some(Parsed {
@@ -163,6 +165,7 @@ mod tests {
             (7, None, Some(&*"d".repeat(16)))
         );
         // A format-2 line with a 64-bit head is not enough.
+        assert!(parse(&format!("cairn-receipt 2 {v} 12 {}", "c".repeat(31))).is_none());
         assert!(parse(&format!("cairn-receipt 2 {v} 12 {}", "c".repeat(16))).is_none());
         assert!(parse("cairn-receipt nonsense").is_none());
     }

@@ -10,7 +10,10 @@ use cairn_core::merkle::{leaf_hash, verify_consistency, verify_inclusion, Hash, 
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: u64 = std::env::args().nth(1).ok_or("usage: bench_proofs N")?.parse()?;
+    let n: u64 = std::env::args()
+        .nth(1)
+        .ok_or("usage: bench_proofs N")?
+        .parse()?;
     // Entry hashes stand in for a chain's: leaves are SHA-256(0x00 ‖ entry hash).
     let leaves: Vec<Hash> = (0..n)
         .map(|i| leaf_hash(&Sha256::digest(i.to_le_bytes())))

@@ -203,9 +203,8 @@ fn store_inner(
                         .then(cairn_location::Scan::new)
                 });
                 if let Some(sc) = sc.as_mut() {
-                    let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        sc.push(&buf)
-                    }));
+                    let pushed =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sc.push(&buf)));
                     scan_broke |= !matches!(pushed, Ok(Ok(())));
                 }
                 let eof = filled < BATCH;

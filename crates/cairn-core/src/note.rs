@@ -5,7 +5,7 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 /// The largest note Cairn reads (a bundle note is a few hundred bytes).
@@ -58,8 +58,12 @@ pub fn verify(note: &str, name: &str, public: &VerifyingKey) -> Result<String, S
             continue;
         }
         let sig = Signature::from_slice(&blob[4..]).map_err(|_| "its signature is malformed")?;
+        // Strict: canonical encodings only, and no weak (small-order) key.
+        if public.is_weak() {
+            return Err("its key is not a valid signing key".into());
+        }
         return public
-            .verify(body.as_bytes(), &sig)
+            .verify_strict(body.as_bytes(), &sig)
             .map(|_| body)
             .map_err(|_| "its signature does not match".to_string());
     }

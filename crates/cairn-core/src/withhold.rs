@@ -236,7 +236,10 @@ mod tests {
         let rec = json!({"location": "Flat 2", "private_notes": "mine", "title": "t"});
         let salts: Salts = [
             ("location".to_string(), "AAAAAAAAAAAAAAAAAAAAAA".to_string()),
-            ("private_notes".to_string(), "AQEBAQEBAQEBAQEBAQEBAQ".to_string()),
+            (
+                "private_notes".to_string(),
+                "AQEBAQEBAQEBAQEBAQEBAQ".to_string(),
+            ),
         ]
         .into_iter()
         .collect();

@@ -121,7 +121,9 @@ impl Scan {
             }
             let from = end.saturating_sub(40);
             for start in from..end.min(upto) {
-                if matches!(b.get(start), Some(b'+' | b'-')) && iso6709(b.get(start..).unwrap_or(&[])) {
+                if matches!(b.get(start), Some(b'+' | b'-'))
+                    && iso6709(b.get(start..).unwrap_or(&[]))
+                {
                     return Ok(true);
                 }
             }

@@ -4,7 +4,9 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
 
 /// The longest line read: the largest record Cairn writes is one email message (its
 /// importer takes messages of up to 64 MiB) with JSON's escapes.
@@ -114,21 +116,77 @@ fn values(line: &[u8]) -> usize {
     n
 }
 
-/// Parses one line as `T`, within [`MAX_VALUES`].
+/// Parses one line as `T`, within [`MAX_VALUES`]. An object with a name twice is
+/// refused: JSON readers differ on which one they keep, so a record could show one
+/// title to a person and another to a hash.
 pub fn parse<T: DeserializeOwned>(line: &[u8]) -> Result<T, LineError> {
     if values(line) > MAX_VALUES {
         return Err(LineError::TooComplex);
     }
-    serde_json::from_slice(line).map_err(|e| LineError::Json(e.to_string()))
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let v = Strict::deserialize(&mut de).map_err(|e| LineError::Json(e.to_string()))?;
+    de.end().map_err(|e| LineError::Json(e.to_string()))?;
+    serde_json::from_value(v.0).map_err(|e| LineError::Json(e.to_string()))
 }
 
-/// One element of a JSON array written a line an element (`[`, elements each ending
-/// in `,` but the last, `]`): the element without its comma, or `None` for the
-/// brackets.
-pub fn element(line: &[u8]) -> Option<&[u8]> {
-    let t = line.trim_ascii();
-    if t == b"[" || t == b"]" || t.is_empty() {
-        return None;
+/// A JSON value read with every object's names checked for repeats.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
     }
-    Some(t.strip_suffix(b",").unwrap_or(t))
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = a.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = a.next_key::<String>()? {
+            let Strict(v) = a.next_value()?;
+            if out.insert(k.clone(), v).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "the name {k:?} is given twice"
+                )));
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }

@@ -86,6 +86,11 @@ struct ItemState {
     link: Option<(String, String, bool)>,
     /// The content SHA-256 of its current version (files).
     content: Option<String>,
+    /// A file's name and media type, as its record shows them.
+    file: Option<(String, String)>,
+    /// A redacted item's tombstone list of the versions removed, and the list its
+    /// version entries give.
+    tomb: Option<(Vec<Value>, Vec<Value>)>,
 }
 
 fn sha_hex(b: &[u8]) -> String {
@@ -188,6 +193,34 @@ pub(crate) fn check(
             }
         }
     }
+    // bag-info.txt repeats what vault.json says, for people and BagIt tools.
+    let head_said = if info.chain_head.is_empty() {
+        "-"
+    } else {
+        info.chain_head.as_str()
+    };
+    for (field, want) in [
+        ("Cairn-Format", info.version.to_string()),
+        ("Cairn-Vault-Id", info.vault_id.clone()),
+        ("Cairn-Chain-Size", info.chain_size.to_string()),
+        ("Cairn-Chain-Head", head_said.to_string()),
+        ("Cairn-Tree-Root", info.tree_root.clone()),
+        ("Cairn-Disclosure", info.disclosure.as_str().to_string()),
+        (
+            "External-Identifier",
+            format!("cairn-bundle-{}", bag.evidence.get(..16).unwrap_or("")),
+        ),
+    ] {
+        if super::info_field(&bag.bag_info, field).as_deref() != Some(want.as_str()) {
+            c.bad(
+                "bag_info",
+                format!("bag-info.txt's {field} does not say what the record says."),
+                Some("bag-info.txt"),
+                None,
+            );
+        }
+    }
+
     let root = unhex(&info.tree_root);
     if root.is_none() || info.format != "cairn-bundle" {
         c.bad(
@@ -302,6 +335,17 @@ pub(crate) fn check(
                     };
                     let e = &el.entry;
                     let seq = e.seq;
+                    if full && el.proof.is_some() {
+                        c.bad(
+                            "chain_format",
+                            format!(
+                                "Chain entry {seq} carries a proof, which a full chain does not."
+                            ),
+                            Some(path),
+                            Some(seq),
+                        );
+                        break;
+                    }
                     if el.computed != e.hash {
                         c.bad(
                             "chain_hash",
@@ -493,6 +537,21 @@ pub(crate) fn check(
                 next: 1,
                 link: None,
                 content,
+                file: (it.kind == ItemKind::File).then(|| {
+                    let t = |k: &str| {
+                        it.record
+                            .as_ref()
+                            .and_then(|r| r.get(k))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    (t("name"), t("media_type"))
+                }),
+                tomb: it
+                    .redaction
+                    .as_ref()
+                    .map(|r| (r.versions.clone(), Vec::new())),
             },
         );
     })?;
@@ -565,6 +624,13 @@ pub(crate) fn check(
             );
             return;
         };
+        if let Some((_, seen)) = st.tomb.as_mut() {
+            seen.push(serde_json::json!({
+                "version": v.version,
+                "content_sha256": e.content,
+                "record_sha256": e.record_hash(),
+            }));
+        }
         let allowed = fields_of(st.kind);
         if v.withheld.iter().any(|f| !allowed.contains(&f.as_str())) {
             c.bad(
@@ -724,6 +790,20 @@ pub(crate) fn check(
             None,
         );
     }
+    let mut tombs: Vec<&str> = items
+        .iter()
+        .filter(|(_, st)| st.tomb.as_ref().is_some_and(|(said, seen)| said != seen))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    tombs.sort_unstable();
+    for id in tombs {
+        c.bad(
+            "redaction_versions",
+            format!("The redaction of {id} lists other versions than its entries: it was changed."),
+            Some(ITEMS_PATH),
+            None,
+        );
+    }
     let want_withheld: BTreeSet<String> = info.withheld_fields.iter().cloned().collect();
     if want_withheld != withheld_seen {
         c.bad(
@@ -815,6 +895,17 @@ pub(crate) fn check(
                 "exhibit_reference",
                 format!(
                     "Exhibit {} is not the reference items.json gives {}: references were swapped.",
+                    ex.reference, ex.item
+                ),
+                Some(EXHIBITS_PATH),
+                None,
+            );
+        }
+        if st.file.as_ref() != Some(&(ex.name.clone(), ex.media_type.clone())) {
+            c.bad(
+                "exhibit_record",
+                format!(
+                    "Exhibit {} is named or typed otherwise than the record of {}.",
                     ex.reference, ex.item
                 ),
                 Some(EXHIBITS_PATH),
@@ -1143,37 +1234,31 @@ fn for_each_element<T: serde::de::DeserializeOwned>(
     let mut rd = Lines::new(file);
     let mut opened = false;
     let mut closed = false;
+    // Whether the element before ended with a comma (None: no element yet).
+    let mut comma: Option<bool> = None;
+    let bad = |c: &mut Ctx, why: String| c.bad("record_format", why, Some(path), None);
     loop {
         let line = match rd.next_line() {
             Ok(None) => break,
             Ok(Some(l)) => l,
             Err(e) => {
-                c.bad(
-                    "record_format",
+                bad(
+                    c,
                     format!("Line {} of {path} cannot be read: {e}.", rd.number + 1),
-                    Some(path),
-                    None,
                 );
                 return Ok(());
             }
         };
         if closed {
-            c.bad(
-                "record_format",
-                format!("{path} goes on after its end."),
-                Some(path),
-                None,
-            );
+            bad(c, format!("{path} goes on after its end."));
             return Ok(());
         }
         let t = line.trim_ascii();
         if !opened {
             if t != b"[" {
-                c.bad(
-                    "record_format",
+                bad(
+                    c,
                     format!("{path} is not written one element a line as Cairn writes it."),
-                    Some(path),
-                    None,
                 );
                 return Ok(());
             }
@@ -1181,32 +1266,42 @@ fn for_each_element<T: serde::de::DeserializeOwned>(
             continue;
         }
         if t == b"]" {
+            if comma == Some(true) {
+                bad(
+                    c,
+                    format!("{path} is not valid JSON: a comma before its end."),
+                );
+                return Ok(());
+            }
             closed = true;
             continue;
         }
-        let Some(el) = lines::element(line) else {
-            continue;
+        // Every element but the last ends with a comma, as JSON needs.
+        if comma == Some(false) || t.is_empty() || t == b"[" {
+            bad(
+                c,
+                format!("Line {} of {path} is not valid JSON here.", rd.number),
+            );
+            return Ok(());
+        }
+        let (el, has_comma) = match t.strip_suffix(b",") {
+            Some(el) => (el, true),
+            None => (t, false),
         };
+        comma = Some(has_comma);
         match lines::parse::<T>(el) {
             Ok(v) => f(c, v),
             Err(e) => {
-                c.bad(
-                    "record_format",
+                bad(
+                    c,
                     format!("Line {} of {path} cannot be read: {e}.", rd.number),
-                    Some(path),
-                    None,
                 );
                 return Ok(());
             }
         }
     }
     if !closed {
-        c.bad(
-            "record_format",
-            format!("{path} is cut short."),
-            Some(path),
-            None,
-        );
+        bad(c, format!("{path} is cut short."));
     }
     Ok(())
 }

@@ -558,6 +558,79 @@ fn tampers(
             &["record_hash"],
         ),
         (
+            "a name given twice in a record, the later one true",
+            Box::new({
+                let inc = inc.clone();
+                move |u: &mut Unpacked| {
+                    let t = text(u, items);
+                    let line = t
+                        .lines()
+                        .find(|l| l.contains(&format!("\"id\":\"{inc}\"")))
+                        .expect("item")
+                        .to_string();
+                    let twice = line.replacen(
+                        "\"record\":{",
+                        "\"record\":{\"title\":\"Nothing happened\",",
+                        1,
+                    );
+                    set_text(u, items, t.replace(&line, &twice));
+                }
+            }),
+            &["record_format"],
+        ),
+        (
+            "items.json missing a comma (no longer JSON)",
+            Box::new(|u: &mut Unpacked| {
+                let t = text(u, items);
+                let first = t.lines().nth(1).expect("an item").to_string();
+                set_text(u, items, t.replacen(&first, first.trim_end_matches(','), 1));
+            }),
+            &["record_format"],
+        ),
+        (
+            "a tombstone listing other versions",
+            Box::new({
+                let red = red.clone();
+                move |u: &mut Unpacked| {
+                    let t = edit_lines(&text(u, items), &is(&red), &|v| {
+                        v["redaction"]["versions"] = serde_json::json!([]);
+                    });
+                    set_text(u, items, t);
+                }
+            }),
+            &["redaction_versions", "item_mismatch"],
+        ),
+        (
+            "an exhibit's name changed",
+            Box::new({
+                let photo = photo.clone();
+                move |u: &mut Unpacked| {
+                    let t = edit_lines(&text(u, exhibits), &is_item(&photo), &|v| {
+                        v["name"] = "not-her-flat.jpg".into()
+                    });
+                    set_text(u, exhibits, t);
+                }
+            }),
+            &["exhibit_record"],
+        ),
+        (
+            "bag-info.txt naming another vault",
+            Box::new(|u: &mut Unpacked| {
+                let t: String = text(u, "bag-info.txt")
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("Cairn-Vault-Id:") {
+                            "Cairn-Vault-Id: 00000000000000000000000000000000\n".to_string()
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect();
+                set_text(u, "bag-info.txt", t);
+            }),
+            &["bag_info"],
+        ),
+        (
             "report.pdf altered",
             Box::new(|u: &mut Unpacked| {
                 let p = u.files.get_mut("data/report.pdf").expect("pdf");
@@ -731,4 +804,27 @@ fn a_bundle_with_location_cannot_claim_it_was_left_out() {
         "{:?}",
         r.problems
     );
+}
+
+#[test]
+fn a_proofs_bundles_own_checkpoint_is_a_receipt_for_later_bundles() {
+    let mut c = case();
+    let early = export_to(&mut c, "early.zip", Disclosure::Proofs, false);
+    let cp = text(&unpack(&early), "data/record/checkpoint.txt");
+    assert!(cp.contains("cairn-head -"), "{cp}");
+    c.f.vault
+        .add_incident(Incident {
+            title: "Later".into(),
+            ..Incident::default()
+        })
+        .expect("incident");
+    for (name, mode) in [
+        ("later-full.zip", Disclosure::FullChain),
+        ("later-proofs.zip", Disclosure::Proofs),
+    ] {
+        let later = export_to(&mut c, name, mode, false);
+        let r = verify_bundle(&later, &Key::None, Some(&cp)).expect("verify");
+        assert!(r.ok, "{mode:?}: {:?}", r.problems);
+        assert_eq!(r.receipt_extends, Some(true));
+    }
 }
