@@ -32,7 +32,8 @@ lint: setup ui
 
 # Everything: Rust suites (core, command layer on Tauri's mock runtime, the CLI
 # black-box tests, the real window over WebDriver under Xvfb), the UI's unit tests,
-# and the chain test vectors with the independent Python verifier.
+# the chain and Merkle test vectors with the independent Python verifiers (the bundle
+# verifier also runs on real bundles in tests/e2e/forgery.rs).
 # (`cargo test` builds target/debug/cairn-desktop itself, for its own test binary; the
 # CLI is built first because only another package's tests use it.)
 test: lint
@@ -40,6 +41,7 @@ test: lint
 	CAIRN_DESKTOP_E2E=1 $(CARGO) test --workspace
 	$(NPM) --prefix ui test
 	python3 docs/chain_verify.py --vectors docs/chain-vectors.jsonl
+	python3 docs/bundle_verify.py --vectors docs/merkle-vectors.json
 
 # Only the real-window test (after `make ui` and a build).
 e2e-desktop: setup ui

@@ -114,7 +114,7 @@ pub fn verify(text: &str, public: &VerifyingKey) -> Result<Checkpoint, String> {
     let mut lines = body.lines().skip(1);
     let size: u64 = lines
         .next()
-        .filter(|l| !l.starts_with('+') && !(l.len() > 1 && l.starts_with('0')))
+        .filter(|l| !(l.starts_with('+') || l.len() > 1 && l.starts_with('0')))
         .and_then(|l| l.parse().ok())
         .ok_or("its size line is not a number")?;
     let third = lines.next();

@@ -94,7 +94,7 @@ impl Frontier {
     /// Reads what [`Frontier::to_bytes`] wrote for a tree of `size` leaves; `None` if
     /// the bytes cannot be that tree's frontier.
     pub fn from_bytes(size: u64, bytes: &[u8]) -> Option<Frontier> {
-        if bytes.len() % 32 != 0 || bytes.len() / 32 != size.count_ones() as usize {
+        if !bytes.len().is_multiple_of(32) || bytes.len() / 32 != size.count_ones() as usize {
             return None;
         }
         let nodes = bytes
@@ -159,7 +159,7 @@ impl Tree {
         let n = end - start;
         let level = 64 - (n - 1).leading_zeros() as usize; // ⌈log2 n⌉
         let width = 1u64 << level;
-        if start % width == 0 && (n == width || end == self.size()) {
+        if start.is_multiple_of(width) && (n == width || end == self.size()) {
             if let Some(h) = self
                 .levels
                 .get(level)

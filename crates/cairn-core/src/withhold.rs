@@ -177,7 +177,7 @@ pub fn reveal(
     };
     let mut open: BTreeMap<&str, bool> = BTreeMap::new();
     for (k, v) in &sd {
-        if !v.as_str().is_some_and(|s| s.len() == 64) {
+        if v.as_str().is_none_or(|s| s.len() != 64) {
             return Err(Mismatch::Malformed);
         }
         open.insert(k.as_str(), false);

@@ -1073,10 +1073,11 @@ pub(crate) fn check(
         .payload
         .keys()
         .filter(|p| {
-            !fixed.contains(&p.as_str())
-                && !paths.contains(*p)
-                && **p != path
-                && !(**p == CONSISTENCY_PATH && !full)
+            let expected = fixed.contains(&p.as_str())
+                || paths.contains(*p)
+                || **p == path
+                || (**p == CONSISTENCY_PATH && !full);
+            !expected
         })
         .collect();
     extra.sort_unstable();
