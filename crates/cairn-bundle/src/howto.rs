@@ -56,7 +56,11 @@ fn build(s: &Schedule<'_>, sealed: Sealed) -> String {
          The vault's chain: {n} entries. The last entry's hash:\n    {}\n\
          Merkle tree head (RFC 6962) over those {n} entries:\n    {}\n    (base64: {})\n\n",
         s.evidence,
-        info.chain_head,
+        if info.chain_head.is_empty() {
+            "not named in this bundle (it may be an entry it does not carry)"
+        } else {
+            info.chain_head.as_str()
+        },
         info.tree_root,
         b64(&info.tree_root),
     ));
@@ -129,7 +133,11 @@ fn build(s: &Schedule<'_>, sealed: Sealed) -> String {
          of cairn-signature.txt.\n\n",
         info.vault_id,
         b64(&info.tree_root),
-        b64(&info.chain_head),
+        if info.chain_head.is_empty() {
+            "-".to_string()
+        } else {
+            b64(&info.chain_head)
+        },
     ));
     if full {
         t.push_str(&format!(

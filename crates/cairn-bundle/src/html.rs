@@ -100,11 +100,18 @@ pub fn index(s: &Schedule<'_>) -> String {
         "<dt>Vault</dt><dd><code>{}</code></dd>",
         esc(&s.info.vault_id)
     ));
-    h.push_str(&format!(
-        "<dt>Chain</dt><dd>{} entries; last entry hash <code>{}</code></dd>",
-        s.info.chain_size,
-        esc(&s.info.chain_head)
-    ));
+    if s.info.chain_head.is_empty() {
+        h.push_str(&format!(
+            "<dt>Chain</dt><dd>{} entries (the last is not named here: it may be one this bundle does not carry)</dd>",
+            s.info.chain_size
+        ));
+    } else {
+        h.push_str(&format!(
+            "<dt>Chain</dt><dd>{} entries; last entry hash <code>{}</code></dd>",
+            s.info.chain_size,
+            esc(&s.info.chain_head)
+        ));
+    }
     h.push_str(&format!(
         "<dt>Merkle tree head</dt><dd><code>{}</code> (over all {} entries, signed by the vault)</dd>",
         esc(&s.info.tree_root),

@@ -576,8 +576,16 @@ pub fn pdf(s: &Schedule<'_>, thumb: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<
         ],
     );
     l.field("Vault", &s.info.vault_id);
-    let entries = format!("{} entries. The last entry's hash:", s.info.chain_size);
-    l.field_parts("Chain", &[(&entries, 9.5), (&s.info.chain_head, HASH_SIZE)]);
+    if s.info.chain_head.is_empty() {
+        let entries = format!(
+            "{} entries. The last is not named here: it may be one this bundle does not carry.",
+            s.info.chain_size
+        );
+        l.field("Chain", &entries);
+    } else {
+        let entries = format!("{} entries. The last entry's hash:", s.info.chain_size);
+        l.field_parts("Chain", &[(&entries, 9.5), (&s.info.chain_head, HASH_SIZE)]);
+    }
     let over = format!(
         "Over all {} entries (RFC 6962), signed by the vault.",
         s.info.chain_size
