@@ -450,6 +450,9 @@ class Bag:
                     rep.bad("foreign_file", f"{rel} is a link or a device, not a file of the bag.", rel)
                 elif stat.S_ISREG(mode):
                     self.files.add(rel)
+                elif rel not in ("data", "data/exhibits", "data/record"):
+                    # A folder Cairn does not make (an empty one can pose as an exhibit).
+                    rep.bad("unlisted_file", f"The bundle holds a folder {rel}/ that Cairn does not make: it was added.", rel)
 
     def read(self, rel, limit):
         if rel not in self.files:

@@ -441,3 +441,46 @@ fn an_export_with_a_geotagged_photo_or_a_redacted_message_stays_behind() {
         "{zip_ex}"
     );
 }
+
+#[test]
+fn what_a_red_team_found_stays_behind() {
+    let (cli, _) = Cli::with_vault();
+    let dir = cli.scratch().to_path_buf();
+    // A WhatsApp export in German: the importer does not read its photo's marker, so
+    // the photo is no attachment, but it is in the zip, with its position.
+    let photo = picture(&dir, "IMG-20231231-WA0001.jpg", image::ImageFormat::Jpeg);
+    exiftool(&photo, &GPS);
+    let chat = "31.12.23, 21:41 - Sam: IMG-20231231-WA0001.jpg (Datei angehängt)\n31.12.23, 21:42 - Sam: Ich weiß, wo du bist\n";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default();
+    zip.start_file("WhatsApp Chat mit Sam.txt", o).expect("zip");
+    zip.write_all(chat.as_bytes()).expect("zip");
+    zip.start_file("IMG-20231231-WA0001.jpg", o).expect("zip");
+    zip.write_all(&fs::read(&photo).expect("read"))
+        .expect("zip");
+    let f = cli.write_file(
+        "WhatsApp Chat mit Sam.zip",
+        &zip.finish().expect("zip").into_inner(),
+    );
+    cli.ok(["import", "whatsapp", f.to_str().expect("path")]);
+    // A dashcam's video whose position track sits where no metadata parser looks.
+    let cam = video(&dir, "dashcam.mp4", &[]);
+    let mut b = fs::read(&cam).expect("read");
+    let track =
+        b"freeGPS \x00\x00$GPRMC,214000.00,A,5130.44,N,00007.67,W,0.0,0.0,031126,,,A*6C\r\n";
+    b.extend_from_slice(&((track.len() + 8) as u32).to_be_bytes());
+    b.extend_from_slice(b"free");
+    b.extend_from_slice(track);
+    fs::write(&cam, &b).expect("write");
+    cli.ok(["file", "add", cam.to_str().expect("path")]);
+    let bag = export(&cli, &dir.join("found.zip"), &[]);
+    let ex = exhibits(&bag);
+    for name in ["WhatsApp Chat mit Sam.zip", "dashcam.mp4"] {
+        let e = ex
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("{name}: {ex:?}"));
+        assert!(e["path"].is_null(), "{name} went out: {e}");
+        assert!(e["left_out"].is_string(), "{e}");
+    }
+}

@@ -130,7 +130,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let gone = add(&mut vault, "wrong.txt", b"added by mistake")?;
     vault.redact(&gone, "added by mistake")?;
 
-    let bundle = |vault: &mut Vault, name: &str, seal: Seal| -> cairn_core::Result<Vec<u8>> {
+    let bundle = |vault: &mut Vault,
+                  name: &str,
+                  seal: Seal,
+                  disclosure: cairn_bundle::Disclosure|
+     -> cairn_core::Result<Vec<u8>> {
         let p = tmp.path().join(name);
         let opts = ExportOptions {
             selection: Selection::All,
@@ -142,18 +146,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             progress: &|_, _| {},
             cancel: &NEVER,
             fast_kdf_for_tests: true,
-            disclosure: cairn_bundle::Disclosure::FullChain,
+            disclosure,
             whole_exports: false,
             receipts: Vec::new(),
         };
         export(vault, &p, &opts)?;
         fs::read(&p).map_err(|e| cairn_core::Error::io("read", &p, e))
     };
-    let open = bundle(&mut vault, "open.zip", Seal::Open)?;
+    let open = bundle(
+        &mut vault,
+        "open.zip",
+        Seal::Open,
+        cairn_bundle::Disclosure::FullChain,
+    )?;
+    let proofs = bundle(
+        &mut vault,
+        "proofs.zip",
+        Seal::Open,
+        cairn_bundle::Disclosure::Proofs,
+    )?;
     let sealed = bundle(
         &mut vault,
         "sealed.age",
         Seal::Passphrase(Passphrase::new(SEAL_PASSPHRASE)),
+        cairn_bundle::Disclosure::Proofs,
     )?;
     let r = receipt(&mut vault)?;
 
@@ -173,8 +189,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("open-slim-sealed-to-key", MODE_SEAL_TO_KEY, &slim_zip),
         ("packed", MODE_PACKED, &packed(&full)),
         ("packed-slim", MODE_PACKED, &packed(&slim)),
+        ("open-proofs-no-key", MODE_NO_KEY, &proofs),
+        (
+            "packed-proofs-slim",
+            MODE_PACKED,
+            &packed(&files(&proofs, true)?),
+        ),
     ] {
         write("bundle_reader", name, &[&[mode], bytes])?;
+    }
+    // The signed parts of a bundle, for signed_notes.
+    for (name, b) in files(&proofs, false)? {
+        if name.ends_with("/cairn-signature.txt") || name.ends_with("/checkpoint.txt") {
+            let short = name.rsplit('/').next().unwrap_or("note").to_string();
+            write("signed_notes", &short, &[&b])?;
+        }
     }
     write("receipt_parse", "note", &[r.note.as_bytes()])?;
     write("receipt_parse", "short", &[r.short.as_bytes()])?;

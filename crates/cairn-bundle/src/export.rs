@@ -387,6 +387,20 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     }
 }
 
+/// Reads through to `inner`, scanning what passes for signs of location.
+struct ScanningReader<R> {
+    inner: R,
+    scan: Scan,
+}
+
+impl<R: std::io::Read> std::io::Read for ScanningReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.scan.push(buf.get(..n).unwrap_or(&[]))?;
+        Ok(n)
+    }
+}
+
 /// One attempt at an export.
 enum Once {
     Done(Box<Exported>),
@@ -572,8 +586,12 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             Copy::Original | Copy::Scan => {
                 // The bulk of the bytes: decrypted ahead on a second thread while this
                 // one seals and writes (the export's cost is two ciphers and one hash).
+                // A file only a whole read decides is scanned as it passes; so is a
+                // video, for a position track in its media data (one added before this
+                // version was not scanned for that as it was stored).
                 let reader = vault.open_original(id)?;
-                let mut scan = matches!(copy, Copy::Scan).then(Scan::new);
+                let whole_scan = matches!(copy, Copy::Scan);
+                let mut scan = (whole_scan || media_type.starts_with("video/")).then(Scan::new);
                 let fill = |w: &mut dyn Write| {
                     reader.decrypt_ahead(opts.cancel, &mut |batch| {
                         if let Some(s) = scan.as_mut() {
@@ -586,32 +604,54 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
                 };
                 let listed = bag.add_known(&path, size, &original_sha, fill)?;
                 if let Some(s) = scan {
-                    if s.finish().map_err(|e| Error::Internal(e.to_string()))? {
+                    let signs = s.signs().map_err(|e| Error::Internal(e.to_string()))?;
+                    let why = if whole_scan {
+                        signs.reason()
+                    } else if signs.track {
+                        Some(cairn_core::location::TRACK_FOUND)
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
                         return Ok(Once::Found {
                             id: id.clone(),
-                            why:
-                                "it holds location data Cairn cannot remove from this kind of file"
-                                    .into(),
+                            why: why.into(),
                         });
                     }
-                    scanned.push(id.clone());
+                    if whole_scan {
+                        scanned.push(id.clone());
+                    }
                 }
                 (Some(listed), None, None)
             }
             Copy::Clean { seq, sha256 } => {
                 let patches = vault.location_patches(id)?;
-                let mut copy = Cancellable {
-                    inner: std::io::BufReader::with_capacity(
-                        1 << 16,
-                        vault.open_patched(id, patches)?,
-                    ),
-                    cancel: opts.cancel,
+                let mut copy = ScanningReader {
+                    inner: Cancellable {
+                        inner: std::io::BufReader::with_capacity(
+                            1 << 16,
+                            vault.open_patched(id, patches)?,
+                        ),
+                        cancel: opts.cancel,
+                    },
+                    scan: Scan::new(),
                 };
                 let listed = bag.add_reader(&path, size, &mut copy, &mut tick, true)?;
                 if listed.sha256 != *sha256 {
                     return Err(Error::Internal(format!(
                         "the location-free copy of {id} is not the one the chain recorded"
                     )));
+                }
+                if copy
+                    .scan
+                    .signs()
+                    .map_err(|e| Error::Internal(e.to_string()))?
+                    .track
+                {
+                    return Ok(Once::Found {
+                        id: id.clone(),
+                        why: cairn_core::location::TRACK_FOUND.into(),
+                    });
                 }
                 (Some(listed), Some(*seq), None)
             }

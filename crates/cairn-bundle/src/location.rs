@@ -104,9 +104,21 @@ pub(crate) fn decide(
             .unwrap_or_default()
             .to_string();
         if let Some((files_in, redacted)) = exports.get(id) {
+            // The export itself too: a chat's zip may hold photos no message names (or
+            // names in a language the importer does not know), a mailbox encoded ones.
+            let own = match status.get(id).cloned() {
+                Some(LocationStatus::Unknown) | None => vault.check_location(id, true)?,
+                Some(s) => s,
+            };
             let copy = match export_left_out(*redacted, files_in, &status) {
-                Some(why) if !whole_exports => Copy::LeftOut(why),
-                _ => Copy::Original,
+                _ if whole_exports => Copy::Original,
+                Some(why) => Copy::LeftOut(why),
+                None => match own {
+                    LocationStatus::NoLocation | LocationStatus::Unknown => Copy::Original,
+                    LocationStatus::Copy { .. } | LocationStatus::CannotClean(_) => Copy::LeftOut(
+                        "it is an original export that holds files Cairn cannot check or clean of where they were made (the messages and location-free copies of their attachments are in the bundle)".into(),
+                    ),
+                },
             };
             out.insert(id.clone(), copy);
             continue;

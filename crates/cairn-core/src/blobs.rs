@@ -58,10 +58,10 @@ pub(crate) struct StoredBlob {
     pub size: u64,
     /// SHA-256 of the plaintext.
     pub sha256: [u8; 32],
-    /// For a file only the raw scan for signs of location decides (see
-    /// [`cairn_location::raw_scan_only`]): whether it found any, scanned as the bytes
-    /// passed. `None` for other files (decided by their structure instead).
-    pub raw_location: Option<bool>,
+    /// What the raw scan for signs of location found as the bytes passed, and whether
+    /// the file is one only that scan decides ([`cairn_location::raw_scan_only`]);
+    /// `None` if the scan was upset by what it read (counted as holding location).
+    pub scanned: Option<(bool, cairn_location::Signs)>,
 }
 
 /// A new random blob id (32 lower-case hex digits).
@@ -154,7 +154,8 @@ fn store_inner(
     let mut size: u64 = 0;
     let mut chunk_index: u64 = 0;
 
-    let (digest, raw_location) = std::thread::scope(|s| -> Result<([u8; 32], Option<bool>)> {
+    type Scanned = Option<(bool, cairn_location::Signs)>;
+    let (digest, scanned) = std::thread::scope(|s| -> Result<([u8; 32], Scanned)> {
         let (flush_tx, flush_rx) = mpsc::sync_channel::<()>(1);
         s.spawn(move || {
             for () in flush_rx.iter() {
@@ -163,12 +164,14 @@ fn store_inner(
             }
         });
         let mut unflushed = 0usize;
-        let reader = s.spawn(move || -> ([u8; 32], Option<bool>) {
+        let reader = s.spawn(move || -> ([u8; 32], Scanned) {
             let mut hasher = Sha256::new();
-            // The raw scan for signs of location rides on this pass, so a file that only
-            // a whole read can decide is never read again for it (a crafted file that
+            // The raw scan for signs of location rides on this pass, so no file is read
+            // again for it: it decides a file no parser takes apart, and finds position
+            // tracks in a video's media data, where no parser looks (a crafted file that
             // upsets the scan counts as holding location: it is left out of bundles).
-            let mut scan: Option<Option<cairn_location::Scan>> = None;
+            let mut scan = cairn_location::Scan::new();
+            let mut raw_only: Option<bool> = None;
             let mut scan_broke = false;
             loop {
                 if cancel.load(Ordering::Relaxed) {
@@ -198,13 +201,12 @@ fn store_inner(
                 }
                 buf.truncate(filled);
                 hasher.update(&buf);
-                let sc = scan.get_or_insert_with(|| {
+                raw_only.get_or_insert_with(|| {
                     cairn_location::raw_scan_only(buf.get(..16).unwrap_or(&buf))
-                        .then(cairn_location::Scan::new)
                 });
-                if let Some(sc) = sc.as_mut() {
+                if !scan_broke {
                     let pushed =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sc.push(&buf)));
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan.push(&buf)));
                     scan_broke |= !matches!(pushed, Ok(Ok(())));
                 }
                 let eof = filled < BATCH;
@@ -212,17 +214,15 @@ fn store_inner(
                     break;
                 }
             }
-            let found = match scan {
-                Some(Some(sc)) => Some(
-                    scan_broke
-                        || !matches!(
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sc.finish())),
-                            Ok(Ok(false))
-                        ),
-                ),
-                _ => None,
+            let signs = if scan_broke {
+                None
+            } else {
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan.signs())) {
+                    Ok(Ok(signs)) => Some((raw_only.unwrap_or(true), signs)),
+                    _ => None,
+                }
             };
-            (hasher.finalize().into(), found)
+            (hasher.finalize().into(), signs)
         });
 
         // Hold one batch back: only when the channel closes do we know which chunk is last.
@@ -297,7 +297,7 @@ fn store_inner(
     Ok(StoredBlob {
         size,
         sha256: digest,
-        raw_location,
+        scanned,
     })
 }
 

@@ -14,7 +14,7 @@ pub const COPY_META: &str = "location_free_sha256";
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 
-pub use cairn_location::{Patch, Patched, Scan};
+pub use cairn_location::{Patch, Patched, Scan, Signs, TRACK_FOUND};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};

@@ -928,14 +928,24 @@ impl Vault {
         // A photo or video that says where it was made gets its location-free copy
         // now, so its SHA-256 goes into the same entry (docs/FORMAT.md §5.7). Formats
         // only a whole read can decide are checked when they are exported.
-        let mut location_free = stored.raw_location.map(|found| {
-            if found {
-                LocationStatus::CannotClean(cairn_location::RAW_FOUND.into())
-            } else {
-                LocationStatus::NoLocation
-            }
-        });
-        if cairn_location::structured(head.get(..16).unwrap_or(&head)) {
+        // What the scan found as the bytes were stored decides a file no parser takes
+        // apart; a position track found in a video's media data overrules its parser.
+        let mut location_free = match stored.scanned {
+            None => Some(LocationStatus::CannotClean(
+                "Cairn could not read it to check for location".into(),
+            )),
+            Some((true, signs)) => Some(match signs.reason() {
+                Some(why) => LocationStatus::CannotClean(why.into()),
+                None => LocationStatus::NoLocation,
+            }),
+            Some((false, _)) => None,
+        };
+        let track = stored.scanned.is_some_and(|(_, s)| s.track);
+        if track {
+            location_free = Some(LocationStatus::CannotClean(
+                cairn_location::TRACK_FOUND.into(),
+            ));
+        } else if cairn_location::structured(head.get(..16).unwrap_or(&head)) {
             location_free = Some(match location::inspect(&mut reader, stored.size, false)? {
                 Located::Copy { patches, .. } => {
                     let again = BlobReader::open(&self.dir, blob_id, key, stored.size)?;

@@ -199,8 +199,15 @@ fn meta<R: Read + Seek>(cx: &mut Cx<'_, R>, b: Bx, nesting: u32) -> Res<()> {
         }
     }
     let pict = handler == Some(*b"pict");
+    let listed = kids
+        .iter()
+        .filter(|k| matches!(&k.kind, b"iinf" | b"iloc"))
+        .count();
     if pict {
         heif::items(cx, &kids)?;
+    } else if listed > 0 {
+        // Items listed under another handler: readers may still take them as HEIF's.
+        return cannot("its items are listed in a way Cairn cannot follow");
     }
     for k in kids {
         match &k.kind {

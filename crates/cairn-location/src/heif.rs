@@ -34,6 +34,13 @@ pub(crate) fn items<R: Read + Seek>(cx: &mut Cx<'_, R>, kids: &[Bx]) -> Res<()> 
     let mut list = Vec::new();
     let mut locs = Vec::new();
     let mut idat = None;
+    // One list of items and one of their places: with two, readers differ on which
+    // they take.
+    for kind in [b"iinf", b"iloc", b"idat"] {
+        if kids.iter().filter(|k| &k.kind == kind).count() > 1 {
+            return cannot("it lists its items more than once");
+        }
+    }
     for k in kids {
         match &k.kind {
             b"iinf" => list = iinf(cx, k.body)?,

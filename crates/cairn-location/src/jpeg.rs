@@ -47,6 +47,8 @@ pub(crate) fn clean<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win) -> Res<()> {
         };
         if (0xE0..=0xEF).contains(&marker) {
             app(cx, marker, payload)?;
+        } else if marker == 0xFE {
+            comment(cx, payload)?;
         }
         pos = payload.end() - w.base;
         if marker == 0xDA {
@@ -82,13 +84,26 @@ fn next_marker<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win, pos: &mut u64) -> Res
     }
 }
 
+/// A comment: kept unless it shows a sign of location (an XMP packet, an ISO 6709
+/// position, an Exif block), then blanked.
+fn comment<R: Read + Seek>(cx: &mut Cx<'_, R>, payload: Win) -> Res<()> {
+    let Some(text) = cx.bytes(payload, 0, payload.len)? else {
+        return cannot("its JPEG metadata is cut short");
+    };
+    if crate::scan::signs_of(&mut std::io::Cursor::new(text))?.any() {
+        cx.zero(payload, "a comment naming a place")?;
+    }
+    Ok(())
+}
+
 /// One application segment: kept, cleaned or blanked.
 fn app<R: Read + Seek>(cx: &mut Cx<'_, R>, marker: u8, payload: Win) -> Res<()> {
     let head = cx
         .bytes(payload, 0, payload.len.min(40))?
         .unwrap_or_default();
     let keep = match marker {
-        0xE0 => head.starts_with(b"JFIF\0") || head.starts_with(b"JFXX\0"),
+        // JFXX holds a thumbnail, which may be a JPEG with its own Exif: blanked.
+        0xE0 => head.starts_with(b"JFIF\0"),
         0xE2 => head.starts_with(b"ICC_PROFILE\0"),
         0xEE => head.starts_with(b"Adobe"),
         _ => false,

@@ -54,10 +54,12 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use edits::{Cx, Stop, Win};
 pub use patch::{Patch, Patched};
-pub use scan::Scan;
+pub use scan::{Scan, Signs};
 
 /// Why a file the raw scan found signs of location in cannot be cleaned.
 pub const RAW_FOUND: &str = scan::FOUND;
+/// Why a file holding a recorded position track cannot be cleaned.
+pub const TRACK_FOUND: &str = scan::FOUND_TRACK;
 
 /// The version of the rules above. A copy made under other rules may differ byte for
 /// byte, so what was decided under them is decided again (the chain keeps the copies
@@ -139,8 +141,13 @@ pub(crate) fn decide<R: Read + Seek>(r: &mut R, len: u64, depth: u8) -> io::Resu
         Kind::Gif => gif::clean(&mut cx, w),
         Kind::Bmff => bmff::clean(&mut cx, w),
         Kind::Zip if depth < MAX_DEPTH => zipped::check(&mut cx, w),
+        // An archive inside an archive is not opened: its members are compressed, so
+        // the raw scan could not see them.
+        Kind::Zip => Err(Stop::Cannot(
+            "it holds an archive inside an archive, which Cairn does not open".into(),
+        )),
         Kind::Refused(why) => Err(Stop::Cannot(why.into())),
-        Kind::Zip | Kind::Other => raw(&mut cx),
+        Kind::Other => raw(&mut cx),
     };
     match result {
         Ok(()) => Ok(match cx.finish() {
@@ -159,10 +166,10 @@ pub(crate) fn decide<R: Read + Seek>(r: &mut R, len: u64, depth: u8) -> io::Resu
 fn raw<R: Read + Seek>(cx: &mut Cx<'_, R>) -> Result<(), Stop> {
     let r = cx.reader();
     r.seek(SeekFrom::Start(0))?;
-    if scan::has_location(r)? {
-        return edits::cannot(scan::FOUND);
+    match scan::signs_of(r)?.reason() {
+        Some(why) => edits::cannot(why),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Reads as much of `buf` as `r` has.

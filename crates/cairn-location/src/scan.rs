@@ -37,6 +37,20 @@ const PLACE_WORDS: [&[u8]; 9] = [
 /// Why a scan found location.
 pub(crate) const FOUND: &str = "it holds location data Cairn cannot remove from this kind of file";
 
+/// Reads `r` to its end: which signs of location it shows.
+pub(crate) fn signs_of<R: Read>(r: &mut R) -> io::Result<Signs> {
+    let mut scan = Scan::new();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = r.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        scan.push(chunk.get(..n).unwrap_or(&[]))?;
+    }
+    scan.signs()
+}
+
 /// Reads `r` to its end; true if it shows any sign of location.
 pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
     let mut scan = Scan::new();
@@ -54,13 +68,59 @@ pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
     scan.finish()
 }
 
+/// Why a file's bytes show a position track.
+pub(crate) const FOUND_TRACK: &str =
+    "it holds a recorded position track (a dashcam's or a GPS logger's) that Cairn cannot remove";
+/// Why a message file cannot be checked.
+pub(crate) const FOUND_ATTACHED: &str =
+    "it holds attached files, encoded inside its messages, that Cairn cannot check for location";
+
+/// What the raw scan found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Signs {
+    /// A place or position in metadata: an XMP packet naming one, Exif with GPS, an
+    /// ISO 6709 position.
+    pub place: bool,
+    /// A recorded position track: NMEA sentences (`$GPRMC`…), a dashcam's `freeGPS`
+    /// blocks — in a video's media data, where no metadata parser looks.
+    pub track: bool,
+    /// Files attached inside messages in an encoding (base64 in an email, an SMS
+    /// backup's MMS parts) Cairn does not take apart here.
+    pub attached: bool,
+}
+
+impl Signs {
+    /// Any sign at all.
+    pub fn any(self) -> bool {
+        self.place || self.track || self.attached
+    }
+
+    /// Why a file with these signs cannot be cleaned, if it cannot.
+    pub fn reason(self) -> Option<&'static str> {
+        if self.track {
+            Some(FOUND_TRACK)
+        } else if self.attached {
+            Some(FOUND_ATTACHED)
+        } else if self.place {
+            Some(FOUND)
+        } else {
+            None
+        }
+    }
+}
+
 /// The raw scan, fed as bytes arrive (a file being written elsewhere can be scanned in
-/// the same pass): [`Scan::push`] each piece in order, then [`Scan::finish`].
+/// the same pass): [`Scan::push`] each piece in order, then [`Scan::finish`] or
+/// [`Scan::signs`].
 #[derive(Debug, Default)]
 pub struct Scan {
     buf: Vec<u8>,
     in_xmp: bool,
     found: bool,
+    signs: Signs,
+    /// Markers of attached files seen: a media type, an encoding.
+    attached_type: bool,
+    attached_data: bool,
 }
 
 impl Scan {
@@ -91,11 +151,16 @@ impl Scan {
     }
 
     /// True if what was pushed shows any sign of location.
-    pub fn finish(mut self) -> io::Result<bool> {
+    pub fn finish(self) -> io::Result<bool> {
+        Ok(self.signs()?.any())
+    }
+
+    /// Which signs what was pushed shows.
+    pub fn signs(mut self) -> io::Result<Signs> {
         if !self.found {
             self.step(true)?;
         }
-        Ok(self.found)
+        Ok(self.signs)
     }
 
     /// Examines every position that has all the look-ahead it needs, then drops them.
@@ -105,9 +170,32 @@ impl Scan {
         } else {
             self.buf.len().saturating_sub(LOOK)
         };
-        self.found = self.examine(upto)?;
+        self.signs.place |= self.examine(upto)?;
+        self.others(upto);
+        self.signs.attached |= self.attached_type && self.attached_data;
+        self.found = self.signs.place || self.signs.track || self.signs.attached;
         self.buf.drain(..upto);
         Ok(())
+    }
+
+    /// Position tracks and attached files, starting before `upto`.
+    fn others(&mut self, upto: usize) {
+        let b = self.buf.as_slice();
+        let Some(m) = other_markers() else {
+            // Fixed patterns always build; were they ever not to, fail closed.
+            self.signs.track = true;
+            return;
+        };
+        for hit in m.find_iter(b) {
+            if hit.start() >= upto {
+                break;
+            }
+            match hit.pattern().as_usize() {
+                i if i < TRACK.len() => self.signs.track = true,
+                i if i < TRACK.len() + ATTACHED_TYPE.len() => self.attached_type = true,
+                _ => self.attached_data = true,
+            }
+        }
     }
 
     /// Signs starting before `upto` (later bytes are look-ahead).
@@ -159,6 +247,39 @@ impl Scan {
         // Inside a packet still open at the end of what is examined.
         Ok(self.in_xmp && has_place_word(b.get(pos..).unwrap_or(&[]), pos, upto))
     }
+}
+
+/// A recorded position track: NMEA sentences, a Novatek dashcam's `freeGPS` blocks.
+const TRACK: [&[u8]; 6] = [
+    b"$GPRMC,", b"$GNRMC,", b"$GPGGA,", b"$GNGGA,", b"$GPGLL,", b"freeGPS",
+];
+/// An attached file's media type in a message (email MIME headers, SMS backup parts).
+const ATTACHED_TYPE: [&[u8]; 7] = [
+    b"content-type: image/",
+    b"content-type: video/",
+    b"content-type: application/",
+    b"content-type: message/rfc822",
+    b"ct=\"image/",
+    b"ct=\"video/",
+    b"ct=\"application/",
+];
+/// … and its encoded bytes.
+const ATTACHED_DATA: [&[u8]; 2] = [b"content-transfer-encoding: base64", b" data=\""];
+
+/// Tracks and attached files' markers, searched for together (case does not matter:
+/// mail headers come in any case).
+fn other_markers() -> Option<&'static aho_corasick::AhoCorasick> {
+    static M: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut pats: Vec<&[u8]> = TRACK.to_vec();
+        pats.extend_from_slice(&ATTACHED_TYPE);
+        pats.extend_from_slice(&ATTACHED_DATA);
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(pats)
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Index of the Exif marker among [`markers`]' patterns (after the XMP tags).

@@ -164,6 +164,17 @@ impl Ctx {
 
 pub(crate) type Zip = ZipArchive<Box<dyn seal::ReadSeek>>;
 
+/// See [`Bag::open_named`].
+fn open_named<'a>(
+    z: &'a mut Zip,
+    name: &str,
+) -> zip::result::ZipResult<zip::read::ZipFile<'a, Box<dyn seal::ReadSeek>>> {
+    let i = z
+        .index_for_name_raw(name.as_bytes())
+        .ok_or(zip::result::ZipError::FileNotFound)?;
+    z.by_index(i)
+}
+
 /// The ZIP may unpack to at most this much beyond a multiple of its own size.
 const UNPACK_FLOOR: u64 = 256 << 20;
 /// ... and at most this multiple (a deflated record compresses about 5×; a zip bomb
@@ -194,10 +205,20 @@ impl Bag {
         format!("{}/{path}", self.root)
     }
 
+    /// The file of the archive named exactly `name` (a hash lookup: the ZIP reader's own
+    /// lookup by name falls back to reading every name when it misses, which a bundle
+    /// listing many absent files would make quadratic).
+    pub fn open_named(
+        &mut self,
+        name: &str,
+    ) -> zip::result::ZipResult<zip::read::ZipFile<'_, Box<dyn seal::ReadSeek>>> {
+        open_named(&mut self.z, name)
+    }
+
     /// Reads a whole (small) file of the bag; `None` if it is not there.
     pub fn read_small(&mut self, path: &str, limit: u64) -> Result<Option<Vec<u8>>> {
         let name = self.name(path);
-        let f = match self.z.by_name(&name) {
+        let f = match self.open_named(&name) {
             Ok(f) => f,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
             Err(e) => {
@@ -226,7 +247,8 @@ impl Bag {
 
     /// SHA-256 and size of a file of the bag, streamed, within the unpacking budget.
     fn hash_entry(&mut self, name: &str) -> std::result::Result<(String, u64), String> {
-        let mut f = self.z.by_name(name).map_err(|e| e.to_string())?;
+        let budget = self.budget;
+        let mut f = open_named(&mut self.z, name).map_err(|e| e.to_string())?;
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         let mut n = 0u64;
@@ -237,10 +259,11 @@ impl Bag {
             }
             h.update(&buf[..k]);
             n += k as u64;
-            if n > self.budget {
+            if n > budget {
                 return Err("bomb".into());
             }
         }
+        drop(f);
         self.budget -= n;
         Ok((hex(&h.finalize()), n))
     }
@@ -320,6 +343,24 @@ fn open_zip(reader: Box<dyn seal::ReadSeek>) -> Result<Zip> {
             "its ZIP entries overlap, as in a zip bomb".into(),
         ));
     }
+    // One file a name, every local header the central directory's, nothing before the
+    // first entry and no entry the directory does not list: a tool that unpacks as it
+    // streams (reading local headers) would otherwise see other files than this check.
+    if z.has_duplicate_names() {
+        return Err(Error::BundleUnreadable(
+            "its ZIP archive holds two files of the same name".into(),
+        ));
+    }
+    if z.offset() != 0 {
+        return Err(Error::BundleUnreadable(
+            "its ZIP archive has bytes before its first file".into(),
+        ));
+    }
+    z.validate_header_consistency().map_err(|e| {
+        Error::BundleUnreadable(format!(
+            "its ZIP archive holds files its directory does not list, or lists them otherwise ({e})"
+        ))
+    })?;
     Ok(z)
 }
 
@@ -400,7 +441,20 @@ fn verify_opened(
 /// nothing in `data/` is unlisted; Payload-Oxum and the evidence fingerprint match.
 fn fixity(bag: &mut Bag, c: &mut Ctx) -> Result<()> {
     let prefix = format!("{}/", bag.root);
+    let folders = ["", "data/", "data/exhibits/", "data/record/"];
     for n in &bag.names {
+        if let Some(d) = n.strip_prefix(&prefix).filter(|d| d.ends_with('/')) {
+            if !folders.contains(&d) {
+                c.bad(
+                    "unlisted_file",
+                    format!(
+                        "The archive holds a folder {d} that Cairn does not make: it was added."
+                    ),
+                    Some(d),
+                    None,
+                );
+            }
+        }
         if !n.starts_with(&prefix) || n.contains("/../") || n.contains('\\') {
             c.bad(
                 "foreign_file",
@@ -420,11 +474,15 @@ fn fixity(bag: &mut Bag, c: &mut Ctx) -> Result<()> {
             None,
         );
     }
+    // A manifest line names a file in the archive: its size is bounded by theirs.
+    let manifest_limit = (bag.names.len() as u64 + 16)
+        .saturating_mul(4200)
+        .min(SMALL);
     let tagm = bag
-        .read_small("tagmanifest-sha256.txt", SMALL)?
+        .read_small("tagmanifest-sha256.txt", 1 << 16)?
         .ok_or_else(|| Error::BundleUnreadable("its tagmanifest-sha256.txt is missing".into()))?;
     let manifest = bag
-        .read_small("manifest-sha256.txt", SMALL)?
+        .read_small("manifest-sha256.txt", manifest_limit)?
         .ok_or_else(|| Error::BundleUnreadable("its manifest-sha256.txt is missing".into()))?;
     bag.tagmanifest_sha256 = hex(&Sha256::digest(&tagm));
     bag.manifest_sha256 = hex(&Sha256::digest(&manifest));

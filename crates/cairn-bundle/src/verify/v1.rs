@@ -48,8 +48,7 @@ pub(crate) fn check(
     {
         let name = bag.name(CHAIN_PATH);
         let f = bag
-            .z
-            .by_name(&name)
+            .open_named(&name)
             .map_err(|_| Error::BundleUnreadable(format!("{CHAIN_PATH} is missing")))?;
         let mut rd = Lines::new(f);
         let mut prev = "0".repeat(64);
@@ -204,7 +203,7 @@ pub(crate) fn check(
     // Versions against their entries.
     let by_seq: HashMap<u64, &Entry> = entries.iter().map(|e| (e.seq, e)).collect();
     let (mut versions_checked, mut versions_withheld) = (0, 0);
-    if let Ok(f) = bag.z.by_name(&format!("{}/{VERSIONS_PATH}", bag.root)) {
+    if let Ok(f) = bag.open_named(&format!("{}/{VERSIONS_PATH}", bag.root)) {
         let mut rd = Lines::new(f);
         loop {
             let line = match rd.next_line() {

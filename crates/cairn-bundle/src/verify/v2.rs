@@ -296,7 +296,7 @@ pub(crate) fn check(
     let mut carried = 0u64;
     {
         let name = bag.name(path);
-        match bag.z.by_name(&name) {
+        match bag.open_named(&name) {
             Err(_) => c.bad(
                 "missing_file",
                 format!("{path}, the bundle's chain entries, is missing."),
@@ -1177,7 +1177,7 @@ fn each_line<T: serde::de::DeserializeOwned>(
     mut f: impl FnMut(&mut Ctx, T),
 ) -> Result<()> {
     let name = bag.name(path);
-    let Ok(file) = bag.z.by_name(&name) else {
+    let Ok(file) = bag.open_named(&name) else {
         c.bad(
             "missing_file",
             format!("{path} is missing."),
@@ -1223,7 +1223,7 @@ fn for_each_element<T: serde::de::DeserializeOwned>(
     mut f: impl FnMut(&mut Ctx, T),
 ) -> Result<()> {
     let name = bag.name(path);
-    let Ok(file) = bag.z.by_name(&name) else {
+    let Ok(file) = bag.open_named(&name) else {
         c.bad(
             "missing_file",
             format!("{path} is missing."),

@@ -5,6 +5,7 @@
 //! location, so a test fails if its tool stops writing it. Without exiftool or ffmpeg
 //! the tests fail: `scripts/setup.sh test` installs them.
 
+mod found;
 mod hostile;
 mod images;
 mod other;
