@@ -385,7 +385,7 @@ fn share_plans_exports_checks_and_records_the_handover() {
     let out = tmp.path().join("bundle.age");
     let request = |seal: Value| {
         json!({ "request": { "choice": { "kind": "all" }, "initials": "AB", "includeLocation": false,
-            "seal": seal, "agency": "Solicitor", "person": "Ms Patel", "out": out.to_str().unwrap() },
+            "disclosure": "proofs", "wholeExports": false, "seal": seal, "agency": "Solicitor", "person": "Ms Patel", "out": out.to_str().unwrap() },
             "job": "e1", "progress": "__CHANNEL__:11" })
     };
     app.err(
