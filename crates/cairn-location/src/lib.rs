@@ -56,8 +56,6 @@ use edits::{Cx, Stop, Win};
 pub use patch::{Patch, Patched};
 pub use scan::{Scan, Signs};
 
-/// Why a file the raw scan found signs of location in cannot be cleaned.
-pub const RAW_FOUND: &str = scan::FOUND;
 /// Why a file holding a recorded position track cannot be cleaned.
 pub const TRACK_FOUND: &str = scan::FOUND_TRACK;
 

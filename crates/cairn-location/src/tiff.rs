@@ -320,7 +320,8 @@ fn rewrite<R: Read + Seek>(
 }
 
 /// True if the TIFF at the start of `w` points to a GPS directory (from any IFD that
-/// [`clean`] follows); false if not, or if it cannot be read at all.
+/// [`clean`] follows), or if it cannot be read to its end (a directory not read may
+/// be the GPS one); false only if every directory was read and none is.
 pub(crate) fn has_gps<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win) -> Res<bool> {
     let m = cx.mark();
     let r = clean(cx, w);
@@ -329,6 +330,7 @@ pub(crate) fn has_gps<R: Read + Seek>(cx: &mut Cx<'_, R>, w: Win) -> Res<bool> {
     match r {
         Ok(()) => Ok(found),
         Err(Stop::Io(e)) => Err(Stop::Io(e)),
-        Err(Stop::Cannot(_)) => Ok(found),
+        // A directory it cannot read may be the GPS one: fail closed.
+        Err(Stop::Cannot(_)) => Ok(true),
     }
 }
