@@ -60,3 +60,10 @@ CREATE TABLE location_checks (
     outcome TEXT NOT NULL CHECK (outcome IN ('none', 'copy', 'cannot')),
     detail  TEXT NOT NULL
 ) STRICT;
+
+-- The links of an item, found without reading every version (a bundle of 100,000
+-- messages asks once for each): the ends a link version names.
+CREATE INDEX versions_by_link_from ON versions (json_extract(record, '$.from'))
+WHERE json_extract(record, '$.from') IS NOT NULL;
+CREATE INDEX versions_by_link_to ON versions (json_extract(record, '$.to'))
+WHERE json_extract(record, '$.to') IS NOT NULL;

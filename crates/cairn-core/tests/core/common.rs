@@ -269,6 +269,8 @@ pub const UNDO_SCHEMA_7: &str = "
     DROP TABLE merkle;
     DROP TABLE heads_given;
     DROP TABLE location_checks;
+    DROP INDEX versions_by_link_from;
+    DROP INDEX versions_by_link_to;
     DROP INDEX message_index_by_export;
     ALTER TABLE message_index DROP COLUMN export;
     DROP TRIGGER versions_only_redact;
