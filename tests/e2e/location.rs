@@ -483,4 +483,16 @@ fn what_a_red_team_found_stays_behind() {
         assert!(e["path"].is_null(), "{name} went out: {e}");
         assert!(e["left_out"].is_string(), "{e}");
     }
+    // At her choice, the video goes whole, track and all (an export once wrote its
+    // bundle over and over: the track it found did not change what went).
+    let bag = export(&cli, &dir.join("whole.zip"), &["--include-location"]);
+    let ex = exhibits(&bag);
+    let cam = ex
+        .iter()
+        .find(|e| e["name"] == "dashcam.mp4")
+        .unwrap_or_else(|| panic!("{ex:?}"));
+    let path = cam["path"]
+        .as_str()
+        .unwrap_or_else(|| panic!("left out: {cam}"));
+    assert_eq!(fs::read(bag.join(path)).expect("read"), b);
 }

@@ -220,7 +220,8 @@ pub fn plan(vault: &mut Vault, selection: &Selection, initials: &str) -> Result<
             Some(Copy::Clean { .. }) => GoesAs::LocationFreeCopy,
             Some(Copy::LeftOut(why)) => GoesAs::LeftOut(why.clone()),
             Some(Copy::Scan) => GoesAs::CheckedAsItIsSaved,
-            Some(Copy::Original) | None => GoesAs::Original,
+            Some(Copy::Original | Copy::Whole) => GoesAs::Original,
+            None => GoesAs::LeftOut(NOT_DECIDED.into()),
         };
         if exports.contains_key(&item) && matches!(goes_as, GoesAs::LeftOut(_)) {
             out.exports_left_out += 1;
@@ -377,15 +378,27 @@ pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result
     // A file only a whole read can decide is scanned as it is written; one found to
     // hold location is remembered, and the export starts again without it (once per
     // such file at most).
+    let mut found = BTreeSet::new();
     loop {
         match export_once(vault, out, opts)? {
             Once::Done(e) => return Ok(*e),
             Once::Found { id, why } => {
+                // Noted, a file is left out next time; were it ever found again, stop
+                // rather than write the bundle over and over.
+                if !found.insert(id.clone()) {
+                    return Err(Error::Internal(format!(
+                        "{id} was found to hold location twice in one export"
+                    )));
+                }
                 vault.note_location(&id, &LocationStatus::CannotClean(why))?;
             }
         }
     }
 }
+
+/// Why a file no rule decided stays behind (it cannot happen: every file exhibit is
+/// decided; were one not, it would not go).
+const NOT_DECIDED: &str = "Cairn did not decide whether it says where it was made";
 
 /// Reads through to `inner`, scanning what passes for signs of location.
 struct ScanningReader<R> {
@@ -467,6 +480,8 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
     }
     let tree_root = hex(&tree.root());
     let mut receipt_sizes = Vec::new();
+    // Receipts of the old form, which name the head entry rather than the tree head.
+    let mut legacy_sizes = Vec::new();
     for r in &opts.receipts {
         let p = crate::receipt::parse(r).ok_or_else(|| {
             Error::Invalid("One of the receipts given is not a Cairn receipt.".into())
@@ -477,6 +492,9 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             ));
         }
         receipt_sizes.push(p.size);
+        if p.root.is_none() {
+            legacy_sizes.push(p.size);
+        }
     }
     // A bundle that carries only the exported entries does not name the head entry
     // (it may be one it does not show): its checkpoint and vault.json leave it out.
@@ -581,9 +599,12 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             done += n;
             (opts.progress)(done.min(total), total);
         };
-        let copy = copies.get(id).cloned().unwrap_or(Copy::Original);
+        let copy = copies
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| Copy::LeftOut(NOT_DECIDED.into()));
         let (listed, copy_seq, left_out) = match &copy {
-            Copy::Original | Copy::Scan => {
+            Copy::Original | Copy::Scan | Copy::Whole => {
                 // The bulk of the bytes: decrypted ahead on a second thread while this
                 // one seals and writes (the export's cost is two ciphers and one hash).
                 // A file only a whole read decides is scanned as it passes; so is a
@@ -591,7 +612,8 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
                 // version was not scanned for that as it was stored).
                 let reader = vault.open_original(id)?;
                 let whole_scan = matches!(copy, Copy::Scan);
-                let mut scan = (whole_scan || media_type.starts_with("video/")).then(Scan::new);
+                let track_scan = matches!(copy, Copy::Original) && media_type.starts_with("video/");
+                let mut scan = (whole_scan || track_scan).then(Scan::new);
                 let fill = |w: &mut dyn Write| {
                     reader.decrypt_ahead(opts.cancel, &mut |batch| {
                         if let Some(s) = scan.as_mut() {
@@ -731,9 +753,10 @@ fn export_once(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Resul
             chain.clone()
         }
         Disclosure::Proofs => {
-            // A receipt of the old form names its head entry: carry it.
+            // A receipt of the old form names its head entry: carry it (one of the new
+            // form is checked by the consistency proof alone).
             needed.extend(
-                receipt_sizes
+                legacy_sizes
                     .iter()
                     .copied()
                     .filter(|m| *m >= 1 && *m <= head.seq),

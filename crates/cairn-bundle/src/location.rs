@@ -13,8 +13,12 @@ use serde_json::Value;
 /// What goes out for one file.
 #[derive(Debug, Clone)]
 pub(crate) enum Copy {
-    /// The original, byte for byte.
+    /// The original, byte for byte: checked and found to say nothing of where it was
+    /// made (a video is still scanned for a position track as it is written).
     Original,
+    /// The original, byte for byte, at her choice (location included, or an export
+    /// sent whole): not scanned, since nothing found would change what goes.
+    Whole,
     /// The original, scanned for signs of location as it is written (a file only a
     /// whole read decides); if the scan finds any, the export starts again without it.
     Scan,
@@ -75,9 +79,9 @@ pub(crate) fn decide(
             let copy = match exports.get(&id) {
                 Some((_, redacted)) if !whole_exports => {
                     export_left_out(*redacted, &[], &BTreeMap::new())
-                        .map_or(Copy::Original, Copy::LeftOut)
+                        .map_or(Copy::Whole, Copy::LeftOut)
                 }
-                _ => Copy::Original,
+                _ => Copy::Whole,
             };
             out.insert(id, copy);
         }
@@ -111,10 +115,12 @@ pub(crate) fn decide(
                 Some(s) => s,
             };
             let copy = match export_left_out(*redacted, files_in, &status) {
-                _ if whole_exports => Copy::Original,
+                _ if whole_exports => Copy::Whole,
                 Some(why) => Copy::LeftOut(why),
                 None => match own {
-                    LocationStatus::NoLocation | LocationStatus::Unknown => Copy::Original,
+                    LocationStatus::NoLocation => Copy::Original,
+                    // Only a whole read decides: it is scanned as it is written.
+                    LocationStatus::Unknown => Copy::Scan,
                     LocationStatus::Copy { .. } | LocationStatus::CannotClean(_) => Copy::LeftOut(
                         "it is an original export that holds files Cairn cannot check or clean of where they were made (the messages and location-free copies of their attachments are in the bundle)".into(),
                     ),
