@@ -52,18 +52,34 @@ pub(crate) fn manifest_text(files: &[Listed]) -> String {
         .collect()
 }
 
+/// Lower-case hex digits of `b`.
 pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push(char::from(H[usize::from(x >> 4)]));
+        s.push(char::from(H[usize::from(x & 15)]));
+    }
+    s
 }
 
-/// 32 bytes from 64 hex digits.
+/// 32 bytes from 64 lower-case hex digits (any other form is refused: a bundle's hashes
+/// have one spelling).
 pub(crate) fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    if s.len() != 64 {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+        let (hi, lo) = (pair.first().copied()?, pair.get(1).copied()?);
+        *o = digit(hi)? << 4 | digit(lo)?;
     }
     Some(out)
 }

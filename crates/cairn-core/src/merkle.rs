@@ -261,6 +261,73 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
     s == 0 && r == *root
 }
 
+/// Checks inclusion proofs of many leaves in one tree, in any order, with the result
+/// of [`verify_inclusion`] for each. Proofs of nearby leaves share their upper part:
+/// once a check reaches a state (position, hash so far, rest of the proof) that the
+/// last successful check passed through, the rest is the same computation and cannot
+/// fail, so it is not done again. A bundle of 100,000 entries hashes about two nodes
+/// an entry instead of seventeen.
+#[derive(Debug, Clone)]
+pub struct InclusionChecker {
+    size: u64,
+    root: Hash,
+    /// The last successful check: the state before each proof step, and the proof.
+    states: Vec<(u64, u64, Hash)>,
+    proof: Vec<Hash>,
+}
+
+impl InclusionChecker {
+    /// A checker for the tree of `size` leaves whose root is `root`.
+    pub fn new(size: u64, root: Hash) -> InclusionChecker {
+        InclusionChecker {
+            size,
+            root,
+            states: Vec::new(),
+            proof: Vec::new(),
+        }
+    }
+
+    /// True if `proof` shows `leaf` is leaf `index` of the tree.
+    pub fn check(&mut self, leaf: &Hash, index: u64, proof: &[Hash]) -> bool {
+        if index >= self.size {
+            return false;
+        }
+        let (mut f, mut s) = (index, self.size - 1);
+        let mut r = *leaf;
+        let mut states = Vec::with_capacity(proof.len());
+        for (j, p) in proof.iter().enumerate() {
+            if self.states.get(j) == Some(&(f, s, r)) && self.proof.get(j..) == proof.get(j..) {
+                // The last check went on from here, with the same proof, to the root;
+                // this path is now the one to compare the next with.
+                self.states.splice(..j, states);
+                self.proof.splice(..j, proof.iter().take(j).copied());
+                return true;
+            }
+            states.push((f, s, r));
+            if s == 0 {
+                return false;
+            }
+            if f & 1 == 1 || f == s {
+                r = node_hash(p, &r);
+                while f & 1 == 0 && f != 0 {
+                    f >>= 1;
+                    s >>= 1;
+                }
+            } else {
+                r = node_hash(&r, p);
+            }
+            f >>= 1;
+            s >>= 1;
+        }
+        let ok = s == 0 && r == self.root;
+        if ok {
+            self.states = states;
+            self.proof = proof.to_vec();
+        }
+        ok
+    }
+}
+
 /// Checks a consistency proof (RFC 9162 §2.1.4.2): the tree of `new` leaves with root
 /// `new_root` extends the tree of `old` leaves with root `old_root`.
 pub fn verify_consistency(
@@ -377,6 +444,46 @@ mod tests {
                     let mut bad = p.clone();
                     bad.pop();
                     assert!(!verify_consistency(old, size, &old_root, &root, &bad));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_checker_agrees_with_each_proof_checked_alone() {
+        let all = leaves(45);
+        let tree = Tree::new(all.clone());
+        // Every leaf, in order and back again, each with its proof and with every kind
+        // of damage, one after another through one checker: the shortcut never lets a
+        // damaged proof through after a good one.
+        for size in [1u64, 2, 3, 7, 8, 13, 32, 45] {
+            let root = tree.root_at(size);
+            let mut c = InclusionChecker::new(size, root);
+            let order: Vec<u64> = (0..size).chain((0..size).rev()).collect();
+            for &i in &order {
+                let leaf = all[i as usize];
+                let p = tree.inclusion_proof(i, size).expect("proof");
+                let mut tries: Vec<(Hash, u64, Vec<Hash>)> = vec![(leaf, i, p.clone())];
+                for j in 0..p.len() {
+                    let mut bad = p.clone();
+                    bad[j][0] ^= 1;
+                    tries.push((leaf, i, bad));
+                }
+                let mut longer = p.clone();
+                longer.push(leaf);
+                tries.push((leaf, i, longer));
+                if !p.is_empty() {
+                    tries.push((leaf, i, p[..p.len() - 1].to_vec()));
+                }
+                tries.push((all[(i as usize + 1) % 45], i, p.clone()));
+                tries.push((leaf, (i + 1) % size, p.clone()));
+                tries.push((leaf, i, p.clone()));
+                for (l, at, proof) in tries {
+                    assert_eq!(
+                        c.check(&l, at, &proof),
+                        verify_inclusion(&l, at, size, &proof, &root),
+                        "size {size}, leaf {i} as {at}"
+                    );
                 }
             }
         }

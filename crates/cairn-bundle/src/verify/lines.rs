@@ -183,10 +183,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut out = Map::new();
         while let Some(k) = a.next_key::<String>()? {
             let Strict(v) = a.next_value()?;
-            if out.insert(k.clone(), v).is_some() {
-                return Err(serde::de::Error::custom(format!(
-                    "the name {k:?} is given twice"
-                )));
+            match out.entry(k) {
+                serde_json::map::Entry::Vacant(e) => {
+                    e.insert(v);
+                }
+                serde_json::map::Entry::Occupied(e) => {
+                    return Err(serde::de::Error::custom(format!(
+                        "the name {:?} is given twice",
+                        e.key()
+                    )));
+                }
             }
         }
         Ok(Value::Object(out))

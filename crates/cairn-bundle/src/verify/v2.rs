@@ -7,7 +7,7 @@
 //! if its first entry is one of those; the versions, streamed against both; links;
 //! exhibits; a receipt.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use cairn_core::chain::Entry;
 use cairn_core::clock::format_ms;
@@ -30,62 +30,128 @@ use crate::record::{
 
 /// What is kept of an entry: enough to check the versions, redactions and exhibits
 /// that name it.
+///
+/// A bundle of 100,000 messages keeps 100,000 of these: hashes are held as bytes, and
+/// what few entries carry is boxed.
 struct Info {
+    seq: u64,
     kind: Box<str>,
     item: Box<str>,
     version: Option<u64>,
-    content: String,
+    content: [u8; 32],
     /// `meta.record_sha256` (files).
-    record: Option<String>,
+    record: Option<[u8; 32]>,
     /// A location-free copy's SHA-256 it records, and of which original.
-    copy: Option<(String, String)>,
+    copy: Option<Box<(String, String)>>,
     at: i64,
     /// A version written in format 2: its record hash is over the committed form.
     committed: bool,
 }
 
+/// Decodes the hex of one entry's proof after another: neighbours' proofs share most
+/// of their hashes, and those already decoded are not decoded again.
+#[derive(Default)]
+struct ProofHashes {
+    hex: Vec<String>,
+    bytes: Vec<[u8; 32]>,
+}
+
+impl ProofHashes {
+    /// The proof's hashes, or `None` if one is not 64 lower-case hex digits.
+    fn decode(&mut self, proof: &[String]) -> Option<&[[u8; 32]]> {
+        self.hex.truncate(proof.len());
+        self.bytes.truncate(proof.len());
+        for (i, h) in proof.iter().enumerate() {
+            if self.hex.get(i) == Some(h) {
+                continue;
+            }
+            let b = unhex(h);
+            let Some(b) = b else {
+                // Nothing half-decoded is kept.
+                self.hex.clear();
+                self.bytes.clear();
+                return None;
+            };
+            match (self.hex.get_mut(i), self.bytes.get_mut(i)) {
+                (Some(x), Some(y)) => {
+                    x.clone_from(h);
+                    *y = b;
+                }
+                _ => {
+                    self.hex.push(h.clone());
+                    self.bytes.push(b);
+                }
+            }
+        }
+        Some(&self.bytes)
+    }
+}
+
+/// The entry at `seq` among `entries` (in increasing order of their numbers).
+fn entry_at(entries: &[Info], seq: u64) -> Option<&Info> {
+    entries
+        .binary_search_by_key(&seq, |e| e.seq)
+        .ok()
+        .and_then(|i| entries.get(i))
+}
+
 impl Info {
-    fn of(e: &Entry) -> Info {
+    /// `None` if a hash the entry gives is not 64 lower-case hex digits (the vault
+    /// writes no other).
+    fn of(e: &Entry) -> Option<Info> {
         let s = |k: &str| e.meta.get(k).and_then(Value::as_str).map(str::to_string);
         let copy = if e.kind == COPY_ENTRY {
             s("original_sha256").map(|o| (e.content_sha256.clone(), o))
         } else {
             s(COPY_META).map(|c| (c, e.content_sha256.clone()))
         };
-        Info {
+        let record = match s("record_sha256") {
+            Some(h) => Some(unhex(&h)?),
+            None => None,
+        };
+        Some(Info {
+            seq: e.seq,
             kind: e.kind.as_str().into(),
             item: e.item.as_str().into(),
             version: e.meta.get("version").and_then(Value::as_u64),
-            content: e.content_sha256.clone(),
-            record: s("record_sha256"),
-            copy,
+            content: unhex(&e.content_sha256)?,
+            record,
+            copy: copy.map(Box::new),
             at: e.recorded_at,
             committed: e.meta.get(withhold::COMMITTED_META) == Some(&Value::Bool(true)),
-        }
+        })
     }
 
     /// The hash of the version's record the entry recorded.
-    fn record_hash(&self) -> &str {
-        self.record.as_deref().unwrap_or(&self.content)
+    fn record_hash(&self) -> [u8; 32] {
+        self.record.unwrap_or(self.content)
     }
 }
 
-/// What the items file says of an item, kept to check its versions against.
+/// What the items file says of an item, kept to check its versions against (one for
+/// each of 100,000 messages: what most items lack is boxed, hashes are bytes).
 struct ItemState {
     kind: ItemKind,
     version: u64,
     /// SHA-256 of the canonical JSON of the record `items.json` shows.
-    shown: Option<String>,
-    withheld: Vec<String>,
-    exhibit: Option<String>,
-    links: BTreeSet<String>,
+    shown: Option<[u8; 32]>,
     redacted: bool,
     /// The next version expected in `versions.jsonl`.
     next: u64,
+    /// The content SHA-256 of its current version.
+    content: Option<[u8; 32]>,
+    /// The rest, if the item has any of it.
+    more: Option<Box<More>>,
+}
+
+/// What an item may have besides: fields left out, an exhibit, links, a tombstone.
+#[derive(Default)]
+struct More {
+    withheld: Vec<String>,
+    exhibit: Option<String>,
+    links: BTreeSet<String>,
     /// The last version's link record (links).
     link: Option<(String, String, bool)>,
-    /// The content SHA-256 of its current version (files).
-    content: Option<String>,
     /// A file's name and media type, as its record shows them.
     file: Option<(String, String)>,
     /// A redacted item's tombstone list of the versions removed, and the list its
@@ -93,14 +159,23 @@ struct ItemState {
     tomb: Option<(Vec<Value>, Vec<Value>)>,
 }
 
-fn sha_hex(b: &[u8]) -> String {
-    hex(&Sha256::digest(b))
+/// What an item without any of [`More`] has of it.
+static NO_MORE: std::sync::LazyLock<More> = std::sync::LazyLock::new(More::default);
+
+impl ItemState {
+    fn more(&self) -> &More {
+        self.more.as_deref().unwrap_or(&NO_MORE)
+    }
+
+    fn more_mut(&mut self) -> &mut More {
+        self.more.get_or_insert_with(Box::default)
+    }
 }
 
-fn canonical_hash(v: &Value) -> Option<String> {
+fn canonical_digest(v: &Value) -> Option<[u8; 32]> {
     cairn_core::canonical::to_canonical(v)
         .ok()
-        .map(|t| sha_hex(t.as_bytes()))
+        .map(|t| Sha256::digest(t.as_bytes()).into())
 }
 
 fn entry_verb_ok(kind: ItemKind, entry_kind: &str, version: u64) -> bool {
@@ -274,7 +349,7 @@ pub(crate) fn check(
         .and_then(|r| r.as_ref().map(|r| r.size));
 
     // 3. The entries.
-    let mut entries: BTreeMap<u64, Info> = BTreeMap::new();
+    let mut entries: Vec<Info> = Vec::new();
     let mut at_receipt: Option<(String, String)> = None; // (root, head hash) at its size
     let full = info.disclosure == Disclosure::FullChain;
     let (path, other) = if full {
@@ -306,6 +381,8 @@ pub(crate) fn check(
             Ok(f) => {
                 let mut rd = Lines::new(f);
                 let mut tree = Frontier::new();
+                let mut proofs = merkle::InclusionChecker::new(n, root);
+                let mut hashes = ProofHashes::default();
                 let mut last: Option<(u64, String)> = None;
                 loop {
                     let line = match rd.next_line() {
@@ -402,13 +479,11 @@ pub(crate) fn check(
                             at_receipt = Some((hex(&tree.root()), e.hash.clone()));
                         }
                     } else {
-                        let proof: Option<Vec<[u8; 32]>> = el
+                        let ok = el
                             .proof
-                            .as_ref()
-                            .and_then(|p| p.iter().map(|h| unhex(h)).collect());
-                        let ok = proof.is_some_and(|p| {
-                            merkle::verify_inclusion(&leaf, seq - 1, n, &p, &root)
-                        });
+                            .as_deref()
+                            .and_then(|p| hashes.decode(p))
+                            .is_some_and(|p| proofs.check(&leaf, seq - 1, p));
                         if !ok {
                             c.bad("entry_proof", format!("Chain entry {seq} is not in the history the vault signed: its inclusion proof fails."), Some(path), Some(seq));
                             break;
@@ -433,7 +508,16 @@ pub(crate) fn check(
                     last = Some((seq, e.hash.clone()));
                     // Backups' and failed unlocks' entries name no item; nothing refers to them.
                     if seq == 1 || !e.kind.starts_with("vault.") {
-                        entries.insert(seq, Info::of(e));
+                        let Some(kept) = Info::of(e) else {
+                            c.bad(
+                                "chain_format",
+                                format!("Chain entry {seq} gives a hash that is not 64 lower-case hex digits."),
+                                Some(path),
+                                Some(seq),
+                            );
+                            break;
+                        };
+                        entries.push(kept);
                     }
                 }
                 if full && c.problems.iter().all(|p| p.path.as_deref() != Some(path)) {
@@ -449,10 +533,10 @@ pub(crate) fn check(
     report.entries_carried = carried;
 
     // 4. Entry 1 names the vault and the key that signs.
-    let init_ok = entries.get(&1).is_some_and(|e| {
+    let init_ok = entry_at(&entries, 1).is_some_and(|e| {
         &*e.kind == "vault.init"
             && *e.item == *info.vault_id
-            && e.content == sha_hex(info.init_record.as_bytes())
+            && e.content[..] == Sha256::digest(info.init_record.as_bytes())[..]
     });
     let init: Option<Value> = serde_json::from_str(&info.init_record).ok();
     let key_ok = init.as_ref().is_some_and(|v| {
@@ -469,10 +553,12 @@ pub(crate) fn check(
     }
 
     // 5. The items, each against its first and current entries.
-    let mut items: HashMap<String, ItemState> = HashMap::new();
+    // Every item has its first entry among these: sized once, the table never grows
+    // (growing, it would hold its old and new room at once).
+    let mut items: HashMap<String, ItemState> = HashMap::with_capacity(entries.len());
     let mut redactions = Vec::new();
     for_each_element::<BundleItem>(bag, c, ITEMS_PATH, |c, it| {
-        let created = entries.get(&it.created_seq);
+        let created = entry_at(&entries, it.created_seq);
         let first_ok = created.is_some_and(|e| {
             *e.item == *it.id && e.version == Some(1) && entry_verb_ok(it.kind, &e.kind, 1)
         });
@@ -488,7 +574,7 @@ pub(crate) fn check(
             );
             return;
         }
-        let current = entries.get(&it.current_seq);
+        let current = entry_at(&entries, it.current_seq);
         let mut ok = it.recorded_at == created.map(|e| format_ms(e.at)).unwrap_or_default()
             && it.updated_at == current.map(|e| format_ms(e.at)).unwrap_or_default()
             && current.is_some_and(|e| *e.item == *it.id && e.version == Some(it.version));
@@ -497,12 +583,12 @@ pub(crate) fn check(
             Some(r) => {
                 let tomb =
                     serde_json::json!({"item": it.id, "reason": r.reason, "versions": r.versions});
-                let e = entries.get(&r.seq);
+                let e = entry_at(&entries, r.seq);
                 ok &= it.record.is_none()
                     && e.is_some_and(|e| {
                         &*e.kind == "item.redact"
                             && *e.item == *it.id
-                            && canonical_hash(&tomb).as_deref() == Some(e.content.as_str())
+                            && canonical_digest(&tomb) == Some(e.content)
                     })
                     && r.recorded_at == e.map(|e| format_ms(e.at)).unwrap_or_default();
                 if ok {
@@ -514,7 +600,7 @@ pub(crate) fn check(
                     });
                 }
             }
-            None => content = current.map(|e| e.content.clone()),
+            None => content = current.map(|e| e.content),
         }
         if !ok {
             c.bad(
@@ -524,41 +610,49 @@ pub(crate) fn check(
                 Some(it.current_seq),
             );
         }
+        let more = More {
+            withheld: it.withheld.clone(),
+            exhibit: it.exhibit.clone(),
+            links: it.links.iter().cloned().collect(),
+            link: None,
+            file: (it.kind == ItemKind::File).then(|| {
+                let t = |k: &str| {
+                    it.record
+                        .as_ref()
+                        .and_then(|r| r.get(k))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                (t("name"), t("media_type"))
+            }),
+            tomb: it
+                .redaction
+                .as_ref()
+                .map(|r| (r.versions.clone(), Vec::new())),
+        };
+        let bare = more.withheld.is_empty()
+            && more.exhibit.is_none()
+            && more.links.is_empty()
+            && more.file.is_none()
+            && more.tomb.is_none();
         items.insert(
             it.id.clone(),
             ItemState {
                 kind: it.kind,
                 version: it.version,
-                shown: it.record.as_ref().and_then(canonical_hash),
-                withheld: it.withheld.clone(),
-                exhibit: it.exhibit.clone(),
-                links: it.links.iter().cloned().collect(),
+                shown: it.record.as_ref().and_then(canonical_digest),
                 redacted: it.redaction.is_some(),
                 next: 1,
-                link: None,
                 content,
-                file: (it.kind == ItemKind::File).then(|| {
-                    let t = |k: &str| {
-                        it.record
-                            .as_ref()
-                            .and_then(|r| r.get(k))
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    (t("name"), t("media_type"))
-                }),
-                tomb: it
-                    .redaction
-                    .as_ref()
-                    .map(|r| (r.versions.clone(), Vec::new())),
+                more: (!bare).then(|| Box::new(more)),
             },
         );
     })?;
     // A full chain shows every version and redaction of an exported item.
     if full {
         let mut counts: HashMap<&str, u64> = HashMap::new();
-        for e in entries.values() {
+        for e in &entries {
             if let Some(st) = items.get(&*e.item) {
                 if e.version.is_some() && entry_verb_ok(st.kind, &e.kind, e.version.unwrap_or(0)) {
                     *counts.entry(&e.item).or_default() += 1;
@@ -606,7 +700,7 @@ pub(crate) fn check(
             return;
         }
         st.next += 1;
-        let e = entries.get(&v.seq);
+        let e = entry_at(&entries, v.seq);
         let entry_ok = e.is_some_and(|e| {
             *e.item == *v.item
                 && e.version == Some(v.version)
@@ -624,11 +718,11 @@ pub(crate) fn check(
             );
             return;
         };
-        if let Some((_, seen)) = st.tomb.as_mut() {
+        if let Some((_, seen)) = st.more.as_mut().and_then(|m| m.tomb.as_mut()) {
             seen.push(serde_json::json!({
                 "version": v.version,
-                "content_sha256": e.content,
-                "record_sha256": e.record_hash(),
+                "content_sha256": hex(&e.content),
+                "record_sha256": hex(&e.record_hash()),
             }));
         }
         let allowed = fields_of(st.kind);
@@ -678,7 +772,7 @@ pub(crate) fn check(
             unverifiable.push(format!("{} version {}", v.item, v.version));
             rec.clone()
         } else {
-            if canonical_hash(rec).as_deref() != Some(e.record_hash()) {
+            if canonical_digest(rec) != Some(e.record_hash()) {
                 c.bad("record_hash", format!("The record of {} (version {}) differs from what chain entry {} recorded: it was changed.", v.item, v.version, v.seq), Some(VERSIONS_PATH), Some(v.seq));
                 return;
             }
@@ -710,7 +804,7 @@ pub(crate) fn check(
             }
         };
         if st.kind == ItemKind::File
-            && whole.get("sha256").and_then(Value::as_str) != Some(e.content.as_str())
+            && whole.get("sha256").and_then(Value::as_str).and_then(unhex) != Some(e.content)
         {
             c.bad(
                 "record_hash",
@@ -743,10 +837,10 @@ pub(crate) fn check(
         }
         if last {
             let mut w = v.withheld.clone();
-            let mut said = st.withheld.clone();
+            let mut said = st.more().withheld.clone();
             w.sort();
             said.sort();
-            if canonical_hash(&whole) != st.shown || w != said {
+            if canonical_digest(&whole) != st.shown || w != said {
                 c.bad(
                     "item_mismatch",
                     format!(
@@ -765,7 +859,7 @@ pub(crate) fn check(
                         .unwrap_or_default()
                         .to_string()
                 };
-                st.link = Some((
+                st.more_mut().link = Some((
                     s("from"),
                     s("to"),
                     whole
@@ -792,7 +886,12 @@ pub(crate) fn check(
     }
     let mut tombs: Vec<&str> = items
         .iter()
-        .filter(|(_, st)| st.tomb.as_ref().is_some_and(|(said, seen)| said != seen))
+        .filter(|(_, st)| {
+            st.more()
+                .tomb
+                .as_ref()
+                .is_some_and(|(said, seen)| said != seen)
+        })
         .map(|(id, _)| id.as_str())
         .collect();
     tombs.sort_unstable();
@@ -827,7 +926,7 @@ pub(crate) fn check(
     // 7. Links: each item's list is what the link records say.
     let mut linked: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for (id, st) in &items {
-        if let Some((from, to, active)) = &st.link {
+        if let Some((from, to, active)) = &st.more().link {
             if !items.contains_key(from) || !items.contains_key(to) || from == to {
                 c.bad(
                     "link_dangling",
@@ -849,7 +948,7 @@ pub(crate) fn check(
             continue;
         }
         let empty = BTreeSet::new();
-        if &st.links != linked.get(id.as_str()).unwrap_or(&empty) {
+        if &st.more().links != linked.get(id.as_str()).unwrap_or(&empty) {
             c.bad("links_mismatch", format!("The links of {id} are not what the bundle's link records say: they were changed."), Some(ITEMS_PATH), None);
         }
     }
@@ -861,10 +960,10 @@ pub(crate) fn check(
     let mut with_exhibit: BTreeSet<String> = BTreeSet::new();
     let copies: HashMap<u64, (String, String, String)> = entries
         .iter()
-        .filter_map(|(s, e)| {
+        .filter_map(|e| {
             e.copy
-                .as_ref()
-                .map(|(c, o)| (*s, (e.item.to_string(), c.clone(), o.clone())))
+                .as_deref()
+                .map(|(c, o)| (e.seq, (e.item.to_string(), c.clone(), o.clone())))
         })
         .collect();
     let items_with_copy: BTreeSet<&str> = copies.values().map(|(i, _, _)| i.as_str()).collect();
@@ -890,7 +989,7 @@ pub(crate) fn check(
             );
             return None;
         };
-        if st.exhibit.as_deref() != Some(ex.reference.as_str()) {
+        if st.more().exhibit.as_deref() != Some(ex.reference.as_str()) {
             c.bad(
                 "exhibit_reference",
                 format!(
@@ -901,7 +1000,7 @@ pub(crate) fn check(
                 None,
             );
         }
-        if st.file.as_ref() != Some(&(ex.name.clone(), ex.media_type.clone())) {
+        if st.more().file.as_ref() != Some(&(ex.name.clone(), ex.media_type.clone())) {
             c.bad(
                 "exhibit_record",
                 format!(
@@ -912,7 +1011,7 @@ pub(crate) fn check(
                 None,
             );
         }
-        if st.content.as_deref() != Some(ex.original_sha256.as_str()) {
+        if st.content.is_none() || st.content != unhex(&ex.original_sha256) {
             c.bad(
                 "exhibit_chain",
                 format!(
