@@ -52,7 +52,7 @@ pub fn origin(vault_id: &str) -> String {
 
 /// Signs a checkpoint of `size` entries whose Merkle root is `root_hex` and whose last
 /// entry's hash is `head_hex` (empty: left out, as `cairn-head -`), and returns its
-/// text.
+/// text. A hash that is not 64 hex digits is refused (it would be signed as zeros).
 pub fn sign(
     key: &SigningKey,
     vault_id: &str,
@@ -60,40 +60,21 @@ pub fn sign(
     root_hex: &str,
     head_hex: &str,
     time_ms: i64,
-) -> String {
+) -> crate::Result<String> {
+    let bad = || crate::Error::DatabaseDamaged("a chain hash is not a SHA-256 hash".into());
     let name = origin(vault_id);
-    let root = unhex32(root_hex).unwrap_or([0; 32]);
+    let root = unhex32(root_hex).map_err(|_| bad())?;
     let head = if head_hex.is_empty() {
         "-".to_string()
     } else {
-        B64.encode(unhex32(head_hex).unwrap_or([0; 32]))
+        B64.encode(unhex32(head_hex).map_err(|_| bad())?)
     };
     let body = format!(
         "{name}\n{size}\n{}\ncairn-head {head}\ntime {}\n",
         B64.encode(root),
         format_ms(time_ms)
     );
-    note::sign(key, &name, &body)
-}
-
-/// Signs a checkpoint in the form written before format 2 (the head entry's hash on
-/// the third line, no root). Only tests use it, to make vaults as older builds did.
-#[doc(hidden)]
-pub fn sign_v1(
-    key: &SigningKey,
-    vault_id: &str,
-    size: u64,
-    head_hex: &str,
-    time_ms: i64,
-) -> String {
-    let name = origin(vault_id);
-    let head = unhex32(head_hex).unwrap_or([0; 32]);
-    let body = format!(
-        "{name}\n{size}\n{}\ntime {}\n",
-        B64.encode(head),
-        format_ms(time_ms)
-    );
-    note::sign(key, &name, &body)
+    Ok(note::sign(key, &name, &body))
 }
 
 fn hash_line(l: Option<&str>, what: &str) -> Result<String, String> {

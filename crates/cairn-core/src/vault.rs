@@ -715,7 +715,7 @@ impl Vault {
                 &hex(&w.tree.root()),
                 &head.hash,
                 (self.clock)(),
-            );
+            )?;
             tx.execute(
                 "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
                 params![head.seq as i64, note],
@@ -945,7 +945,9 @@ impl Vault {
             location_free = Some(LocationStatus::CannotClean(
                 cairn_location::TRACK_FOUND.into(),
             ));
-        } else if cairn_location::structured(head.get(..16).unwrap_or(&head)) {
+        } else if stored.scanned.is_some()
+            && cairn_location::structured(head.get(..16).unwrap_or(&head))
+        {
             location_free = Some(match location::inspect(&mut reader, stored.size, false)? {
                 Located::Copy { patches, .. } => {
                     let again = BlobReader::open(&self.dir, blob_id, key, stored.size)?;
@@ -954,7 +956,12 @@ impl Vault {
                     }
                 }
                 Located::CannotClean(why) => LocationStatus::CannotClean(why),
-                Located::NoLocation | Located::ScanAsItPasses => LocationStatus::NoLocation,
+                Located::NoLocation => LocationStatus::NoLocation,
+                // The parser leaves it to the scan, which has read it already.
+                Located::ScanAsItPasses => match stored.scanned.and_then(|(_, s)| s.reason()) {
+                    Some(why) => LocationStatus::CannotClean(why.into()),
+                    None => LocationStatus::NoLocation,
+                },
             });
         }
         let (name_text, name_bytes_hex) = os_name(name);
@@ -1602,7 +1609,7 @@ impl Vault {
             &hex(&frontier.root()),
             &head.hash,
             (self.clock)(),
-        );
+        )?;
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
@@ -1619,14 +1626,14 @@ impl Vault {
         let head = chain::head(&self.conn)?
             .ok_or_else(|| Error::DatabaseDamaged("the chain is empty".into()))?;
         let frontier = tree::load(&self.conn, head.seq)?;
-        Ok(checkpoint::sign(
+        checkpoint::sign(
             &self.device,
             &self.vault_id,
             head.seq,
             &hex(&frontier.root()),
             "",
             (self.clock)(),
-        ))
+        )
     }
 
     /// Signs `body` (lines ending in `\n`) as a C2SP signed note with the device key,

@@ -586,7 +586,8 @@ fn receipt_catches_a_rewritten_history() {
             &root,
             &prev,
             1_800_000_000_000,
-        );
+        )
+        .expect("sign");
         conn.execute("DELETE FROM checkpoints", []).expect("clear");
         conn.execute(
             "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
