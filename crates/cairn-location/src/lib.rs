@@ -26,8 +26,8 @@
 //! | ISO base media: MP4, MOV, 3GP, M4A/M4V (`ftyp`, `moov`, `mdat`, `wide`, `free`, `skip` first) | media data, sample tables, other user data | `©xyz`, `loci`, `XMP_`, the XMP `uuid` and `xml ` boxes: type renamed `free`, payload zeroed; `meta`/`keys` names that mention location, GPS, ISO 6709 or coordinates: the key's name zeroed and the matching `ilst` item renamed `free` with its payload zeroed; `©xyz` and `loci` items of an iTunes `ilst` likewise | a track whose handler is not `vide`, `soun`, `tmcd`, `hint`, `pict` or `auxv` (GoPro `gpmd`, `camm`, Apple `mebx`/`meta`, subtitle and text tracks); a box runs past its parent; any box not taken apart (all but media data, padding and sample tables) shows signs of location in the raw scan (below); Canon CR3 (`crx `) |
 //! | HEIF/HEIC/AVIF (a `meta` box whose handler is `pict`) | image items `hvc1`, `hvt1`, `av01`, `avc1`, `grid`, `iden`, `iovl`, `tmap`, `unci`, `j2k1`, and their properties | `Exif` items: the TIFF after the 4-byte header offset cleaned (above); `mime` items of XMP/RDF type: overwritten with an empty XMP packet padded with spaces (zeros if too short), so readers find valid, empty XMP; `jpeg` items: cleaned as JPEG | any other item type; an Exif or XMP item split into several extents, in another file, or built from other items; a `moov` is treated as a video (above) |
 //! | ZIP (`PK 03 04`: DOCX, XLSX, ODT, zip) | everything | nothing: each member (up to 10,000, 2 GiB decompressed in all) is inspected; one of up to 16 MiB fully, a larger one by the raw scan | any member holds location; encrypted members; too large to check |
-//! | Camera raw in TIFF form (ORF, RW2, BigTIFF), JPEG XL containers | — | — | always: Cairn cannot clean them |
-//! | Anything else (PDF, text, MP3/ID3, FLAC, WAV, OGG, Matroska, unknown) | everything | nothing | the raw scan finds an XMP packet naming a place or position (`GPS`, `drone-dji`, `Iptc4xmpCore:Location`, `photoshop:City`, …), an `Exif\0\0` TIFF with a GPS pointer, or an ISO 6709 position (`+51.5074-000.1278/`) |
+//! | Camera raw in TIFF form (ORF, RW2, BigTIFF), JPEG XL containers; compressed archives (gzip, xz, bzip2, zstd, 7z, RAR, lzip, CAB, an empty or spanned ZIP) | — | — | always: Cairn cannot clean them (the raw scan would see only compressed bytes) |
+//! | Anything else (PDF, text, MP3/ID3, FLAC, WAV, OGG, Matroska, unknown) | everything | nothing | the raw scan finds an XMP packet naming a place or position (`GPS`, `drone-dji`, `Iptc4xmpCore:Location`, `photoshop:City`, …), an `Exif\0\0` TIFF with a GPS pointer or one it cannot read to its end, an ISO 6709 position (`+51.5074-000.1278/`), a recorded position track (NMEA sentences, `freeGPS`), files attached in an encoding (a `Content-Type: image/…` part in base64, an SMS backup's `data=`), or a ZIP member's header (a self-extracting or embedded archive). In a PDF, streams compressed with Flate (an attached file, compressed metadata) are inflated as they pass and scanned too (2 GiB at most in all, beyond which the file cannot be cleaned; one PDF inside another; a picture's pixels are not read, they cannot say where). Not seen: a stream under another filter first (LZW, ASCII85), a bare TIFF with no Exif header inside another file |
 //!
 //! Every patch is only made if it changes bytes, so a clean copy has nothing left to
 //! patch; [`inspect`] checks exactly that on the patched view before returning
@@ -228,6 +228,19 @@ fn sniff(h: &[u8]) -> Kind {
         Kind::Bmff
     } else if at(0, b"PK\x03\x04") {
         Kind::Zip
+    } else if at(0, b"\x1f\x8b")
+        || at(0, b"\xfd7zXZ\0")
+        || at(0, b"BZh")
+        || at(0, b"\x28\xb5\x2f\xfd")
+        || at(0, b"7z\xbc\xaf\x27\x1c")
+        || at(0, b"Rar!\x1a\x07")
+        || at(0, b"LZIP")
+        || at(0, b"MSCF")
+        || at(0, b"PK\x05\x06")
+        || at(0, b"PK\x07\x08")
+    {
+        // Compressed: the raw scan would see nothing of what is inside.
+        Kind::Refused("it is a compressed archive Cairn cannot look into for location")
     } else {
         Kind::Other
     }

@@ -71,6 +71,9 @@ pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
 /// Why a file's bytes show a position track.
 pub(crate) const FOUND_TRACK: &str =
     "it holds a recorded position track (a dashcam's or a GPS logger's) that Cairn cannot remove";
+/// Why a file with an archive inside cannot be checked.
+pub(crate) const FOUND_ARCHIVE: &str =
+    "it holds a compressed archive inside it that Cairn cannot look into for location";
 /// Why a message file cannot be checked.
 pub(crate) const FOUND_ATTACHED: &str =
     "it holds attached files, encoded inside its messages, that Cairn cannot check for location";
@@ -87,12 +90,22 @@ pub struct Signs {
     /// Files attached inside messages in an encoding (base64 in an email, an SMS
     /// backup's MMS parts) Cairn does not take apart here.
     pub attached: bool,
+    /// A ZIP archive's member inside (a self-extracting or otherwise prefixed ZIP, an
+    /// archive embedded whole): its compressed bytes hide what the scan looks for.
+    pub archive: bool,
 }
 
 impl Signs {
+    fn merge(&mut self, other: Signs) {
+        self.place |= other.place;
+        self.track |= other.track;
+        self.attached |= other.attached;
+        self.archive |= other.archive;
+    }
+
     /// Any sign at all.
     pub fn any(self) -> bool {
-        self.place || self.track || self.attached
+        self.place || self.track || self.attached || self.archive
     }
 
     /// Why a file with these signs cannot be cleaned, if it cannot.
@@ -101,6 +114,8 @@ impl Signs {
             Some(FOUND_TRACK)
         } else if self.attached {
             Some(FOUND_ATTACHED)
+        } else if self.archive {
+            Some(FOUND_ARCHIVE)
         } else if self.place {
             Some(FOUND)
         } else {
@@ -112,9 +127,29 @@ impl Signs {
 /// The raw scan, fed as bytes arrive (a file being written elsewhere can be scanned in
 /// the same pass): [`Scan::push`] each piece in order, then [`Scan::finish`] or
 /// [`Scan::signs`].
-#[derive(Debug, Default)]
+///
+/// In a PDF, streams compressed with Flate (an attached file, compressed XMP) are
+/// inflated as they pass and their bytes scanned too, up to [`MAX_INFLATED`] in all
+/// and one PDF inside another; a picture's pixels are not (they cannot say where).
+#[derive(Debug)]
 pub struct Scan {
     buf: Vec<u8>,
+    /// Where `buf` starts in the file.
+    pos: u64,
+    /// 0 for the file itself; 1 and 2 for what is inflated from its streams.
+    depth: u8,
+    /// The file is a PDF (`%PDF-` in its first KiB); decided at the first step.
+    pdf: Option<bool>,
+    /// What the PDF syntax since the last stream or object said of the next stream.
+    flate_next: bool,
+    image_next: bool,
+    /// A stream being inflated, and up to where in the file its bytes run (a `stream`
+    /// keyword before there is inside compressed data, not a new stream).
+    inflating: Option<Box<Inflating>>,
+    busy_until: u64,
+    /// Bytes this scan may still inflate, and has.
+    limit: u64,
+    spent: u64,
     in_xmp: bool,
     /// Nothing more can be learnt: a position track was found (the strongest reason,
     /// [`Signs::reason`]). Other signs do not stop the scan, or a track later in the
@@ -126,10 +161,36 @@ pub struct Scan {
     attached_data: bool,
 }
 
+impl Default for Scan {
+    fn default() -> Scan {
+        Scan::at_depth(0, MAX_INFLATED)
+    }
+}
+
 impl Scan {
     /// A scan at the start of a file.
     pub fn new() -> Scan {
         Scan::default()
+    }
+
+    fn at_depth(depth: u8, limit: u64) -> Scan {
+        Scan {
+            buf: Vec::new(),
+            pos: 0,
+            depth,
+            pdf: None,
+            flate_next: false,
+            image_next: false,
+            inflating: None,
+            busy_until: 0,
+            limit,
+            spent: 0,
+            in_xmp: false,
+            done: false,
+            signs: Signs::default(),
+            attached_type: false,
+            attached_data: false,
+        }
     }
 
     /// The next bytes of the file.
@@ -163,6 +224,10 @@ impl Scan {
         if !self.done {
             self.step(true)?;
         }
+        // A stream cut short by the end of the file: what was inflated of it counts.
+        if let Some(inf) = self.inflating.take() {
+            self.signs.merge(inf.inner.signs()?);
+        }
         Ok(self.signs)
     }
 
@@ -173,10 +238,19 @@ impl Scan {
         } else {
             self.buf.len().saturating_sub(LOOK)
         };
-        self.examine(upto)?;
+        if self.pdf.is_none() {
+            let head = self.buf.get(..1024).unwrap_or(&self.buf);
+            self.pdf = Some(memchr::memmem::find(head, b"%PDF-").is_some());
+        }
+        // Out of `self` while examined, which may feed an inflating stream from it.
+        let buf = std::mem::take(&mut self.buf);
+        let examined = self.examine(&buf, upto);
+        self.buf = buf;
+        examined?;
         self.signs.attached |= self.attached_type && self.attached_data;
         self.done = self.signs.track;
         self.buf.drain(..upto);
+        self.pos += upto as u64;
         Ok(())
     }
 
@@ -187,19 +261,56 @@ impl Scan {
     /// headers, read three times slower than encrypting the file.) A sign whose fixed
     /// part is not at its start (`…/`, `base64`) may be looked at again in the next
     /// step: those checks give the same answer twice.
-    fn examine(&mut self, upto: usize) -> io::Result<()> {
-        let b = self.buf.as_slice();
+    fn examine(&mut self, b: &[u8], upto: usize) -> io::Result<()> {
         // A sign starting before `upto` has its fixed part before this.
         let near = b.get(..(upto + BACK).min(b.len())).unwrap_or(&[]);
         let mut xmp_from = 0;
-        let Some(finder) = needles() else {
+        let pdf = self.pdf == Some(true);
+        let Some(finder) = needles(pdf) else {
             // Fixed patterns always build; were they ever not to, fail closed.
             self.signs.place = true;
             return Ok(());
         };
+        // A stream still being inflated takes the bytes that arrived since.
+        self.feed(b)?;
         for (at, kind) in finder.find_iter(near) {
             let rest = b.get(at..).unwrap_or(&[]);
             match kind {
+                Kind::PdfStream if pdf && at < upto => {
+                    let abs = self.pos + at as u64;
+                    if abs < self.busy_until {
+                        continue;
+                    }
+                    let start = stream_data(b, at);
+                    if at >= 3 && b.get(at - 3..at) == Some(b"end") || start.is_none() {
+                        // `endstream`, or not the keyword.
+                    } else if let Some(start) =
+                        start.filter(|_| self.flate_next && !self.image_next)
+                    {
+                        if self.depth < 2 {
+                            let limit = self.limit.saturating_sub(self.spent);
+                            self.inflating = Some(Box::new(Inflating {
+                                z: flate2::Decompress::new(true),
+                                next: self.pos + start as u64,
+                                inner: Scan::at_depth(self.depth + 1, limit),
+                            }));
+                            self.busy_until = u64::MAX;
+                            self.feed(b)?;
+                        }
+                    }
+                    self.flate_next = false;
+                    self.image_next = false;
+                }
+                Kind::PdfFlate if pdf && at < upto => self.flate_next = true,
+                Kind::PdfImage if pdf && at < upto => {
+                    self.image_next |= !rest
+                        .get(b"/Image".len())
+                        .is_some_and(u8::is_ascii_alphanumeric)
+                }
+                Kind::PdfEndobj if pdf && at < upto => {
+                    self.flate_next = false;
+                    self.image_next = false;
+                }
                 Kind::XmpOpen if at < upto && !self.in_xmp => {
                     self.in_xmp = true;
                     xmp_from = at;
@@ -220,6 +331,7 @@ impl Scan {
                 // The fixed part is `se64`.
                 Kind::Base64 => self.attached_data |= base64_header(b, at),
                 Kind::Data if at < upto => self.attached_data = true,
+                Kind::Archive if at < upto => self.signs.archive |= zip_member(rest),
                 _ => {}
             }
         }
@@ -229,6 +341,81 @@ impl Scan {
             self.signs.place |= has_place_word(packet, xmp_from, upto);
         }
         Ok(())
+    }
+}
+
+impl Scan {
+    /// Feeds the stream being inflated the bytes of `b` (the buffer) it has not had; when
+    /// it ends, what was inflated from it adds to the signs.
+    fn feed(&mut self, b: &[u8]) -> io::Result<()> {
+        let Some(inf) = self.inflating.as_mut() else {
+            return Ok(());
+        };
+        let skip = inf.next.saturating_sub(self.pos) as usize;
+        let mut input = b.get(skip..).unwrap_or(&[]);
+        let mut out = vec![0u8; 64 * 1024];
+        let ended = loop {
+            if input.is_empty() {
+                break None;
+            }
+            let (before_in, before_out) = (inf.z.total_in(), inf.z.total_out());
+            let status = inf
+                .z
+                .decompress(input, &mut out, flate2::FlushDecompress::None);
+            let used = (inf.z.total_in() - before_in) as usize;
+            let made = (inf.z.total_out() - before_out) as usize;
+            input = input.get(used..).unwrap_or(&[]);
+            inf.next += used as u64;
+            self.spent += made as u64;
+            if self.spent > self.limit {
+                // More than Cairn will unpack (a compression bomb, or simply huge).
+                self.signs.archive = true;
+                break Some(inf.next);
+            }
+            inf.inner.push(out.get(..made).unwrap_or(&[]))?;
+            match status {
+                Ok(flate2::Status::StreamEnd) => break Some(inf.next),
+                // Not Flate after all (another filter first), or damaged: what was
+                // inflated is scanned, the rest is not.
+                Err(_) => break Some(inf.next),
+                Ok(_) if used == 0 && made == 0 => break None,
+                Ok(_) => {}
+            }
+        };
+        if let Some(end) = ended {
+            if let Some(inf) = self.inflating.take() {
+                let spent_inside = inf.inner.spent;
+                self.signs.merge(inf.inner.signs()?);
+                self.spent += spent_inside;
+            }
+            self.busy_until = end;
+        }
+        Ok(())
+    }
+}
+
+/// A PDF stream being inflated.
+#[derive(Debug)]
+struct Inflating {
+    z: flate2::Decompress,
+    /// Where in the file the next byte to give it is.
+    next: u64,
+    /// The scan of what it inflates.
+    inner: Scan,
+}
+
+/// Bytes a scan inflates from a PDF's streams at most (pictures excepted) before it
+/// refuses the file as one it cannot check.
+pub(crate) const MAX_INFLATED: u64 = 2 << 30;
+
+/// Where a stream's data starts, if the `stream` at `at` is the keyword (followed by
+/// an end of line: CR LF, LF, or a lone CR as some writers put).
+fn stream_data(b: &[u8], at: usize) -> Option<usize> {
+    let after = at + b"stream".len();
+    match (b.get(after), b.get(after + 1)) {
+        (Some(b'\r'), Some(b'\n')) => Some(after + 2),
+        (Some(b'\n'), _) | (Some(b'\r'), _) => Some(after + 1),
+        _ => None,
     }
 }
 
@@ -256,6 +443,13 @@ enum Kind {
     Base64,
     /// An SMS backup part's encoded bytes (XML: its case is fixed).
     Data,
+    /// `PK\x03\x04`: a ZIP member's local header.
+    Archive,
+    /// PDF syntax: `stream` (and `endstream`), `/FlateDecode`, `/Image`, `endobj`.
+    PdfStream,
+    PdfFlate,
+    PdfImage,
+    PdfEndobj,
 }
 
 /// Every sign's fixed part, case variants spelt out, searched for together.
@@ -284,64 +478,75 @@ impl Needles {
     }
 }
 
-fn needles() -> Option<&'static Needles> {
+/// The fixed parts searched for: with PDF syntax for a PDF (more patterns make the
+/// search slower, so other files do without them).
+fn needles(pdf: bool) -> Option<&'static Needles> {
     static N: std::sync::OnceLock<Option<Needles>> = std::sync::OnceLock::new();
-    N.get_or_init(|| {
-        let mut pats: Vec<Vec<u8>> = Vec::new();
-        let mut kinds = Vec::new();
-        let mut add = |p: &[u8], k: Kind| {
-            pats.push(p.to_vec());
-            kinds.push(k);
-        };
-        for t in XMP_OPEN {
-            add(t, Kind::XmpOpen);
-        }
-        for t in XMP_CLOSE {
-            add(t, Kind::XmpClose);
-        }
-        add(EXIF_HEADER, Kind::Exif);
-        for t in TRACK {
-            add(t, Kind::Track);
-        }
-        for d in b'0'..=b'9' {
-            add(&[d, b'/'], Kind::PositionEnd);
-        }
-        for (w, k) in [
-            (b"ge/", Kind::TypeEnd),
-            (b"eo/", Kind::TypeEnd),
-            (b"on/", Kind::TypeEnd),
-            (b"io/", Kind::TypeEnd),
-            (b"se6", Kind::Base64),
-        ] {
-            // Every case of the two letters.
-            for m in 0..4u8 {
-                let mut v = w.to_vec();
-                for (i, c) in v.iter_mut().take(2).enumerate() {
-                    if m >> i & 1 == 1 {
-                        c.make_ascii_uppercase();
-                    }
-                }
-                if matches!(k, Kind::Base64) {
-                    v.push(b'4');
-                }
-                add(&v, k);
+    static PDF: std::sync::OnceLock<Option<Needles>> = std::sync::OnceLock::new();
+    (if pdf { &PDF } else { &N })
+        .get_or_init(|| {
+            let mut pats: Vec<Vec<u8>> = Vec::new();
+            let mut kinds = Vec::new();
+            let mut add = |p: &[u8], k: Kind| {
+                pats.push(p.to_vec());
+                kinds.push(k);
+            };
+            for t in XMP_OPEN {
+                add(t, Kind::XmpOpen);
             }
-        }
-        add(b" data=\"", Kind::Data);
-        add(b" data='", Kind::Data);
-        let mut packed = aho_corasick::packed::Config::new().builder();
-        packed.extend(&pats);
-        let general = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(&pats)
-            .ok()?;
-        Some(Needles {
-            kinds,
-            packed: packed.build(),
-            general,
+            for t in XMP_CLOSE {
+                add(t, Kind::XmpClose);
+            }
+            add(EXIF_HEADER, Kind::Exif);
+            for t in TRACK {
+                add(t, Kind::Track);
+            }
+            for d in b'0'..=b'9' {
+                add(&[d, b'/'], Kind::PositionEnd);
+            }
+            for (w, k) in [
+                (b"ge/", Kind::TypeEnd),
+                (b"eo/", Kind::TypeEnd),
+                (b"on/", Kind::TypeEnd),
+                (b"io/", Kind::TypeEnd),
+                (b"se6", Kind::Base64),
+            ] {
+                // Every case of the two letters.
+                for m in 0..4u8 {
+                    let mut v = w.to_vec();
+                    for (i, c) in v.iter_mut().take(2).enumerate() {
+                        if m >> i & 1 == 1 {
+                            c.make_ascii_uppercase();
+                        }
+                    }
+                    if matches!(k, Kind::Base64) {
+                        v.push(b'4');
+                    }
+                    add(&v, k);
+                }
+            }
+            add(b" data=\"", Kind::Data);
+            add(b" data='", Kind::Data);
+            add(b"PK\x03\x04", Kind::Archive);
+            if pdf {
+                add(b"stream", Kind::PdfStream);
+                add(b"/FlateDecode", Kind::PdfFlate);
+                add(b"/Image", Kind::PdfImage);
+                add(b"endobj", Kind::PdfEndobj);
+            }
+            let mut packed = aho_corasick::packed::Config::new().builder();
+            packed.extend(&pats);
+            let general = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(&pats)
+                .ok()?;
+            Some(Needles {
+                kinds,
+                packed: packed.build(),
+                general,
+            })
         })
-    })
-    .as_ref()
+        .as_ref()
 }
 
 /// A recorded position track: NMEA sentences, a Novatek dashcam's `freeGPS` blocks.
@@ -415,6 +620,23 @@ fn base64_header(b: &[u8], at: usize) -> bool {
             trim_end_space(head.get(..head.len() - 1).unwrap_or(&[])),
             b"content-transfer-encoding",
         )
+}
+
+/// True if `b` starts with a plausible ZIP local file header (not four bytes that
+/// happen to match in compressed data): a version a ZIP reader knows, a compression
+/// method in use, a name of a sane length.
+fn zip_member(b: &[u8]) -> bool {
+    let u16_at = |i: usize| {
+        b.get(i..i + 2)
+            .and_then(|x| <[u8; 2]>::try_from(x).ok())
+            .map(u16::from_le_bytes)
+    };
+    let (Some(version), Some(method), Some(name)) = (u16_at(4), u16_at(8), u16_at(26)) else {
+        return false;
+    };
+    version <= 63
+        && matches!(method, 0 | 8 | 9 | 12 | 14 | 93 | 95 | 98 | 99)
+        && (1..=1024).contains(&name)
 }
 
 /// True if `region` (starting at `at` in the buffer) holds a place word starting
@@ -508,6 +730,111 @@ mod tests {
         has_location(&mut Cursor::new(b)).unwrap_or(true)
     }
 
+    /// `data` compressed with zlib, as a PDF's Flate streams are.
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(data).unwrap_or_default();
+        z.finish().unwrap_or_default()
+    }
+
+    /// A PDF of the given objects (dictionary text, stream bytes), after `pad` bytes
+    /// of an uncompressed stream (so the others straddle reads).
+    fn pdf(objects: &[(&str, Vec<u8>)], pad: usize) -> Vec<u8> {
+        let mut b = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        b.extend_from_slice(format!("1 0 obj\n<< /Length {pad} >>\nstream\n").as_bytes());
+        b.extend(vec![b'.'; pad]);
+        b.extend_from_slice(b"\nendstream\nendobj\n");
+        for (i, (dict, data)) in objects.iter().enumerate() {
+            b.extend_from_slice(
+                format!(
+                    "{} 0 obj\n<< {dict} /Length {} >>\nstream\r\n",
+                    i + 2,
+                    data.len()
+                )
+                .as_bytes(),
+            );
+            b.extend_from_slice(data);
+            b.extend_from_slice(b"\r\nendstream\nendobj\n");
+        }
+        b.extend_from_slice(b"trailer\n<< /Root 1 0 R >>\n%%EOF\n");
+        b
+    }
+
+    /// An Exif block whose TIFF points to a GPS directory.
+    fn exif_with_gps() -> Vec<u8> {
+        let mut t = b"\xff\xd8\xff\xe1\x00\x30Exif\0\0II*\0\x08\0\0\0".to_vec();
+        // One entry: GPS pointer (0x8825, LONG, 1) to offset 26; no next IFD.
+        t.extend_from_slice(&[1, 0, 0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0]);
+        // The GPS directory: no entries.
+        t.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        t.extend_from_slice(b"\xff\xd9");
+        t
+    }
+
+    #[test]
+    fn a_pdfs_compressed_streams_are_looked_into() {
+        let xmp = b"<x:xmpmeta><rdf:RDF><exif:GPSLatitude>51,30.4N</exif:GPSLatitude></rdf:RDF></x:xmpmeta>";
+        let flate = "/Filter /FlateDecode";
+        for pad in [10, CHUNK - 40, CHUNK + LOOK + 7] {
+            // Compressed XMP metadata.
+            let p = pdf(&[(&format!("/Type /Metadata {flate}"), zlib(xmp))], pad);
+            assert!(signs(&p).place, "xmp, pad {pad}");
+            // An attached photo with GPS, compressed.
+            let p = pdf(
+                &[(
+                    &format!("/Type /EmbeddedFile {flate}"),
+                    zlib(&exif_with_gps()),
+                )],
+                pad,
+            );
+            assert!(signs(&p).place, "attached photo, pad {pad}");
+            // A PDF attached inside, whose own metadata is compressed.
+            let inner = pdf(&[(&format!("/Type /Metadata {flate}"), zlib(xmp))], 5);
+            let p = pdf(
+                &[(&format!("/Type/EmbeddedFile{flate}"), zlib(&inner))],
+                pad,
+            );
+            assert!(signs(&p).place, "attached pdf, pad {pad}");
+            // A ZIP attached.
+            let mut z = b"PK\x03\x04\x14\0\0\0\x08\0".to_vec();
+            z.extend(vec![0u8; 16]);
+            z.extend_from_slice(b"\x09\0\0\0photo.jpg");
+            let p = pdf(&[(&format!("/Type /EmbeddedFile {flate}"), zlib(&z))], pad);
+            assert!(signs(&p).archive, "attached zip, pad {pad}");
+        }
+        // Pixels are not read (a position-like run in them is no sign); nor is what is
+        // not compressed with Flate; text that says nothing is clean.
+        let pixels = b"+51.5074-000.1278/ pixels".repeat(10);
+        let clean = pdf(
+            &[
+                (
+                    &format!("/Type /XObject /Subtype /Image {flate}"),
+                    zlib(&pixels),
+                ),
+                ("/Filter /DCTDecode", b"\xff\xd8\xff\xd9".to_vec()),
+                (flate, zlib(b"BT /F1 12 Tf (He was there at nine) Tj ET")),
+            ],
+            100,
+        );
+        assert_eq!(signs(&clean), Signs::default());
+        // The same compressed XMP outside a PDF is only compressed bytes.
+        let mut not_pdf = b"just bytes\n".to_vec();
+        not_pdf.extend_from_slice(&pdf(&[(flate, zlib(xmp))], 10)[8..]);
+        assert!(!signs(&not_pdf).place);
+    }
+
+    #[test]
+    fn inflating_stops_at_its_limit_and_says_so() {
+        let zeros = zlib(&vec![0u8; 4 << 20]);
+        let p = pdf(&[("/Filter /FlateDecode", zeros)], 10);
+        let mut s = Scan::at_depth(0, 1 << 20);
+        s.push(&p).unwrap_or_default();
+        let found = s.signs().unwrap_or_default();
+        assert!(found.archive, "{found:?}");
+        assert!(!signs(&p).any());
+    }
+
     #[test]
     fn iso6709_forms() {
         assert!(iso6709(b"+51.5074-000.1278/"));
@@ -539,6 +866,7 @@ mod tests {
             place: true,
             track: true,
             attached: true,
+            archive: true,
         })
     }
 
@@ -560,6 +888,13 @@ mod tests {
         );
         assert!(!signs(b"Content-Type: text/plain\nContent-Transfer-Encoding: base64").attached);
         assert!(!signs(b"an image/ of base64 data").attached);
+        // A ZIP behind a prefix (a self-extracting archive); four bytes alone are not.
+        let mut z = b"MZ\x90\0 stub ".to_vec();
+        z.extend_from_slice(
+            b"PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x09\0\0\0photo.jpg",
+        );
+        assert!(signs(&z).archive);
+        assert!(!signs(b"PK\x03\x04\xff\xff random").archive);
         assert!(signs(b"Content-Type: audio/mp4\nContent-Transfer-Encoding: base64").attached);
         // The type and the encoding in different reads, far apart.
         let mut b = b"Content-Type: image/png\n".to_vec();
@@ -600,8 +935,18 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn the_fast_searcher_builds_where_it_can() {
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            for pdf in [false, true] {
+                assert!(needles(pdf).is_some_and(|n| n.packed.is_some()));
+            }
+        }
+    }
+
+    #[test]
     fn both_searchers_agree() {
-        let Some(n) = needles() else {
+        let Some(n) = needles(true) else {
             panic!("the patterns build");
         };
         let mut b = Vec::new();
@@ -618,6 +963,8 @@ mod tests {
             b"<?xpacket end",
             b"Video/",
             b"applicatiON/",
+            b"PK\x03\x04",
+            b"endstream",
         ]
         .iter()
         .enumerate()
@@ -635,6 +982,6 @@ mod tests {
             .map(|(at, k)| (at, format!("{k:?}")))
             .collect();
         assert_eq!(general, used);
-        assert_eq!(used.len(), 12);
+        assert_eq!(used.len(), 14);
     }
 }

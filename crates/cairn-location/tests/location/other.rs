@@ -135,3 +135,33 @@ fn text_files() {
     fs::write(&empty, b"").expect("write");
     assert_eq!(outcome(&empty), Outcome::NoLocation);
 }
+
+#[test]
+fn compressed_and_prefixed_archives_are_refused_not_scanned_blind() {
+    // The raw scan sees only compressed bytes in these: a geotagged photo inside is
+    // invisible to it, so they are refused whatever they hold.
+    let d = tmp();
+    let geo = jpeg(d.path(), true);
+    let photo = d.path().join("photo.jpg");
+    fs::write(&photo, &geo).expect("write photo");
+    for (tool, args, out) in [
+        ("gzip", vec!["-kc"], "photo.jpg.gz"),
+        ("xz", vec!["-kc"], "photo.jpg.xz"),
+    ] {
+        let mut a: Vec<&str> = args.clone();
+        let p = photo.to_str().expect("utf-8 path");
+        a.push(p);
+        let o = crate::run(tool, &a);
+        let path = d.path().join(out);
+        fs::write(&path, &o.stdout).expect("write archive");
+        assert!(cannot(&path).contains("compressed archive"), "{tool}");
+    }
+    // A ZIP behind a stub, as a self-extracting archive is: not sniffed as a ZIP.
+    let z = d.path().join("inner.zip");
+    zip(&z, &[("photo.jpg", &geo)]);
+    let mut sfx = b"MZ\x90\0 a self-extracting stub ".to_vec();
+    sfx.extend(bytes(&z));
+    let sfx_path = d.path().join("archive.exe");
+    fs::write(&sfx_path, sfx).expect("write sfx");
+    assert!(cannot(&sfx_path).contains("compressed archive"));
+}
