@@ -33,20 +33,41 @@ CREATE TABLE heads_given (
 ) STRICT;
 
 -- Which import each message came from (the file item holding the original export), so
--- a bundle can leave out an export that still holds messages she redacted. For messages
--- redacted before schema 7 it is the export imported last before them (an import
--- writes its export, its attachments, then its messages, in one transaction); unknown
--- if every message of that import was redacted.
+-- a bundle can leave out an export that still holds messages she redacted. A message
+-- redacted before schema 7 has no record left to say. Another message of the same run
+-- of messages names it; else (every message of that import redacted) the write that
+-- added it does: an import writes its export, its attachments, then its messages, in
+-- one transaction, and every write signs a checkpoint at its last entry, so the export
+-- is the first file added after the checkpoint before the message.
 ALTER TABLE message_index ADD COLUMN export TEXT;
 UPDATE message_index SET export = (
     SELECT json_extract(v.record, '$.export') FROM versions v
     WHERE v.item_id = message_index.item_id AND v.version = 1 AND v.record IS NOT NULL);
+-- For each message whose record is gone: the last entry before its run of messages.
+CREATE TEMP TABLE lost_export AS
+SELECT m.item_id AS item_id,
+       (SELECT e.seq FROM entries e
+        WHERE e.seq < m.created_seq AND e.kind != 'message.create'
+        ORDER BY e.seq DESC LIMIT 1) AS before
+FROM message_index m WHERE m.export IS NULL;
 UPDATE message_index SET export = (
-    SELECT k.id FROM (
-        SELECT DISTINCT m.export AS id, i.created_seq AS seq
-        FROM message_index m JOIN items i ON i.id = m.export
-        WHERE m.export IS NOT NULL) k
-    WHERE k.seq < message_index.created_seq ORDER BY k.seq DESC LIMIT 1)
+    SELECT k.export FROM lost_export l
+    JOIN message_index k ON k.created_seq = (
+        SELECT min(k2.created_seq) FROM message_index k2
+        WHERE k2.created_seq > l.before AND k2.export IS NOT NULL)
+    WHERE l.item_id = message_index.item_id
+      AND NOT EXISTS (SELECT 1 FROM entries e
+                      WHERE e.seq > l.before AND e.seq < k.created_seq
+                        AND e.kind != 'message.create'))
+WHERE export IS NULL;
+DROP TABLE lost_export;
+UPDATE message_index SET export = (
+    SELECT i.id FROM items i JOIN entries e ON e.seq = i.created_seq
+    WHERE i.kind = 'file' AND e.kind = 'file.add'
+      AND e.seq > coalesce((SELECT max(c.size) FROM checkpoints c
+                            WHERE c.size < message_index.created_seq), 0)
+      AND e.seq < message_index.created_seq
+    ORDER BY e.seq LIMIT 1)
 WHERE export IS NULL;
 CREATE INDEX message_index_by_export ON message_index (export);
 

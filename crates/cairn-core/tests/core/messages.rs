@@ -666,3 +666,47 @@ fn a_schema_4_vault_gains_its_conversation_index_when_opened() {
     assert_eq!(texts(&page).len(), 4);
     assert_ok(t.r());
 }
+
+#[test]
+fn messages_redacted_before_schema_7_belong_to_their_own_export() {
+    // An import whose every message was redacted leaves nothing that names its export
+    // but the chain's order: its messages must not be put down to an earlier import
+    // (its export would then go out as an ordinary file, redacted words and all).
+    let mut t = TestVault::new();
+    let a = long_chat(t.r(), "Sam", 3, None);
+    let a = t.v().import_chat(a).unwrap();
+    // A file added by hand between two imports.
+    crate::common::add_bytes(t.v(), "photo.jpg", b"not really a photo");
+    let b = long_chat(t.r(), "Alex", 2, None);
+    let b = t.v().import_chat(b).unwrap();
+    let of = |t: &TestVault, from: u64, to: u64| -> Vec<String> {
+        let conn = t.r().raw_connection_for_tests();
+        let mut st = conn
+            .prepare("SELECT item_id FROM message_index WHERE created_seq BETWEEN ?1 AND ?2 ORDER BY created_seq")
+            .unwrap();
+        st.query_map([from as i64, to as i64], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<Vec<String>, _>>()
+            .unwrap()
+    };
+    let (in_a, in_b) = (
+        of(&t, a.first_seq, a.last_seq),
+        of(&t, b.first_seq, b.last_seq),
+    );
+    assert_eq!((in_a.len(), in_b.len()), (3, 2));
+    for id in in_b.iter().chain(in_a.get(1..2).unwrap_or(&[])) {
+        t.v().redact(id, "said too much").unwrap();
+    }
+    t.r()
+        .raw_connection_for_tests()
+        .execute_batch(&format!("{UNDO_SCHEMA_7} PRAGMA user_version = 6;"))
+        .unwrap();
+    t.reopen();
+    let held = t
+        .r()
+        .export_contents(&[a.export.clone(), b.export.clone()])
+        .unwrap();
+    assert_eq!(held.get(&a.export).map(|h| h.1), Some(1), "{held:?}");
+    assert_eq!(held.get(&b.export).map(|h| h.1), Some(2), "{held:?}");
+    assert_ok(t.r());
+}
