@@ -168,6 +168,9 @@ pub struct PlannedExhibit {
     pub goes_as: GoesAs,
     /// It is an original export (a chat's zip, a mailbox) messages were read from.
     pub is_export: bool,
+    /// It is an export that still holds messages she redacted: it stays behind even if
+    /// she includes location, unless she sends exports whole.
+    pub holds_redacted: bool,
 }
 
 /// What [`export()`] would hold for `selection` and `initials`, with photo locations
@@ -234,6 +237,7 @@ pub fn plan(vault: &mut Vault, selection: &Selection, initials: &str) -> Result<
             has_location: matches!(goes_as, GoesAs::LocationFreeCopy)
                 || (matches!(goes_as, GoesAs::LeftOut(_)) && !exports.contains_key(&item)),
             is_export: exports.contains_key(&item),
+            holds_redacted: exports.get(&item).is_some_and(|(_, n)| *n > 0),
             item,
             size,
             goes_as,

@@ -40,7 +40,8 @@ pub enum Disclosure {
     /// history's continuity, and when everything else was written).
     FullChain,
     /// Only the exported items' entries, each with an inclusion proof against the signed
-    /// tree head (for anything the other side may see: nothing about the rest).
+    /// tree head (for anything the other side may see: of the rest, only how many
+    /// entries there are).
     #[default]
     Proofs,
 }

@@ -294,7 +294,8 @@ struct ExportArgs {
     include_location: bool,
     /// Put every entry header of the vault's chain in the bundle (for her own
     /// solicitor). By default a bundle carries only the exported items' entries, each
-    /// with a proof that it belongs to the signed history, and nothing about the rest.
+    /// with a proof that it belongs to the signed history; of the rest it shows only how
+    /// many entries there are.
     #[arg(long)]
     full_chain: bool,
     /// Send original exports (a chat's zip, a mailbox) whole even when they hold

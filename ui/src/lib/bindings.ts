@@ -474,7 +474,8 @@ export type Disclosure =
 "full-chain" | 
 /**
  *  Only the exported items' entries, each with an inclusion proof against the signed
- *  tree head (for anything the other side may see: nothing about the rest).
+ *  tree head (for anything the other side may see: of the rest, only how many
+ *  entries there are).
  */
 "proofs";
 
@@ -1023,6 +1024,11 @@ export type PlannedExhibit = {
 	goes_as: GoesAs,
 	/**  It is an original export (a chat's zip, a mailbox) messages were read from. */
 	is_export: boolean,
+	/**
+	 *  It is an export that still holds messages she redacted: it stays behind even if
+	 *  she includes location, unless she sends exports whole.
+	 */
+	holds_redacted: boolean,
 };
 
 /**  Fields for abuse by a police officer or police staff. */

@@ -132,8 +132,8 @@ describe('summary', () => {
       incidents: 2,
       people: 1,
       exhibits: [
-        { reference: 'AB/1', new: true, item: 'fil-1', name: 'a.jpg', size: 10, has_location: true, goes_as: { kind: 'location_free_copy' }, is_export: false },
-        { reference: 'AB/2', new: false, item: 'fil-2', name: 'b.txt', size: 5, has_location: false, goes_as: { kind: 'original' }, is_export: false },
+        { reference: 'AB/1', new: true, item: 'fil-1', name: 'a.jpg', size: 10, has_location: true, goes_as: { kind: 'location_free_copy' }, is_export: false, holds_redacted: false },
+        { reference: 'AB/2', new: false, item: 'fil-2', name: 'b.txt', size: 5, has_location: false, goes_as: { kind: 'original' }, is_export: false, holds_redacted: false },
       ],
       bytes: 15,
     });
@@ -151,6 +151,11 @@ describe('summary', () => {
     expect(goesAsText(left, false, false, true)).toBe(`Left out: ${left.reason}`);
     expect(goesAsText(left, false, true, true)).toBe('As it is, whole');
     expect(goesAsText(left, true, false, false)).toMatch(/with where/);
+    // An export held back only for its photos goes whole with location included; one
+    // that holds redacted messages does not.
+    expect(goesAsText(left, true, false, true, false)).toMatch(/whole, with where its photos/);
+    expect(goesAsText(left, true, false, true, true)).toBe(`Left out: ${left.reason}`);
+    expect(goesAsText(left, true, true, true, true)).toBe('As it is, whole');
     expect(goesAsText({ kind: 'checked_as_it_is_saved' }, false, false, false)).toMatch(/if it holds no location/);
   });
 

@@ -164,8 +164,18 @@ export function locatedCount(p: Plan | null): number {
   return p ? p.exhibits.filter((e) => e.has_location).length : 0;
 }
 
-/** What a file goes out as, given her choices. */
-export function goesAsText(g: GoesAs, includeLocation: boolean, wholeExports: boolean, isExport: boolean): string {
+/**
+ * What a file goes out as, given her choices. An export that still holds messages she
+ * redacted (`holdsRedacted`) goes only if she sends exports whole; one held back only
+ * for its photos' locations also goes if she includes location.
+ */
+export function goesAsText(
+  g: GoesAs,
+  includeLocation: boolean,
+  wholeExports: boolean,
+  isExport: boolean,
+  holdsRedacted = false,
+): string {
   switch (g.kind) {
     case 'original':
       return 'As it is';
@@ -174,8 +184,9 @@ export function goesAsText(g: GoesAs, includeLocation: boolean, wholeExports: bo
     case 'checked_as_it_is_saved':
       return includeLocation ? 'As it is' : 'As it is, if it holds no location when saved';
     case 'left_out':
-      if (includeLocation && !isExport) return 'As it is, with where it was taken';
-      if (wholeExports && isExport) return 'As it is, whole';
+      if (isExport && wholeExports) return 'As it is, whole';
+      if (isExport && includeLocation && !holdsRedacted) return 'As it is, whole, with where its photos were taken';
+      if (!isExport && includeLocation) return 'As it is, with where it was taken';
       return `Left out: ${g.reason}`;
   }
 }
@@ -185,5 +196,5 @@ export function unverifiableText(p: Plan | null): string {
   const n = p?.unverifiable.length ?? 0;
   if (n === 0) return '';
   const titles = [...new Set((p?.unverifiable ?? []).map((u) => u.title || u.item))];
-  return `${n} older ${n === 1 ? 'version' : 'versions'} of ${titles.join(', ')} ${n === 1 ? 'was' : 'were'} written before Cairn could prove a record with your private notes left out, so the recipient will see that ${n === 1 ? 'it' : 'they'} cannot be checked. Everything written since can be.`;
+  return `${n} older ${n === 1 ? 'version' : 'versions'} of ${titles.join(', ')} ${n === 1 ? 'was' : 'were'} written before Cairn could prove a record with parts of it left out (your private notes, or where a photo was taken), so the recipient will see that ${n === 1 ? 'it' : 'they'} cannot be checked. Everything written since can be.`;
 }
