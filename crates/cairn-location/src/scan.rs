@@ -6,7 +6,7 @@
 use std::io::{self, Cursor, Read};
 
 use crate::edits::{Cx, Stop, Win};
-use crate::tiff;
+use crate::{pdf, tiff};
 
 /// Bytes read at a time.
 const CHUNK: usize = 256 * 1024;
@@ -73,7 +73,7 @@ pub(crate) const FOUND_TRACK: &str =
     "it holds a recorded position track (a dashcam's or a GPS logger's) that Cairn cannot remove";
 /// Why a file with an archive inside cannot be checked.
 pub(crate) const FOUND_ARCHIVE: &str =
-    "it holds a compressed archive inside it that Cairn cannot look into for location";
+    "it holds compressed or encoded parts that Cairn cannot look into for location";
 /// Why a message file cannot be checked.
 pub(crate) const FOUND_ATTACHED: &str =
     "it holds attached files, encoded inside its messages, that Cairn cannot check for location";
@@ -130,7 +130,9 @@ impl Signs {
 ///
 /// In a PDF, streams compressed with Flate (an attached file, compressed XMP) are
 /// inflated as they pass and their bytes scanned too, up to [`MAX_INFLATED`] in all
-/// and one PDF inside another; a picture's pixels are not (they cannot say where).
+/// and one PDF inside another; a picture's pixels are not (they cannot say where). A
+/// stream encoded any other way, or whose structure is in doubt, makes the file one
+/// the scan cannot check ([`crate::pdf`]).
 #[derive(Debug)]
 pub struct Scan {
     buf: Vec<u8>,
@@ -138,15 +140,16 @@ pub struct Scan {
     pos: u64,
     /// 0 for the file itself; 1 and 2 for what is inflated from its streams.
     depth: u8,
-    /// The file is a PDF (`%PDF-` in its first KiB); decided at the first step.
-    pdf: Option<bool>,
-    /// What the PDF syntax since the last stream or object said of the next stream.
-    flate_next: bool,
-    image_next: bool,
+    /// What kind of file its first KiB says it is; decided at the first step.
+    mode: Option<Mode>,
+    /// The last bytes dropped from `buf` (a PDF's stream dictionary may start there).
+    tail: Vec<u8>,
     /// A stream being inflated, and up to where in the file its bytes run (a `stream`
     /// keyword before there is inside compressed data, not a new stream).
     inflating: Option<Box<Inflating>>,
     busy_until: u64,
+    /// Exif blocks read so far.
+    exif_reads: u64,
     /// Bytes this scan may still inflate, and has.
     limit: u64,
     spent: u64,
@@ -178,11 +181,11 @@ impl Scan {
             buf: Vec::new(),
             pos: 0,
             depth,
-            pdf: None,
-            flate_next: false,
-            image_next: false,
+            mode: None,
+            tail: Vec::new(),
             inflating: None,
             busy_until: 0,
+            exif_reads: 0,
             limit,
             spent: 0,
             in_xmp: false,
@@ -224,9 +227,11 @@ impl Scan {
         if !self.done {
             self.step(true)?;
         }
-        // A stream cut short by the end of the file: what was inflated of it counts.
+        // A stream cut short by the end of the file: what was inflated of it counts,
+        // and the rest cannot be seen.
         if let Some(inf) = self.inflating.take() {
             self.signs.merge(inf.inner.signs()?);
+            self.signs.archive = true;
         }
         Ok(self.signs)
     }
@@ -238,9 +243,8 @@ impl Scan {
         } else {
             self.buf.len().saturating_sub(LOOK)
         };
-        if self.pdf.is_none() {
-            let head = self.buf.get(..1024).unwrap_or(&self.buf);
-            self.pdf = Some(memchr::memmem::find(head, b"%PDF-").is_some());
+        if self.mode.is_none() {
+            self.mode = Some(Mode::of(self.buf.get(..1024).unwrap_or(&self.buf)));
         }
         // Out of `self` while examined, which may feed an inflating stream from it.
         let buf = std::mem::take(&mut self.buf);
@@ -249,6 +253,14 @@ impl Scan {
         examined?;
         self.signs.attached |= self.attached_type && self.attached_data;
         self.done = self.signs.track;
+        if self.mode == Some(Mode::Pdf) {
+            let gone = self.buf.get(..upto).unwrap_or(&[]);
+            let keep = gone.len().min(pdf::DICT_BACK);
+            self.tail
+                .extend_from_slice(gone.get(gone.len() - keep..).unwrap_or(&[]));
+            let over = self.tail.len().saturating_sub(pdf::DICT_BACK);
+            self.tail.drain(..over);
+        }
         self.buf.drain(..upto);
         self.pos += upto as u64;
         Ok(())
@@ -265,8 +277,12 @@ impl Scan {
         // A sign starting before `upto` has its fixed part before this.
         let near = b.get(..(upto + BACK).min(b.len())).unwrap_or(&[]);
         let mut xmp_from = 0;
-        let pdf = self.pdf == Some(true);
-        let Some(finder) = needles(pdf) else {
+        let mode = self.mode.unwrap_or(Mode::Other);
+        let pdf = mode == Mode::Pdf;
+        if mode == Mode::Mail && !self.signs.attached {
+            self.signs.attached = mail_attachment(b, upto);
+        }
+        let Some(finder) = needles(mode) else {
             // Fixed patterns always build; were they ever not to, fail closed.
             self.signs.place = true;
             return Ok(());
@@ -277,39 +293,55 @@ impl Scan {
             let rest = b.get(at..).unwrap_or(&[]);
             match kind {
                 Kind::PdfStream if pdf && at < upto => {
-                    let abs = self.pos + at as u64;
-                    if abs < self.busy_until {
+                    // Up to DICT_BACK bytes before the keyword, some from `tail`.
+                    let ctx: std::borrow::Cow<'_, [u8]> = match at.checked_sub(pdf::DICT_BACK) {
+                        Some(from) => b.get(from..at).unwrap_or(&[]).into(),
+                        None => {
+                            let need = pdf::DICT_BACK - at;
+                            let t = self.tail.get(self.tail.len().saturating_sub(need)..);
+                            [t.unwrap_or(&[]), b.get(..at).unwrap_or(&[])]
+                                .concat()
+                                .into()
+                        }
+                    };
+                    let Some(start) = pdf::data_start(&ctx, rest) else {
+                        continue;
+                    };
+                    if self.pos + (at as u64) < self.busy_until {
+                        // A stream's start inside another's compressed data: one of
+                        // the two is not what it seems.
+                        self.signs.archive = true;
                         continue;
                     }
-                    let start = stream_data(b, at);
-                    if at >= 3 && b.get(at - 3..at) == Some(b"end") || start.is_none() {
-                        // `endstream`, or not the keyword.
-                    } else if let Some(start) =
-                        start.filter(|_| self.flate_next && !self.image_next)
-                    {
-                        if self.depth < 2 {
+                    match pdf::plan(&ctx) {
+                        pdf::Plan::Pass => {}
+                        pdf::Plan::Refuse => self.signs.archive = true,
+                        // A PDF inside a PDF inside a PDF: not unpacked further.
+                        pdf::Plan::Inflate(_) if self.depth >= 2 => self.signs.archive = true,
+                        pdf::Plan::Inflate(len) => {
                             let limit = self.limit.saturating_sub(self.spent);
+                            let mut inner = Scan::at_depth(self.depth + 1, limit);
+                            // Exif reads count across the file and all it holds.
+                            inner.exif_reads = self.exif_reads;
                             self.inflating = Some(Box::new(Inflating {
                                 z: flate2::Decompress::new(true),
-                                next: self.pos + start as u64,
-                                inner: Scan::at_depth(self.depth + 1, limit),
+                                next: self.pos + (at + start) as u64,
+                                left: len,
+                                inner,
                             }));
                             self.busy_until = u64::MAX;
                             self.feed(b)?;
                         }
                     }
-                    self.flate_next = false;
-                    self.image_next = false;
                 }
-                Kind::PdfFlate if pdf && at < upto => self.flate_next = true,
-                Kind::PdfImage if pdf && at < upto => {
-                    self.image_next |= !rest
-                        .get(b"/Image".len())
-                        .is_some_and(u8::is_ascii_alphanumeric)
-                }
-                Kind::PdfEndobj if pdf && at < upto => {
-                    self.flate_next = false;
-                    self.image_next = false;
+                Kind::PdfOutside if at < upto => self.signs.archive = true,
+                Kind::SmsData if at < upto => {
+                    let before = at.checked_sub(1).and_then(|i| b.get(i));
+                    let after = rest.get(4..).unwrap_or(&[]);
+                    let eq = after.iter().find(|c| !c.is_ascii_whitespace());
+                    if before.is_some_and(u8::is_ascii_whitespace) && eq == Some(&b'=') {
+                        self.signs.attached = true;
+                    }
                 }
                 Kind::XmpOpen if at < upto && !self.in_xmp => {
                     self.in_xmp = true;
@@ -320,8 +352,24 @@ impl Scan {
                     self.signs.place |= has_place_word(packet, xmp_from, upto);
                     self.in_xmp = false;
                 }
-                Kind::Exif if at < upto && !self.signs.place => {
-                    self.signs.place |= exif_has_gps(rest.get(EXIF_HEADER.len()..).unwrap_or(&[]))?;
+                Kind::Exif | Kind::ExifChunk(_) if at < upto && !self.signs.place => {
+                    let skip = match kind {
+                        Kind::ExifChunk(n) => n,
+                        _ => EXIF_HEADER.len(),
+                    };
+                    let tiff = rest.get(skip..).unwrap_or(&[]);
+                    let is_tiff = tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*");
+                    if matches!(kind, Kind::ExifChunk(_)) && !is_tiff {
+                        continue;
+                    }
+                    // Each read of a TIFF costs; a file packed with Exif headers is not
+                    // read for ever (one for every 64 KiB, beyond the first 256).
+                    self.exif_reads += 1;
+                    if self.exif_reads > 256 + self.pos / (64 * 1024) {
+                        self.signs.archive = true;
+                        continue;
+                    }
+                    self.signs.place |= exif_has_gps(tiff)?;
                 }
                 Kind::Track if at < upto => self.signs.track = true,
                 // The fixed part is a digit and the `/`.
@@ -330,7 +378,11 @@ impl Scan {
                 Kind::TypeEnd => self.attached_type |= attached_type(b, at + 2),
                 // The fixed part is `se64`.
                 Kind::Base64 => self.attached_data |= base64_header(b, at),
-                Kind::Data if at < upto => self.attached_data = true,
+                Kind::Data if at < upto => {
+                    self.attached_data = true;
+                    // In an SMS backup, encoded bytes are an MMS part whatever its type.
+                    self.signs.attached |= mode == Mode::Sms;
+                }
                 Kind::Archive if at < upto => self.signs.archive |= zip_member(rest),
                 _ => {}
             }
@@ -353,6 +405,10 @@ impl Scan {
         };
         let skip = inf.next.saturating_sub(self.pos) as usize;
         let mut input = b.get(skip..).unwrap_or(&[]);
+        // No further than the stream's length, when its dictionary gives it.
+        if let Some(left) = inf.left {
+            input = input.get(..(left as usize).min(input.len())).unwrap_or(&[]);
+        }
         let mut out = vec![0u8; 64 * 1024];
         let ended = loop {
             if input.is_empty() {
@@ -366,6 +422,9 @@ impl Scan {
             let made = (inf.z.total_out() - before_out) as usize;
             input = input.get(used..).unwrap_or(&[]);
             inf.next += used as u64;
+            if let Some(left) = inf.left.as_mut() {
+                *left -= used as u64;
+            }
             self.spent += made as u64;
             if self.spent > self.limit {
                 // More than Cairn will unpack (a compression bomb, or simply huge).
@@ -375,9 +434,18 @@ impl Scan {
             inf.inner.push(out.get(..made).unwrap_or(&[]))?;
             match status {
                 Ok(flate2::Status::StreamEnd) => break Some(inf.next),
-                // Not Flate after all (another filter first), or damaged: what was
-                // inflated is scanned, the rest is not.
-                Err(_) => break Some(inf.next),
+                // Damaged, or not Flate after all (encrypted): what it holds cannot be
+                // seen.
+                Err(_) => {
+                    self.signs.archive = true;
+                    break Some(inf.next);
+                }
+                // Its length reached before its end: cut short, or a stream that
+                // would run on into the next.
+                Ok(_) if inf.left == Some(0) => {
+                    self.signs.archive = true;
+                    break Some(inf.next);
+                }
                 Ok(_) if used == 0 && made == 0 => break None,
                 Ok(_) => {}
             }
@@ -385,6 +453,7 @@ impl Scan {
         if let Some(end) = ended {
             if let Some(inf) = self.inflating.take() {
                 let spent_inside = inf.inner.spent;
+                self.exif_reads = self.exif_reads.max(inf.inner.exif_reads);
                 self.signs.merge(inf.inner.signs()?);
                 self.spent += spent_inside;
             }
@@ -400,6 +469,8 @@ struct Inflating {
     z: flate2::Decompress,
     /// Where in the file the next byte to give it is.
     next: u64,
+    /// Bytes of the stream not yet given, if its dictionary says how long it is.
+    left: Option<u64>,
     /// The scan of what it inflates.
     inner: Scan,
 }
@@ -407,17 +478,6 @@ struct Inflating {
 /// Bytes a scan inflates from a PDF's streams at most (pictures excepted) before it
 /// refuses the file as one it cannot check.
 pub(crate) const MAX_INFLATED: u64 = 2 << 30;
-
-/// Where a stream's data starts, if the `stream` at `at` is the keyword (followed by
-/// an end of line: CR LF, LF, or a lone CR as some writers put).
-fn stream_data(b: &[u8], at: usize) -> Option<usize> {
-    let after = at + b"stream".len();
-    match (b.get(after), b.get(after + 1)) {
-        (Some(b'\r'), Some(b'\n')) => Some(after + 2),
-        (Some(b'\n'), _) | (Some(b'\r'), _) => Some(after + 1),
-        _ => None,
-    }
-}
 
 /// How far before its fixed part a sign may start (an ISO 6709 position is at most
 /// 40 bytes; every fixed part is shorter).
@@ -432,6 +492,8 @@ enum Kind {
     XmpOpen,
     XmpClose,
     Exif,
+    /// A chunk type whose TIFF (Exif without its header) starts this many bytes on.
+    ExifChunk(usize),
     /// NMEA sentences that carry a position; a Novatek dashcam's `freeGPS` blocks.
     Track,
     /// A digit and `/`: the end of an ISO 6709 position.
@@ -447,9 +509,10 @@ enum Kind {
     Archive,
     /// PDF syntax: `stream` (and `endstream`), `/FlateDecode`, `/Image`, `endobj`.
     PdfStream,
-    PdfFlate,
-    PdfImage,
-    PdfEndobj,
+    /// `endstream` in a file not taken for a PDF (its header missing or late).
+    PdfOutside,
+    /// `data` in an SMS backup: an attribute holding an MMS part's encoded bytes.
+    SmsData,
 }
 
 /// Every sign's fixed part, case variants spelt out, searched for together.
@@ -478,12 +541,12 @@ impl Needles {
     }
 }
 
-/// The fixed parts searched for: with PDF syntax for a PDF (more patterns make the
-/// search slower, so other files do without them).
-fn needles(pdf: bool) -> Option<&'static Needles> {
-    static N: std::sync::OnceLock<Option<Needles>> = std::sync::OnceLock::new();
-    static PDF: std::sync::OnceLock<Option<Needles>> = std::sync::OnceLock::new();
-    (if pdf { &PDF } else { &N })
+/// The fixed parts searched for: with PDF syntax for a PDF, an SMS backup's `data`
+/// for one (more patterns make the search slower, so other files do without them).
+fn needles(mode: Mode) -> Option<&'static Needles> {
+    static N: [std::sync::OnceLock<Option<Needles>>; 4] = [const { std::sync::OnceLock::new() }; 4];
+    let pdf = mode == Mode::Pdf;
+    N.get(mode as usize)?
         .get_or_init(|| {
             let mut pats: Vec<Vec<u8>> = Vec::new();
             let mut kinds = Vec::new();
@@ -498,6 +561,9 @@ fn needles(pdf: bool) -> Option<&'static Needles> {
                 add(t, Kind::XmpClose);
             }
             add(EXIF_HEADER, Kind::Exif);
+            // Exif with no header: a PNG's `eXIf` chunk, a WebP's `EXIF` chunk.
+            add(b"eXIf", Kind::ExifChunk(4));
+            add(b"EXIF", Kind::ExifChunk(8));
             for t in TRACK {
                 add(t, Kind::Track);
             }
@@ -530,9 +596,11 @@ fn needles(pdf: bool) -> Option<&'static Needles> {
             add(b"PK\x03\x04", Kind::Archive);
             if pdf {
                 add(b"stream", Kind::PdfStream);
-                add(b"/FlateDecode", Kind::PdfFlate);
-                add(b"/Image", Kind::PdfImage);
-                add(b"endobj", Kind::PdfEndobj);
+            } else {
+                add(b"endstream", Kind::PdfOutside);
+            }
+            if mode == Mode::Sms {
+                add(b"data", Kind::SmsData);
             }
             let mut packed = aho_corasick::packed::Config::new().builder();
             packed.extend(&pats);
@@ -547,6 +615,140 @@ fn needles(pdf: bool) -> Option<&'static Needles> {
             })
         })
         .as_ref()
+}
+
+/// What kind of file the raw scan reads, from its first KiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Other = 0,
+    /// `%PDF-`: streams are decoded ([`crate::pdf`]).
+    Pdf = 1,
+    /// An email or a mailbox: any part that is not text is an attached file.
+    Mail = 2,
+    /// An SMS backup (XML): any `data` attribute is an MMS part's encoded bytes.
+    Sms = 3,
+}
+
+impl Mode {
+    fn of(head: &[u8]) -> Mode {
+        let lower = head.to_ascii_lowercase();
+        let has = |p: &[u8]| memchr::memmem::find(&lower, p).is_some();
+        if has(b"%pdf-") {
+            return Mode::Pdf;
+        }
+        if has(b"<smses") || has(b"<allsms") || has(b"<sms ") || has(b"<mms ") {
+            return Mode::Sms;
+        }
+        let headers = [
+            &b"from:"[..],
+            b"to:",
+            b"subject:",
+            b"date:",
+            b"received:",
+            b"return-path:",
+            b"mime-version:",
+            b"content-type:",
+            b"message-id:",
+            b"delivered-to:",
+        ];
+        let at_line_start = |h: &[u8]| {
+            lower.starts_with(h)
+                || memchr::memmem::find_iter(&lower, h)
+                    .any(|i| i > 0 && lower.get(i - 1) == Some(&b'\n'))
+        };
+        let n = headers.iter().filter(|h| at_line_start(h)).count();
+        if lower.starts_with(b"from ") || n >= 2 {
+            Mode::Mail
+        } else {
+            Mode::Other
+        }
+    }
+}
+
+/// True if an email's headers before `upto` in `b` name an attached file: a part whose
+/// type is not text or multipart (a forwarded message too), a disposition of
+/// `attachment` or with a file name, a uuencoded file (`begin 644 name`). Any case,
+/// any folding, comments skipped.
+fn mail_attachment(b: &[u8], upto: usize) -> bool {
+    static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    let Some(ac) = AC
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([&b"content-type"[..], b"content-disposition", b"begin "])
+                .ok()
+        })
+        .as_ref()
+    else {
+        // Fixed patterns always build; were they not to, fail closed.
+        return true;
+    };
+    for m in ac.find_iter(b.get(..upto).unwrap_or(&[])) {
+        let after = b.get(m.end()..).unwrap_or(&[]);
+        let line_start = m.start() == 0 || b.get(m.start() - 1) == Some(&b'\n');
+        match m.pattern().as_usize() {
+            2 => {
+                let digits = after
+                    .iter()
+                    .take_while(|c| (b'0'..=b'7').contains(c))
+                    .count();
+                if line_start && (3..=4).contains(&digits) && after.get(digits) == Some(&b' ') {
+                    return true;
+                }
+            }
+            p => {
+                let Some(value) = header_value(after) else {
+                    continue;
+                };
+                let attached = if p == 0 {
+                    let ty = value
+                        .split(|c| *c == b'/' || *c == b';')
+                        .next()
+                        .unwrap_or(&[]);
+                    ty != b"text" && ty != b"multipart"
+                } else {
+                    value.starts_with(b"attachment")
+                        || memchr::memmem::find(&value, b"filename").is_some()
+                };
+                if attached {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The value of a header whose name ends where `after` starts: `None` if no `:` follows
+/// (not a header). Unfolded, comments and white space removed, lower case, at most
+/// 1 KiB.
+fn header_value(after: &[u8]) -> Option<Vec<u8>> {
+    let mut i = after
+        .iter()
+        .take_while(|c| **c == b' ' || **c == b'\t')
+        .count();
+    if after.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let mut out = Vec::new();
+    let mut comment = 0usize;
+    while let Some(&c) = after.get(i) {
+        if out.len() > 1024 || i > 4096 {
+            break;
+        }
+        if c == b'\n' && !matches!(after.get(i + 1), Some(b' ' | b'\t')) {
+            break;
+        }
+        match c {
+            b'(' => comment += 1,
+            b')' => comment = comment.saturating_sub(1),
+            _ if comment > 0 || c.is_ascii_whitespace() || c == b'"' => {}
+            _ => out.push(c.to_ascii_lowercase()),
+        }
+        i += 1;
+    }
+    Some(out)
 }
 
 /// A recorded position track: NMEA sentences, a Novatek dashcam's `freeGPS` blocks.
@@ -825,6 +1027,79 @@ mod tests {
     }
 
     #[test]
+    fn a_pdf_stream_it_cannot_decode_or_trust_is_refused() {
+        let photo = zlib(&exif_with_gps());
+        let refused = |dict: &str, data: Vec<u8>| {
+            let found = signs(&pdf(&[(dict, data)], 10));
+            found.place || found.archive
+        };
+        // Written however a reader accepts it, the attached photo is found or refused.
+        for dict in [
+            "/Filter /Fl#61teDecode",
+            "/Filter /Fl",
+            "/Filter 7 0 R",
+            "/Filter [/FlateDecode /FlateDecode]",
+            "/Filter [/ASCII85Decode /FlateDecode]",
+            "/Filter /LZWDecode",
+            "/Image 1 /Filter /FlateDecode",
+            "/Subtype /Image /Filter [/FlateDecode /DCTDecode]",
+            "/Filter /FlateDecode /DecodeParms << /Predictor 12 >>",
+        ] {
+            assert!(refused(dict, photo.clone()), "{dict}");
+        }
+        // Not zlib at all (an encrypted PDF's streams): refused.
+        assert!(
+            signs(&pdf(
+                &[("/Filter /FlateDecode", b"\x01\x02\x03 not zlib".to_vec())],
+                10
+            ))
+            .archive
+        );
+        // A stream whose zlib data runs on past its length, over the next stream (a
+        // stored block), does not hide it.
+        let mut swallow = vec![0x78, 0x01, 0x01, 0xff, 0x7f, 0x00, 0x80];
+        swallow.extend(vec![0u8; 3]);
+        let p = pdf(
+            &[
+                ("/Filter /FlateDecode", swallow),
+                ("/Type /EmbeddedFile /Filter /FlateDecode", photo.clone()),
+            ],
+            10,
+        );
+        let found = signs(&p);
+        assert!(found.place || found.archive, "{found:?}");
+        // A PDF whose header is missing or late is not passed as something else.
+        let mut late = vec![b' '; 2000];
+        late.extend(pdf(&[("/Filter /FlateDecode", photo.clone())], 10));
+        assert!(signs(&late).archive);
+        // Three PDFs deep: refused, not passed.
+        let inner = pdf(&[("/Filter /FlateDecode", photo.clone())], 5);
+        let middle = pdf(&[("/Filter /FlateDecode", zlib(&inner))], 5);
+        let outer = pdf(&[("/Filter /FlateDecode", zlib(&middle))], 5);
+        let found = signs(&outer);
+        assert!(found.place || found.archive, "{found:?}");
+    }
+
+    #[test]
+    fn exif_without_its_header_and_a_flood_of_headers() {
+        // A PNG's eXIf chunk holds the TIFF with no `Exif\0\0` before it.
+        let exif = exif_with_gps();
+        let tiff = &exif[12..exif.len() - 2];
+        let mut png = b"\x89PNG....\0\0\0\x20eXIf".to_vec();
+        png.extend_from_slice(tiff);
+        assert!(signs(&png).place);
+        // Thousands of Exif headers cost a bounded number of reads, then refuse.
+        let mut flood = Vec::new();
+        let mut readable = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
+        readable.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        for _ in 0..5000 {
+            flood.extend_from_slice(&readable);
+        }
+        let found = signs(&flood);
+        assert!(found.archive && !found.place, "{found:?}");
+    }
+
+    #[test]
     fn inflating_stops_at_its_limit_and_says_so() {
         let zeros = zlib(&vec![0u8; 4 << 20]);
         let p = pdf(&[("/Filter /FlateDecode", zeros)], 10);
@@ -904,6 +1179,43 @@ mod tests {
     }
 
     #[test]
+    fn an_email_with_any_attached_file_however_written() {
+        let mail = |part: &str| {
+            format!(
+                "From: a@example.org\nTo: b@example.org\nSubject: photo\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\nContent-Type: text/plain\n\nsee attached\n--XX\n{part}\n\nAAAA\n--XX--\n"
+            )
+            .into_bytes()
+        };
+        for part in [
+            "Content-Type: image/jpeg\nContent-Transfer-Encoding: quoted-printable",
+            "Content-Type: binary/octet-stream; name=photo.jpg",
+            "Content-Type: model/vnd.x",
+            "Content-Type : image/jpeg",
+            "Content-Type:\n image\n /jpeg",
+            "Content-Type: (a comment) image/jpeg",
+            "Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=photo.jpg",
+            "Content-Type: message/rfc822",
+            "\nbegin 644 photo.jpg\nM_]C_X``02D9)1@`!`0``\n`\nend",
+        ] {
+            assert!(signs(&mail(part)).attached, "{part}");
+        }
+        // Text alone, in any of its forms, is not an attached file.
+        let text = mail(
+            "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable",
+        );
+        assert!(!signs(&text).attached);
+        // An SMS backup's encoded part, however its type is written.
+        let sms = |attr: &str| {
+            format!("<?xml version=\"1.0\"?>\n<smses count=\"1\">\n<mms><parts><part ct=\"image&#47;jpeg\"{attr}\"/9j/4AAQ\"/></parts></mms></smses>")
+                .into_bytes()
+        };
+        for attr in [" data=", "\ndata=", "\tdata =", " data= "] {
+            assert!(signs(&sms(attr)).attached, "{attr:?}");
+        }
+        assert!(!signs(&sms(" text=")).attached);
+    }
+
+    #[test]
     fn tracks_and_exif_across_reads() {
         for t in TRACK {
             let mut b = vec![0u8; CHUNK + LOOK - 3];
@@ -938,15 +1250,15 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     fn the_fast_searcher_builds_where_it_can() {
         if std::arch::is_x86_feature_detected!("ssse3") {
-            for pdf in [false, true] {
-                assert!(needles(pdf).is_some_and(|n| n.packed.is_some()));
+            for mode in [Mode::Other, Mode::Pdf, Mode::Mail, Mode::Sms] {
+                assert!(needles(mode).is_some_and(|n| n.packed.is_some()));
             }
         }
     }
 
     #[test]
     fn both_searchers_agree() {
-        let Some(n) = needles(true) else {
+        let Some(n) = needles(Mode::Pdf) else {
             panic!("the patterns build");
         };
         let mut b = Vec::new();

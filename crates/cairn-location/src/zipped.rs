@@ -27,6 +27,11 @@ pub(crate) fn check<R: Read + Seek>(cx: &mut Cx<'_, R>, _w: Win) -> Res<()> {
     if z.len() > MAX_MEMBERS {
         return cannot(TOO_LARGE);
     }
+    // Every local entry the directory's, nothing before the first: a tool that unpacks
+    // as it streams (reading local headers) would otherwise find files not checked here.
+    if z.offset() != 0 || z.validate_header_consistency().is_err() {
+        return cannot("it holds parts its index does not list, which Cairn cannot check");
+    }
     let mut budget = MAX_TOTAL;
     for i in 0..z.len() {
         let mut f = match z.by_index(i) {

@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 /// several million words with JSON's escapes, and keeps what one line can cost (the
 /// line, then its values) within the verifier's bound.
 pub const MAX_LINE: usize = 24 << 20;
+/// The longest line of a file of chain entries: a header, its meta and a proof of at
+/// most 64 hashes are a few KiB.
+pub const MAX_ENTRY_LINE: usize = 1 << 20;
 /// The most JSON values (objects, arrays, strings, numbers…) on one line; a record
 /// holds tens, a message with many recipients a few thousand.
 pub const MAX_VALUES: usize = 200_000;
@@ -47,6 +50,7 @@ impl std::fmt::Display for LineError {
 pub struct Lines<R: Read> {
     r: BufReader<R>,
     buf: Vec<u8>,
+    max: usize,
     /// 1-based number of the line last read.
     pub number: usize,
 }
@@ -54,9 +58,15 @@ pub struct Lines<R: Read> {
 impl<R: Read> Lines<R> {
     /// Reads `r` a line at a time.
     pub fn new(r: R) -> Lines<R> {
+        Lines::at_most(r, MAX_LINE)
+    }
+
+    /// Reads `r` a line at a time, lines of at most `max` bytes.
+    pub fn at_most(r: R, max: usize) -> Lines<R> {
         Lines {
             r: BufReader::with_capacity(1 << 16, r),
             buf: Vec::new(),
+            max: max.min(MAX_LINE),
             number: 0,
         }
     }
@@ -79,7 +89,7 @@ impl<R: Read> Lines<R> {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };
-            if self.buf.len() + take > MAX_LINE + 1 {
+            if self.buf.len() + take > self.max + 1 {
                 return Err(LineError::TooLong);
             }
             self.buf.extend_from_slice(&avail[..take]);

@@ -50,7 +50,7 @@ pub(crate) fn check(
         let f = bag
             .open_named(&name)
             .map_err(|_| Error::BundleUnreadable(format!("{CHAIN_PATH} is missing")))?;
-        let mut rd = Lines::new(f);
+        let mut rd = Lines::at_most(f, super::lines::MAX_ENTRY_LINE);
         let mut prev = "0".repeat(64);
         loop {
             let seq = entries.len() as u64 + 1;

@@ -379,7 +379,7 @@ pub(crate) fn check(
                 None,
             ),
             Ok(f) => {
-                let mut rd = Lines::new(f);
+                let mut rd = Lines::at_most(f, lines::MAX_ENTRY_LINE);
                 let mut tree = Frontier::new();
                 let mut proofs = merkle::InclusionChecker::new(n, root);
                 let mut hashes = ProofHashes::default();

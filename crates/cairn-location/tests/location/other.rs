@@ -163,5 +163,30 @@ fn compressed_and_prefixed_archives_are_refused_not_scanned_blind() {
     sfx.extend(bytes(&z));
     let sfx_path = d.path().join("archive.exe");
     fs::write(&sfx_path, sfx).expect("write sfx");
-    assert!(cannot(&sfx_path).contains("compressed archive"));
+    assert!(cannot(&sfx_path).contains("compressed or encoded"));
+}
+
+#[test]
+fn a_zip_member_its_directory_does_not_list_is_not_passed() {
+    // A geotagged photo's local entry first, then an archive whose directory lists
+    // only a note: a streaming unzip (bsdtar reading a pipe) extracts the photo.
+    let d = tmp();
+    let geo = jpeg(d.path(), true);
+    let hidden = d.path().join("hidden-only.zip");
+    zip(&hidden, &[("photo.jpg", &geo)]);
+    let whole = bytes(&hidden);
+    let cd = whole
+        .windows(4)
+        .position(|w| w == b"PK\x01\x02")
+        .expect("a central directory");
+    let mut cur = std::io::Cursor::new(whole[..cd].to_vec());
+    cur.set_position(cd as u64);
+    let mut z = zip::ZipWriter::new(cur);
+    z.start_file("note.txt", zip::write::SimpleFileOptions::default())
+        .expect("start member");
+    z.write_all(b"nothing here").expect("write member");
+    let out = z.finish().expect("finish zip").into_inner();
+    let path = d.path().join("hidden.zip");
+    fs::write(&path, out).expect("write zip");
+    assert!(cannot(&path).contains("index does not list"));
 }
