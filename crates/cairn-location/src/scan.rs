@@ -129,10 +129,10 @@ impl Signs {
 /// [`Scan::signs`].
 ///
 /// In a PDF, streams compressed with Flate (an attached file, compressed XMP) are
-/// inflated as they pass and their bytes scanned too, up to [`MAX_INFLATED`] in all
-/// and one PDF inside another; a picture's pixels are not (they cannot say where). A
-/// stream encoded any other way, or whose structure is in doubt, makes the file one
-/// the scan cannot check ([`crate::pdf`]).
+/// inflated as they pass and their bytes scanned too, up to 2 GiB in all and three
+/// PDFs deep; a picture's pixels are not (they cannot say where). A stream encoded any
+/// other way, or whose structure is in doubt, makes the file one the scan cannot
+/// check (the crate's rules table says which).
 #[derive(Debug)]
 pub struct Scan {
     buf: Vec<u8>,
