@@ -129,8 +129,8 @@ impl Signs {
 /// [`Scan::signs`].
 ///
 /// In a PDF, streams compressed with Flate (an attached file, compressed XMP) are
-/// inflated as they pass and their bytes scanned too, up to 2 GiB in all and three
-/// PDFs deep; a picture's pixels are not (they cannot say where). A stream encoded any
+/// inflated as they pass and their bytes scanned too, up to 2 GiB in all, in a PDF
+/// and in one attached to it; a picture's pixels are not (they cannot say where). A stream encoded any
 /// other way, or whose structure is in doubt, makes the file one the scan cannot
 /// check (the crate's rules table says which).
 #[derive(Debug)]
