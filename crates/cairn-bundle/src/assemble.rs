@@ -208,6 +208,19 @@ pub(crate) fn assemble(vault: &Vault, ids: &[String], policy: Policy) -> Result<
     Ok(out)
 }
 
+/// Refuses a record line longer than a verifier reads ([`crate::verify::lines::MAX_LINE`]):
+/// a bundle that could not be checked is worse than none.
+pub(crate) fn fits_a_line(len: usize) -> Result<()> {
+    if len > crate::verify::lines::MAX_LINE {
+        return Err(Error::Invalid(format!(
+            "One record is {} MiB long, more than a bundle can hold in one line ({} MiB); leave it out of the selection.",
+            len >> 20,
+            crate::verify::lines::MAX_LINE >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// JSON text of `items`, one element a line (still one JSON array: `[`, the elements
 /// separated by `,` at the end of each line, `]`), so a reader can take it a line at a
 /// time.
@@ -216,6 +229,7 @@ pub(crate) fn array_lines<T: Serialize>(items: &[T]) -> Result<Vec<u8>> {
     for (i, it) in items.iter().enumerate() {
         let line = serde_json::to_vec(it)
             .map_err(|e| Error::Internal(format!("a record could not be written ({e})")))?;
+        fits_a_line(line.len())?;
         out.extend_from_slice(&line);
         if i + 1 < items.len() {
             out.push(b',');

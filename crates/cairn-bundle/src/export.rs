@@ -981,6 +981,7 @@ pub(crate) fn chain_jsonl(chain: &[Entry]) -> Result<String> {
 fn to_json_line<T: Serialize>(v: &T) -> Result<String> {
     let mut s = serde_json::to_string(v)
         .map_err(|e| Error::Invalid(format!("The record could not be written ({e}).")))?;
+    crate::assemble::fits_a_line(s.len())?;
     s.push('\n');
     Ok(s)
 }

@@ -17,7 +17,66 @@ pub fn to_canonical(v: &Value) -> Result<String> {
     Ok(out)
 }
 
-fn write(v: &Value, out: &mut String) -> Result<()> {
+/// The SHA-256 of `v`'s canonical form, computed as it is written (a record of many
+/// MiB is not held twice).
+pub fn sha256_of(v: &Value) -> Result<[u8; 32]> {
+    let mut out = Hashing {
+        h: sha2::Sha256::default(),
+        buf: String::with_capacity(Hashing::FLUSH + 64),
+    };
+    write(v, &mut out)?;
+    out.flush();
+    Ok(sha2::Digest::finalize(out.h).into())
+}
+
+/// Where canonical text goes: a string, or a hash.
+trait Out {
+    fn push(&mut self, c: char);
+    fn push_str(&mut self, s: &str);
+}
+
+impl Out for String {
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+}
+
+/// Hashes what is written, a buffer at a time.
+struct Hashing {
+    h: sha2::Sha256,
+    buf: String,
+}
+
+impl Hashing {
+    const FLUSH: usize = 64 * 1024;
+
+    fn flush(&mut self) {
+        sha2::Digest::update(&mut self.h, self.buf.as_bytes());
+        self.buf.clear();
+    }
+}
+
+impl Out for Hashing {
+    fn push(&mut self, c: char) {
+        self.buf.push(c);
+        if self.buf.len() >= Self::FLUSH {
+            self.flush();
+        }
+    }
+    fn push_str(&mut self, s: &str) {
+        if self.buf.len() + s.len() > Self::FLUSH {
+            self.flush();
+            sha2::Digest::update(&mut self.h, s.as_bytes());
+        } else {
+            self.buf.push_str(s);
+        }
+    }
+}
+
+fn write(v: &Value, out: &mut impl Out) -> Result<()> {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -60,7 +119,7 @@ fn write(v: &Value, out: &mut String) -> Result<()> {
     Ok(())
 }
 
-fn write_str(s: &str, out: &mut String) {
+fn write_str(s: &str, out: &mut impl Out) {
     out.push('"');
     // Copy runs that need no escape whole; every byte that does is ASCII, so the
     // slices between them fall on character boundaries.
@@ -116,6 +175,21 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_streamed_hash_is_the_hash_of_the_text() {
+        use sha2::Digest;
+        let long = format!("{}\n\"é\u{1}", "x".repeat(200_000));
+        for v in [
+            serde_json::json!({"b": [1, "two", null], "a": {"z": true, "y": long}}),
+            serde_json::json!("short"),
+            serde_json::json!([]),
+        ] {
+            let text = to_canonical(&v).unwrap_or_default();
+            let want: [u8; 32] = sha2::Sha256::digest(text.as_bytes()).into();
+            assert_eq!(sha256_of(&v).ok(), Some(want));
+        }
+    }
     use serde_json::json;
 
     #[test]

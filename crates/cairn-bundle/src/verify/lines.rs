@@ -9,10 +9,12 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// The longest line read. A record is words: the longest Cairn writes is an email's
-/// text (its attachments are files of their own); 24 MiB holds a message's text of
-/// several million words with JSON's escapes, and keeps what one line can cost (the
-/// line, then its values) within the verifier's bound.
-pub const MAX_LINE: usize = 24 << 20;
+/// text (its attachments are files of their own); 16 MiB holds a message's text of
+/// millions of words with JSON's escapes (mail services stop at 25–35 MB with
+/// attachments, encoded), and keeps what one line can cost within the verifier's
+/// bound: the line, JSON's scratch copy of a string with escapes, and the string are
+/// three copies at once. Export refuses to write a longer one.
+pub const MAX_LINE: usize = 16 << 20;
 /// The longest line of a file of chain entries: a header, its meta and a proof of at
 /// most 64 hashes are a few KiB.
 pub const MAX_ENTRY_LINE: usize = 1 << 20;
@@ -68,6 +70,14 @@ impl<R: Read> Lines<R> {
             buf: Vec::new(),
             max: max.min(MAX_LINE),
             number: 0,
+        }
+    }
+
+    /// Frees the line buffer if a long line made it large (the next line allocates
+    /// again): the value parsed from it need not share memory with it.
+    pub fn release(&mut self) {
+        if self.buf.capacity() > 1 << 20 {
+            self.buf = Vec::new();
         }
     }
 

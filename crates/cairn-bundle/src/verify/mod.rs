@@ -14,7 +14,7 @@
 //! entries that are hash-checked (so they cannot be compressed away), and the checks
 //! stop at the first break in the chain.
 
-mod lines;
+pub(crate) mod lines;
 mod v1;
 mod v2;
 

@@ -173,9 +173,7 @@ impl ItemState {
 }
 
 fn canonical_digest(v: &Value) -> Option<[u8; 32]> {
-    cairn_core::canonical::to_canonical(v)
-        .ok()
-        .map(|t| Sha256::digest(t.as_bytes()).into())
+    cairn_core::canonical::sha256_of(v).ok()
 }
 
 fn entry_verb_ok(kind: ItemKind, entry_kind: &str, version: u64) -> bool {
@@ -1290,7 +1288,11 @@ fn each_line<T: serde::de::DeserializeOwned>(
         match rd.next_line() {
             Ok(None) => return Ok(()),
             Ok(Some(line)) => match lines::parse::<T>(line) {
-                Ok(v) => f(c, v),
+                Ok(v) => {
+                    // A long line's buffer is not kept while the value is checked.
+                    rd.release();
+                    f(c, v)
+                }
                 Err(e) => {
                     c.bad(
                         "record_format",
@@ -1390,7 +1392,10 @@ fn for_each_element<T: serde::de::DeserializeOwned>(
         };
         comma = Some(has_comma);
         match lines::parse::<T>(el) {
-            Ok(v) => f(c, v),
+            Ok(v) => {
+                rd.release();
+                f(c, v)
+            }
             Err(e) => {
                 bad(
                     c,
