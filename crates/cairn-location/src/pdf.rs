@@ -19,59 +19,95 @@ pub(crate) enum Plan {
     Refuse,
 }
 
-/// If the `stream` that starts `after` (with `before` the bytes just before it) is the
-/// keyword that starts a stream's data: how far into `after` the data starts. The
-/// keyword follows a dictionary's `>>` (and white space) and is followed by an end of
-/// line (CR LF, LF, a lone CR), after any spaces some writers put.
-pub(crate) fn data_start(before: &[u8], after: &[u8]) -> Option<usize> {
+/// What a `stream` found in a PDF is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keyword {
+    /// Part of another word (`endstream`, `streams`).
+    Not,
+    /// The keyword after a dictionary: its data starts this far into `after`.
+    Data(usize),
+    /// The keyword where Cairn cannot be sure what it starts (after a comment, not
+    /// after a dictionary, with no end of line): a reader may still take it for a
+    /// stream, so the file cannot be checked.
+    Doubt,
+}
+
+/// What the `stream` that starts `after` is (`before`: the bytes just before it). A
+/// reader takes it for the keyword when a delimiter or white space is on each side;
+/// its data starts after the next end of line (CR LF, LF, a lone CR).
+pub(crate) fn keyword(before: &[u8], after: &[u8]) -> Keyword {
+    let word = b"stream".len();
+    let regular = |c: &u8| !is_space(*c) && !is_delim(*c);
+    if before.last().is_some_and(regular) {
+        return Keyword::Not;
+    }
+    match after.get(word) {
+        None => return Keyword::Not,
+        Some(c) if regular(c) => return Keyword::Not,
+        Some(_) => {}
+    }
     let trimmed = before.len() - before.iter().rev().take_while(|c| is_space(**c)).count();
-    if !before.get(..trimmed)?.ends_with(b">>") {
-        return None;
+    if !before.get(..trimmed).is_some_and(|b| b.ends_with(b">>")) {
+        return Keyword::Doubt;
     }
-    let b = after;
-    let mut i = b"stream".len();
-    while matches!(b.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    match (b.get(i), b.get(i + 1)) {
-        (Some(b'\r'), Some(b'\n')) => Some(i + 2),
-        (Some(b'\n' | b'\r'), _) => Some(i + 1),
-        _ => None,
+    let rest = after.get(word..).unwrap_or(&[]);
+    match rest
+        .iter()
+        .take(256)
+        .position(|c| matches!(c, b'\r' | b'\n'))
+    {
+        Some(i) if rest.get(i..i + 2) == Some(b"\r\n") => Keyword::Data(word + i + 2),
+        Some(i) => Keyword::Data(word + i + 1),
+        None => Keyword::Doubt,
     }
 }
 
 /// The plan for a stream whose keyword ends `ctx` (the bytes before it, at most
-/// [`DICT_BACK`]). A dictionary it cannot find or read is refused.
-pub(crate) fn plan(ctx: &[u8]) -> Plan {
+/// [`DICT_BACK`]), trying at most `tries` places its dictionary may start; and how many
+/// it tried. A dictionary it cannot find, or that more than one start could be (a
+/// `<<` in a comment), is refused.
+pub(crate) fn plan(ctx: &[u8], tries: u64) -> (Plan, u64) {
     let end = ctx.len() - ctx.iter().rev().take_while(|c| is_space(**c)).count();
     let Some(ctx) = ctx.get(..end) else {
-        return Plan::Refuse;
+        return (Plan::Refuse, 0);
     };
-    // The nearest `<<` whose dictionary runs exactly to the end (an inner one, or one
-    // in a string, ends sooner).
+    let mut found = None;
+    let mut tried = 0;
     let mut p = ctx.len();
     while p >= 2 {
         p -= 1;
         if ctx.get(p - 1..=p) != Some(b"<<") {
             continue;
         }
+        tried += 1;
+        if tried > tries {
+            return (Plan::Refuse, tried);
+        }
         let mut i = p - 1;
         if let Some(Tok::Dict(d)) = value(ctx, &mut i, 0) {
             if i == ctx.len() {
-                return decide(&d);
+                if found.is_some() {
+                    return (Plan::Refuse, tried);
+                }
+                found = Some(d);
             }
         }
     }
-    Plan::Refuse
+    (found.map_or(Plan::Refuse, |d| decide(&d)), tried)
 }
 
-/// The plan for a stream with dictionary `d`.
+/// The plan for a stream with dictionary `d`. Flate is always inflated, whatever the
+/// dictionary calls the stream (an attached file may call itself a picture); a
+/// picture's other encodings are taken for pixels.
 fn decide(d: &[(Vec<u8>, Tok)]) -> Plan {
+    // Readers differ on which of two same names they keep.
+    for (i, (k, _)) in d.iter().enumerate() {
+        if d.iter().skip(i + 1).any(|(n, _)| n == k) {
+            return Plan::Refuse;
+        }
+    }
     let get = |k: &[u8]| d.iter().find(|(n, _)| n == k).map(|(_, v)| v);
     let is_name = |t: Option<&Tok>, n: &[u8]| matches!(t, Some(Tok::Name(x)) if x == n);
-    if is_name(get(b"Type"), b"XRef") {
-        return Plan::Pass;
-    }
     let filters: Vec<Vec<u8>> = match get(b"Filter") {
         None | Some(Tok::Null) => Vec::new(),
         Some(Tok::Name(n)) => vec![full_name(n)],
@@ -89,10 +125,7 @@ fn decide(d: &[(Vec<u8>, Tok)]) -> Plan {
         Some(_) => return Plan::Refuse,
     };
     let f: Vec<&[u8]> = filters.iter().map(Vec::as_slice).collect();
-    let pixels_only = f.iter().all(|n| PIXEL_FILTERS.contains(n));
-    if is_name(get(b"Subtype"), b"Image") && pixels_only {
-        return Plan::Pass;
-    }
+    let image = is_name(get(b"Subtype"), b"Image");
     let predictor = match get(b"DecodeParms").or_else(|| get(b"DP")) {
         None | Some(Tok::Null) => false,
         Some(Tok::Dict(p)) => p
@@ -107,6 +140,9 @@ fn decide(d: &[(Vec<u8>, Tok)]) -> Plan {
         }),
         Some(_) => true,
     };
+    // A predictor reorders the inflated bytes of a picture or a cross-reference
+    // table; elsewhere it could hide what the scan looks for.
+    let predicted_ok = image || is_name(get(b"Type"), b"XRef");
     let length = match get(b"Length") {
         Some(Tok::Num(n)) if *n >= 0 => Some(*n as u64),
         _ => None,
@@ -114,8 +150,16 @@ fn decide(d: &[(Vec<u8>, Tok)]) -> Plan {
     match f.as_slice() {
         [] => Plan::Pass,
         [b"DCTDecode" | b"JPXDecode"] => Plan::Pass,
-        [b"FlateDecode"] | [b"FlateDecode", b"DCTDecode" | b"JPXDecode"] if !predictor => {
+        [b"FlateDecode"] | [b"FlateDecode", b"DCTDecode" | b"JPXDecode"]
+            if !predictor || predicted_ok =>
+        {
             Plan::Inflate(length)
+        }
+        _ if image
+            && f.iter().all(|n| PIXEL_FILTERS.contains(n))
+            && !f.contains(&&b"FlateDecode"[..]) =>
+        {
+            Plan::Pass
         }
         _ => Plan::Refuse,
     }
@@ -310,7 +354,7 @@ mod tests {
 
     #[test]
     fn plans() {
-        let p = |d: &str| plan(d.as_bytes());
+        let p = |d: &str| plan(d.as_bytes(), 100).0;
         assert_eq!(p("1 0 obj\n<< /Length 5 >>\n"), Plan::Pass);
         assert_eq!(
             p("<</Filter/FlateDecode/Length 12>>"),
@@ -325,14 +369,18 @@ mod tests {
             p("<< /Filter [/FlateDecode /DCTDecode] >>"),
             Plan::Inflate(None)
         );
+        // Whatever the stream calls itself, Flate is inflated.
         assert_eq!(
-            p("<< /Subtype /Image /Filter [/FlateDecode /DCTDecode] >>"),
+            p("<< /Subtype /Image /Filter /FlateDecode >>"),
             Plan::Inflate(None)
         );
-        assert_eq!(p("<< /Subtype /Image /Filter /FlateDecode >>"), Plan::Pass);
         assert_eq!(
-            p("<< /Image 1 /Filter /FlateDecode >>"),
+            p("<< /Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 >> >>"),
             Plan::Inflate(None)
+        );
+        assert_eq!(
+            p("<< /Subtype /Image /Filter /CCITTFaxDecode >>"),
+            Plan::Pass
         );
         assert_eq!(p("<< /Filter /DCTDecode >>"), Plan::Pass);
         assert_eq!(p("<< /Filter 7 0 R >>"), Plan::Refuse);
@@ -346,9 +394,14 @@ mod tests {
             p("<< /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> >>"),
             Plan::Refuse
         );
+        // A name twice; a `<<` in a comment that could start another dictionary.
         assert_eq!(
-            p("<< /Type /XRef /Filter /FlateDecode /DecodeParms << /Predictor 12 >> >>"),
-            Plan::Pass
+            p("<< /Filter null /Length 5 /Filter /FlateDecode >>"),
+            Plan::Refuse
+        );
+        assert_eq!(
+            p("<< /Filter /FlateDecode /Length 9\n% << /Type /XRef\n>>"),
+            Plan::Refuse
         );
         // A string that looks like a dictionary does not stand for one.
         assert_eq!(
@@ -356,14 +409,23 @@ mod tests {
             Plan::Inflate(None)
         );
         assert_eq!(p("no dictionary here"), Plan::Refuse);
+        // Too many places to try: refused.
+        assert_eq!(
+            plan(format!("{}<< >>", "<<(".repeat(200)).as_bytes(), 50).0,
+            Plan::Refuse
+        );
     }
 
     #[test]
     fn keyword() {
-        assert_eq!(data_start(b"<< >>", b"stream\r\nxx"), Some(8));
-        assert_eq!(data_start(b"<< >>\n", b"stream  \nxx"), Some(9));
-        assert_eq!(data_start(b"the ", b"stream\nof"), None);
-        assert_eq!(data_start(b"<< >> ", b"streams\n"), None);
-        assert_eq!(data_start(b"<< >>\nend", b"stream\n"), None);
+        use super::keyword as k;
+        assert_eq!(k(b"<< >>", b"stream\r\nxx"), Keyword::Data(8));
+        assert_eq!(k(b"<< >>\n", b"stream  \nxx"), Keyword::Data(9));
+        assert_eq!(k(b"<< >>", b"stream%x\nxx"), Keyword::Data(9));
+        assert_eq!(k(b"<< >>", b"stream\x0c\nxx"), Keyword::Data(8));
+        assert_eq!(k(b"<< >> %c\n", b"stream\nxx"), Keyword::Doubt);
+        assert_eq!(k(b"the ", b"stream of"), Keyword::Doubt);
+        assert_eq!(k(b"<< >> ", b"streams\n"), Keyword::Not);
+        assert_eq!(k(b"<< >>\nend", b"stream\n"), Keyword::Not);
     }
 }

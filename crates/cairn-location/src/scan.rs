@@ -150,6 +150,8 @@ pub struct Scan {
     busy_until: u64,
     /// Exif blocks read so far.
     exif_reads: u64,
+    /// Places a PDF stream's dictionary was looked for so far.
+    plan_tries: u64,
     /// Bytes this scan may still inflate, and has.
     limit: u64,
     spent: u64,
@@ -186,6 +188,7 @@ impl Scan {
             inflating: None,
             busy_until: 0,
             exif_reads: 0,
+            plan_tries: 0,
             limit,
             spent: 0,
             in_xmp: false,
@@ -279,7 +282,7 @@ impl Scan {
         let mut xmp_from = 0;
         let mode = self.mode.unwrap_or(Mode::Other);
         let pdf = mode == Mode::Pdf;
-        if mode == Mode::Mail && !self.signs.attached {
+        if matches!(mode, Mode::Text | Mode::Xml) && !self.signs.attached {
             self.signs.attached = mail_attachment(b, upto);
         }
         let Some(finder) = needles(mode) else {
@@ -292,7 +295,8 @@ impl Scan {
         for (at, kind) in finder.find_iter(near) {
             let rest = b.get(at..).unwrap_or(&[]);
             match kind {
-                Kind::PdfStream if pdf && at < upto => {
+                // Once the file is refused, its streams need not be read.
+                Kind::PdfStream if pdf && at < upto && !self.signs.archive => {
                     // Up to DICT_BACK bytes before the keyword, some from `tail`.
                     let ctx: std::borrow::Cow<'_, [u8]> = match at.checked_sub(pdf::DICT_BACK) {
                         Some(from) => b.get(from..at).unwrap_or(&[]).into(),
@@ -304,8 +308,13 @@ impl Scan {
                                 .into()
                         }
                     };
-                    let Some(start) = pdf::data_start(&ctx, rest) else {
-                        continue;
+                    let start = match pdf::keyword(&ctx, rest) {
+                        pdf::Keyword::Not => continue,
+                        pdf::Keyword::Doubt => {
+                            self.signs.archive = true;
+                            continue;
+                        }
+                        pdf::Keyword::Data(start) => start,
                     };
                     if self.pos + (at as u64) < self.busy_until {
                         // A stream's start inside another's compressed data: one of
@@ -313,7 +322,12 @@ impl Scan {
                         self.signs.archive = true;
                         continue;
                     }
-                    match pdf::plan(&ctx) {
+                    // Where a dictionary may start is tried a bounded number of times
+                    // in all (4,096, and one more for every 64 bytes).
+                    let allowed = (4096 + self.pos / 64).saturating_sub(self.plan_tries);
+                    let (plan, tried) = pdf::plan(&ctx, allowed);
+                    self.plan_tries += tried;
+                    match plan {
                         pdf::Plan::Pass => {}
                         pdf::Plan::Refuse => self.signs.archive = true,
                         // A PDF inside a PDF inside a PDF: not unpacked further.
@@ -381,7 +395,7 @@ impl Scan {
                 Kind::Data if at < upto => {
                     self.attached_data = true;
                     // In an SMS backup, encoded bytes are an MMS part whatever its type.
-                    self.signs.attached |= mode == Mode::Sms;
+                    self.signs.attached |= mode == Mode::Xml;
                 }
                 Kind::Archive if at < upto => self.signs.archive |= zip_member(rest),
                 _ => {}
@@ -599,7 +613,7 @@ fn needles(mode: Mode) -> Option<&'static Needles> {
             } else {
                 add(b"endstream", Kind::PdfOutside);
             }
-            if mode == Mode::Sms {
+            if mode == Mode::Xml {
                 add(b"data", Kind::SmsData);
             }
             let mut packed = aho_corasick::packed::Config::new().builder();
@@ -623,52 +637,42 @@ enum Mode {
     Other = 0,
     /// `%PDF-`: streams are decoded ([`crate::pdf`]).
     Pdf = 1,
-    /// An email or a mailbox: any part that is not text is an attached file.
-    Mail = 2,
-    /// An SMS backup (XML): any `data` attribute is an MMS part's encoded bytes.
-    Sms = 3,
+    /// Text (an email, a mailbox, a chat export): any mail part that is not text is an
+    /// attached file.
+    Text = 2,
+    /// Text that is XML (an SMS backup): also, any `data` attribute is an MMS part's
+    /// encoded bytes.
+    Xml = 3,
 }
 
 impl Mode {
+    /// From the first KiB: a PDF by its header; text if it holds no NUL and nearly
+    /// nothing but printable characters (an email, however long its first header, is
+    /// text from its first byte).
     fn of(head: &[u8]) -> Mode {
-        let lower = head.to_ascii_lowercase();
-        let has = |p: &[u8]| memchr::memmem::find(&lower, p).is_some();
-        if has(b"%pdf-") {
+        if memchr::memmem::find(head, b"%PDF-").is_some() {
             return Mode::Pdf;
         }
-        if has(b"<smses") || has(b"<allsms") || has(b"<sms ") || has(b"<mms ") {
-            return Mode::Sms;
+        let printable = head
+            .iter()
+            .filter(|&&c| c >= 0x20 || matches!(c, b'\t' | b'\n' | b'\r' | 0x0c))
+            .count();
+        if head.is_empty() || head.contains(&0) || printable * 100 < head.len() * 95 {
+            return Mode::Other;
         }
-        let headers = [
-            &b"from:"[..],
-            b"to:",
-            b"subject:",
-            b"date:",
-            b"received:",
-            b"return-path:",
-            b"mime-version:",
-            b"content-type:",
-            b"message-id:",
-            b"delivered-to:",
-        ];
-        let at_line_start = |h: &[u8]| {
-            lower.starts_with(h)
-                || memchr::memmem::find_iter(&lower, h)
-                    .any(|i| i > 0 && lower.get(i - 1) == Some(&b'\n'))
-        };
-        let n = headers.iter().filter(|h| at_line_start(h)).count();
-        if lower.starts_with(b"from ") || n >= 2 {
-            Mode::Mail
+        let start = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        if start.trim_ascii_start().starts_with(b"<") {
+            Mode::Xml
         } else {
-            Mode::Other
+            Mode::Text
         }
     }
 }
 
-/// True if an email's headers before `upto` in `b` name an attached file: a part whose
-/// type is not text or multipart (a forwarded message too), a disposition of
-/// `attachment` or with a file name, a uuencoded file (`begin 644 name`). Any case,
-/// any folding, comments skipped.
+/// True if mail headers before `upto` in `b` name an attached file: a part whose type
+/// is not text or multipart (a forwarded message too) or that has a name, a
+/// disposition of `attachment` or with a file name, a uuencoded file (`begin 644
+/// name`). Any case, any folding, comments skipped.
 fn mail_attachment(b: &[u8], upto: usize) -> bool {
     static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
     let Some(ac) = AC
@@ -692,7 +696,7 @@ fn mail_attachment(b: &[u8], upto: usize) -> bool {
                     .iter()
                     .take_while(|c| (b'0'..=b'7').contains(c))
                     .count();
-                if line_start && (3..=4).contains(&digits) && after.get(digits) == Some(&b' ') {
+                if line_start && digits >= 1 && after.get(digits) == Some(&b' ') {
                     return true;
                 }
             }
@@ -705,7 +709,9 @@ fn mail_attachment(b: &[u8], upto: usize) -> bool {
                         .split(|c| *c == b'/' || *c == b';')
                         .next()
                         .unwrap_or(&[]);
-                    ty != b"text" && ty != b"multipart"
+                    // A text part with a name is a file too.
+                    (ty != b"text" && ty != b"multipart")
+                        || memchr::memmem::find(&value, b"name=").is_some()
                 } else {
                     value.starts_with(b"attachment")
                         || memchr::memmem::find(&value, b"filename").is_some()
@@ -741,6 +747,15 @@ fn header_value(after: &[u8]) -> Option<Vec<u8>> {
             break;
         }
         match c {
+            // A quoted character, in a comment or a quoted string: it ends neither.
+            b'\\' => {
+                if comment == 0 {
+                    if let Some(&q) = after.get(i + 1) {
+                        out.push(q.to_ascii_lowercase());
+                    }
+                }
+                i += 1;
+            }
             b'(' => comment += 1,
             b')' => comment = comment.saturating_sub(1),
             _ if comment > 0 || c.is_ascii_whitespace() || c == b'"' => {}
@@ -1005,9 +1020,8 @@ mod tests {
             let p = pdf(&[(&format!("/Type /EmbeddedFile {flate}"), zlib(&z))], pad);
             assert!(signs(&p).archive, "attached zip, pad {pad}");
         }
-        // Pixels are not read (a position-like run in them is no sign); nor is what is
-        // not compressed with Flate; text that says nothing is clean.
-        let pixels = b"+51.5074-000.1278/ pixels".repeat(10);
+        // Pixels, a JPEG as it is and text that say nothing are clean.
+        let pixels = b"\x10\x20\x30 pixels".repeat(100);
         let clean = pdf(
             &[
                 (
@@ -1156,10 +1170,11 @@ mod tests {
         for m in mails {
             assert!(signs(m).attached, "{}", String::from_utf8_lossy(m));
         }
-        // A forwarded email; a text type is no attached file; base64 alone is not one.
+        // A forwarded email, or part of one; a text type is no attached file; base64
+        // alone is not one.
         assert!(signs(b"Content-Type: message/RFC822\nContent-Transfer-Encoding: base64").attached);
         assert!(
-            !signs(b"Content-Type: message/partial\nContent-Transfer-Encoding: base64").attached
+            signs(b"Content-Type: message/partial\nContent-Transfer-Encoding: base64").attached
         );
         assert!(!signs(b"Content-Type: text/plain\nContent-Transfer-Encoding: base64").attached);
         assert!(!signs(b"an image/ of base64 data").attached);
@@ -1250,7 +1265,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     fn the_fast_searcher_builds_where_it_can() {
         if std::arch::is_x86_feature_detected!("ssse3") {
-            for mode in [Mode::Other, Mode::Pdf, Mode::Mail, Mode::Sms] {
+            for mode in [Mode::Other, Mode::Pdf, Mode::Text, Mode::Xml] {
                 assert!(needles(mode).is_some_and(|n| n.packed.is_some()));
             }
         }

@@ -116,7 +116,11 @@ impl<R: Read> Lines<R> {
     }
 }
 
-/// An upper bound on the JSON values in `line`: structural characters outside strings.
+/// What an object counts for against [`MAX_VALUES`].
+const OBJECT_WEIGHT: usize = 16;
+
+/// An upper bound on the JSON values in `line`: structural characters outside strings
+/// (an object weighing [`OBJECT_WEIGHT`]).
 fn values(line: &[u8]) -> usize {
     let (mut n, mut in_str, mut esc) = (1usize, false, false);
     for &b in line {
@@ -130,7 +134,10 @@ fn values(line: &[u8]) -> usize {
         } else {
             match b {
                 b'"' => in_str = true,
-                b'[' | b'{' | b',' | b':' => n += 1,
+                // An object costs a map of its own (hundreds of bytes before its
+                // names and values): it counts as many values.
+                b'{' => n += OBJECT_WEIGHT,
+                b'[' | b',' | b':' => n += 1,
                 _ => {}
             }
         }
