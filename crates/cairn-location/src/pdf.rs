@@ -26,15 +26,16 @@ pub(crate) enum Keyword {
     Not,
     /// The keyword after a dictionary: its data starts this far into `after`.
     Data(usize),
-    /// The keyword where Cairn cannot be sure what it starts (after a comment, not
-    /// after a dictionary, with no end of line): a reader may still take it for a
-    /// stream, so the file cannot be checked.
+    /// The keyword after a dictionary but with no end of line: a reader may still
+    /// take it for a stream, so the file cannot be checked.
     Doubt,
 }
 
 /// What the `stream` that starts `after` is (`before`: the bytes just before it). A
-/// reader takes it for the keyword when a delimiter or white space is on each side;
-/// its data starts after the next end of line (CR LF, LF, a lone CR).
+/// reader takes it for the keyword when a delimiter or white space is on each side and
+/// a dictionary's `>>` comes before it (white space and comments between); its data
+/// starts after the next end of line (CR LF, LF, a lone CR). The word elsewhere (a
+/// title's text, XMP) is not the keyword.
 pub(crate) fn keyword(before: &[u8], after: &[u8]) -> Keyword {
     let word = b"stream".len();
     let regular = |c: &u8| !is_space(*c) && !is_delim(*c);
@@ -46,9 +47,8 @@ pub(crate) fn keyword(before: &[u8], after: &[u8]) -> Keyword {
         Some(c) if regular(c) => return Keyword::Not,
         Some(_) => {}
     }
-    let trimmed = before.len() - before.iter().rev().take_while(|c| is_space(**c)).count();
-    if !before.get(..trimmed).is_some_and(|b| b.ends_with(b">>")) {
-        return Keyword::Doubt;
+    if !after_dictionary(before) {
+        return Keyword::Not;
     }
     let rest = after.get(word..).unwrap_or(&[]);
     match rest
@@ -59,6 +59,37 @@ pub(crate) fn keyword(before: &[u8], after: &[u8]) -> Keyword {
         Some(i) if rest.get(i..i + 2) == Some(b"\r\n") => Keyword::Data(word + i + 2),
         Some(i) => Keyword::Data(word + i + 1),
         None => Keyword::Doubt,
+    }
+}
+
+/// True if `before` ends with `>>`, after white space and comments are taken off its
+/// end (a `%` in a string on the last line is taken for a comment only if the line
+/// does not end with `>>` as it is).
+fn after_dictionary(before: &[u8]) -> bool {
+    let mut end = before.len();
+    loop {
+        end -= before
+            .get(..end)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .take_while(|c| is_space(**c))
+            .count();
+        let head = before.get(..end).unwrap_or(&[]);
+        if head.ends_with(b">>") {
+            return true;
+        }
+        let line = head
+            .iter()
+            .rposition(|c| matches!(c, b'\r' | b'\n'))
+            .map_or(0, |i| i + 1);
+        match head
+            .get(line..)
+            .and_then(|l| l.iter().position(|c| *c == b'%'))
+        {
+            Some(p) => end = line + p,
+            None => return false,
+        }
     }
 }
 
@@ -423,8 +454,12 @@ mod tests {
         assert_eq!(k(b"<< >>\n", b"stream  \nxx"), Keyword::Data(9));
         assert_eq!(k(b"<< >>", b"stream%x\nxx"), Keyword::Data(9));
         assert_eq!(k(b"<< >>", b"stream\x0c\nxx"), Keyword::Data(8));
-        assert_eq!(k(b"<< >> %c\n", b"stream\nxx"), Keyword::Doubt);
-        assert_eq!(k(b"the ", b"stream of"), Keyword::Doubt);
+        assert_eq!(k(b"<< >> %c\n", b"stream\nxx"), Keyword::Data(7));
+        assert_eq!(k(b"<< >>\n% a\n %b\n", b"stream\nxx"), Keyword::Data(7));
+        assert_eq!(k(b"<< >>", b"stream"), Keyword::Not);
+        assert_eq!(k(b"<< >>", b"stream   "), Keyword::Doubt);
+        assert_eq!(k(b"<dc:title>Live ", b"stream</dc:title>"), Keyword::Not);
+        assert_eq!(k(b"(50% up) ", b"stream\n"), Keyword::Not);
         assert_eq!(k(b"<< >> ", b"streams\n"), Keyword::Not);
         assert_eq!(k(b"<< >>\nend", b"stream\n"), Keyword::Not);
     }
