@@ -10,8 +10,8 @@ pub(crate) const DICT_BACK: usize = 8 * 1024;
 /// What to do with a stream's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Plan {
-    /// Nothing: the raw scan sees them as they are, or they are a picture's pixels or
-    /// a cross-reference table.
+    /// Nothing: the raw scan sees them as they are, or they are a picture's pixels
+    /// under a filter the scan does not decode.
     Pass,
     /// Inflate them (zlib) and scan what comes out; `Some(n)`: the stream is `n` bytes.
     Inflate(Option<u64>),
