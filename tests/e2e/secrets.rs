@@ -87,13 +87,16 @@ fn recovery_code() {
     typo[1] = if typo[1] == b'A' { b'B' } else { b'A' };
     let typo_file = cli.write_file("typo.txt", &typo);
     let out = recover(&typo_file);
-    assert_cairn_error(&out, 3, "recover with a typo");
+    let line = assert_cairn_error(&out, 3, "recover with a typo");
+    // The check characters catch all but about 1 typo in 32; one they miss reaches the
+    // keys and is noted as a failed unlock, like another vault's code.
+    let noted = 1 + usize::from(line.contains("recovery code is not right"));
     // Garbage: exit 3.
     let junk = cli.write_file("junk.txt", b"hello\n");
     assert_cairn_error(&recover(&junk), 3, "recover with junk");
     assert_same_tree(
         &before,
-        &tree_without_attempts(&cli.vault, 1),
+        &tree_without_attempts(&cli.vault, noted),
         "after bad codes (a typo or junk is not an attempt: it never reached the keys)",
     );
 
