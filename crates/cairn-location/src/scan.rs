@@ -90,8 +90,9 @@ pub struct Signs {
     /// Files attached inside messages in an encoding (base64 in an email, an SMS
     /// backup's MMS parts) Cairn does not take apart here.
     pub attached: bool,
-    /// A ZIP archive's member inside (a self-extracting or otherwise prefixed ZIP, an
-    /// archive embedded whole): its compressed bytes hide what the scan looks for.
+    /// Compressed or encoded parts the scan cannot look into: a ZIP member inside (a
+    /// self-extracting or embedded archive), a PDF stream it cannot decode or whose
+    /// structure is in doubt, more than it will unpack or read.
     pub archive: bool,
 }
 
@@ -128,11 +129,11 @@ impl Signs {
 /// the same pass): [`Scan::push`] each piece in order, then [`Scan::finish`] or
 /// [`Scan::signs`].
 ///
-/// In a PDF, streams compressed with Flate (an attached file, compressed XMP) are
-/// inflated as they pass and their bytes scanned too, up to 2 GiB in all, in a PDF
-/// and in one attached to it; a picture's pixels are not (they cannot say where). A stream encoded any
-/// other way, or whose structure is in doubt, makes the file one the scan cannot
-/// check (the crate's rules table says which).
+/// In a PDF, streams compressed with Flate (an attached file, compressed XMP, a
+/// picture) are inflated as they pass and their bytes scanned too, up to 2 GiB in all,
+/// in a PDF and in one attached to it. A stream encoded any other way (but a picture's
+/// pixels), or whose structure is in doubt, makes the file one the scan cannot check
+/// (the crate's rules table says which).
 #[derive(Debug)]
 pub struct Scan {
     buf: Vec<u8>,
