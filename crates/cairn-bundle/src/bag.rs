@@ -52,16 +52,8 @@ pub(crate) fn manifest_text(files: &[Listed]) -> String {
         .collect()
 }
 
-/// Lower-case hex digits of `b`.
-pub(crate) fn hex(b: &[u8]) -> String {
-    const H: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push(char::from(H[usize::from(x >> 4)]));
-        s.push(char::from(H[usize::from(x & 15)]));
-    }
-    s
-}
+/// Lower-case hex digits of bytes (the core's spelling of every hash).
+pub(crate) use cairn_core::keys::hex;
 
 /// 32 bytes from 64 lower-case hex digits (any other form is refused: a bundle's hashes
 /// have one spelling).

@@ -246,19 +246,26 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
         if s == 0 {
             return false;
         }
-        if f & 1 == 1 || f == s {
-            r = node_hash(p, &r);
-            while f & 1 == 0 && f != 0 {
-                f >>= 1;
-                s >>= 1;
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        f >>= 1;
-        s >>= 1;
+        inclusion_step(&mut f, &mut s, &mut r, p);
     }
     s == 0 && r == *root
+}
+
+/// One step of an inclusion proof's check (RFC 9162 §2.1.3.2): `f` and `s` are the
+/// positions of the leaf and the last leaf at this level, `r` the hash so far, `p`
+/// the proof's next hash (`s` is not 0).
+fn inclusion_step(f: &mut u64, s: &mut u64, r: &mut Hash, p: &Hash) {
+    if *f & 1 == 1 || *f == *s {
+        *r = node_hash(p, r);
+        while *f & 1 == 0 && *f != 0 {
+            *f >>= 1;
+            *s >>= 1;
+        }
+    } else {
+        *r = node_hash(r, p);
+    }
+    *f >>= 1;
+    *s >>= 1;
 }
 
 /// Checks inclusion proofs of many leaves in one tree, in any order, with the result
@@ -307,17 +314,7 @@ impl InclusionChecker {
             if s == 0 {
                 return false;
             }
-            if f & 1 == 1 || f == s {
-                r = node_hash(p, &r);
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
-            } else {
-                r = node_hash(&r, p);
-            }
-            f >>= 1;
-            s >>= 1;
+            inclusion_step(&mut f, &mut s, &mut r, p);
         }
         let ok = s == 0 && r == self.root;
         if ok {

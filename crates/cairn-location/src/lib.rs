@@ -198,19 +198,31 @@ enum Kind {
     Other,
 }
 
+/// How camera raw files in TIFF form start (BigTIFF, Olympus, Panasonic).
+const CAMERA_RAW: [&[u8]; 6] = [b"II+\0", b"MM\0+", b"IIRO", b"IIRS", b"MMOR", b"IIU\0"];
+
+/// How compressed archives start: gzip, xz, bzip2, zstd, 7z, RAR, lzip, CAB, and an
+/// empty or spanned ZIP.
+const COMPRESSED: [&[u8]; 10] = [
+    b"\x1f\x8b",
+    b"\xfd7zXZ\0",
+    b"BZh",
+    b"\x28\xb5\x2f\xfd",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"LZIP",
+    b"MSCF",
+    b"PK\x05\x06",
+    b"PK\x07\x08",
+];
+
 fn sniff(h: &[u8]) -> Kind {
     let at = |i: usize, s: &[u8]| h.get(i..i + s.len()) == Some(s);
     if at(0, &[0xFF, 0xD8, 0xFF]) {
         Kind::Jpeg
     } else if at(0, b"II*\0") || at(0, b"MM\0*") {
         Kind::Tiff
-    } else if at(0, b"II+\0")
-        || at(0, b"MM\0+")
-        || at(0, b"IIRO")
-        || at(0, b"IIRS")
-        || at(0, b"MMOR")
-        || at(0, b"IIU\0")
-    {
+    } else if CAMERA_RAW.iter().any(|m| at(0, m)) {
         Kind::Refused("it is a camera raw file, which Cairn cannot clean")
     } else if at(0, b"\x89PNG\r\n\x1a\n") {
         Kind::Png
@@ -229,17 +241,7 @@ fn sniff(h: &[u8]) -> Kind {
         Kind::Bmff
     } else if at(0, b"PK\x03\x04") {
         Kind::Zip
-    } else if at(0, b"\x1f\x8b")
-        || at(0, b"\xfd7zXZ\0")
-        || at(0, b"BZh")
-        || at(0, b"\x28\xb5\x2f\xfd")
-        || at(0, b"7z\xbc\xaf\x27\x1c")
-        || at(0, b"Rar!\x1a\x07")
-        || at(0, b"LZIP")
-        || at(0, b"MSCF")
-        || at(0, b"PK\x05\x06")
-        || at(0, b"PK\x07\x08")
-    {
+    } else if COMPRESSED.iter().any(|m| at(0, m)) {
         // Compressed: the raw scan would see nothing of what is inside.
         Kind::Refused("it is a compressed archive Cairn cannot look into for location")
     } else {

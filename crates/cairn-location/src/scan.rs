@@ -39,20 +39,16 @@ pub(crate) const FOUND: &str = "it holds location data Cairn cannot remove from 
 
 /// Reads `r` to its end: which signs of location it shows.
 pub(crate) fn signs_of<R: Read>(r: &mut R) -> io::Result<Signs> {
-    let mut scan = Scan::new();
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        let n = r.read(&mut chunk)?;
-        if n == 0 {
-            break;
-        }
-        scan.push(chunk.get(..n).unwrap_or(&[]))?;
-    }
-    scan.signs()
+    read_signs(r, false)
 }
 
-/// Reads `r` to its end; true if it shows any sign of location.
+/// Reads `r` to its end (or to the first sign); true if it shows any sign of location.
 pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
+    Ok(read_signs(r, true)?.any())
+}
+
+/// Scans `r` a chunk at a time; with `first`, stops at the first sign.
+fn read_signs<R: Read>(r: &mut R, first: bool) -> io::Result<Signs> {
     let mut scan = Scan::new();
     let mut chunk = vec![0u8; CHUNK];
     loop {
@@ -61,11 +57,11 @@ pub(crate) fn has_location<R: Read>(r: &mut R) -> io::Result<bool> {
             break;
         }
         scan.push(chunk.get(..n).unwrap_or(&[]))?;
-        if scan.signs.any() {
-            return Ok(true);
+        if first && scan.signs.any() {
+            return Ok(scan.signs);
         }
     }
-    scan.finish()
+    scan.signs()
 }
 
 /// Why a file's bytes show a position track.
