@@ -2,6 +2,10 @@
 # what is missing first (scripts/setup.sh).
 CARGO ?= cargo
 NPM ?= npm
+# The environment switches tests rely on (a fast test KDF, a webview WebDriver can
+# drive: crates/cairn-core/src/switches.rs) exist only in builds with this feature.
+# `make run`, `make release` and every --release build leave it out.
+TEST_FEATURES = --features cairn-core/test-switches
 
 .PHONY: run test bench soak fuzz setup setup-run lint ui ui-test bindings e2e-desktop
 
@@ -29,6 +33,7 @@ bindings:
 lint: setup ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p cairn-core $(TEST_FEATURES) -- -D warnings
 
 # Everything: Rust suites (core, command layer on Tauri's mock runtime, the CLI
 # black-box tests, the real window over WebDriver under Xvfb), the UI's unit tests,
@@ -36,16 +41,19 @@ lint: setup ui
 # verifier also runs on real bundles in tests/e2e/forgery.rs).
 # (`cargo test` builds target/debug/cairn-desktop itself, for its own test binary; the
 # CLI is built first because only another package's tests use it.)
+# The release binaries are built too: a test runs them with the test switches set and
+# shows they do nothing (tests/e2e/switches.rs).
 test: lint
-	$(CARGO) build -p cairn-cli
-	CAIRN_DESKTOP_E2E=1 $(CARGO) test --workspace
+	$(CARGO) build -p cairn-cli $(TEST_FEATURES)
+	$(CARGO) build --release -p cairn-cli -p cairn-desktop
+	CAIRN_DESKTOP_E2E=1 CAIRN_RELEASE_BINS=1 $(CARGO) test --workspace $(TEST_FEATURES)
 	$(NPM) --prefix ui test
 	python3 docs/chain_verify.py --vectors docs/chain-vectors.jsonl
 	python3 docs/bundle_verify.py --vectors docs/merkle-vectors.json
 
 # Only the real-window test (after `make ui` and a build).
 e2e-desktop: setup ui
-	$(CARGO) build -p cairn-desktop -p cairn-cli
+	$(CARGO) build -p cairn-desktop -p cairn-cli $(TEST_FEATURES)
 	CAIRN_DESKTOP_E2E=1 $(CARGO) test -p cairn-e2e --test e2e desktop -- --nocapture
 
 bench:
@@ -61,5 +69,5 @@ fuzz:
 	scripts/fuzz.sh
 
 soak: setup
-	$(CARGO) build --workspace --bins
-	CAIRN_CRASH_TRIALS=1000 $(CARGO) test -p cairn-e2e --test e2e crash -- --nocapture
+	$(CARGO) build --workspace --bins $(TEST_FEATURES)
+	CAIRN_CRASH_TRIALS=1000 CAIRN_ROTATION_TRIALS=1000 $(CARGO) test -p cairn-e2e --test e2e crash -- --nocapture

@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "redact",
     "verify",
     "change_passphrase",
+    "replace_recovery_code",
     "save_settings",
     "quick_exit",
     "restore_look",

@@ -20,12 +20,18 @@ use crate::state::Shared;
 pub async fn backup_now(
     state: State<'_, Shared>,
     dest: String,
+    current: Option<String>,
     progress: Channel<BackupProgress>,
 ) -> CmdResult<BackupReport> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let job = format!("backup-{}", NEXT.fetch_add(1, Ordering::Relaxed));
     let cancel = state.start_job(&job);
     blocking(state, move |st| {
+        // A new folder needs her passphrase (the core asks for it).
+        if let Err(e) = crate::commands::authorize_with(st, current) {
+            st.end_job(&job);
+            return Err(e);
+        }
         let paced = Paced::new(&progress);
         let report = |p: BackupProgress| paced.send(p.step, p.done >= p.total, p);
         let r = st.with_vault(|v| Ok(v.backup(&PathBuf::from(&dest), &cancel, &report)?));

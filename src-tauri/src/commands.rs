@@ -132,7 +132,7 @@ pub async fn create_vault(state: State<'_, Shared>, passphrase: String) -> CmdRe
         let dir = st.dir();
         let (vault, code) = Vault::init(&dir, &pass, st.kdf)?;
         let shown = code.display().to_string();
-        *guard(&st.vault) = Some(vault);
+        keep_open(st, vault);
         Ok(Created {
             recovery_code: shown,
             status: status_of(st),
@@ -152,9 +152,17 @@ fn finish_attempt<T>(st: &AppState, result: cairn_core::Result<T>) -> CmdResult<
     })
 }
 
+/// Holds the vault open for the window. The window stays open, so a change that needs
+/// her passphrase asks for it again (Vault::authorize), whoever is at the keyboard by
+/// then: the authorization that opening gives ends here.
+fn keep_open(st: &AppState, v: Vault) {
+    v.end_authorization();
+    *guard(&st.vault) = Some(v);
+}
+
 fn finish_unlock(st: &AppState, opened: cairn_core::Result<Vault>) -> CmdResult<AppStatus> {
     let v = finish_attempt(st, opened)?;
-    *guard(&st.vault) = Some(v);
+    keep_open(st, v);
     Ok(status_of(st))
 }
 
@@ -200,6 +208,8 @@ pub async fn recover(
             ));
         }
         st.begin_attempt()?;
+        // Opening with the code makes its slot one a re-key keeps, so no new code is
+        // made here.
         let opened = Vault::open_with_recovery(&st.dir(), &code, st.open).and_then(|mut v| {
             v.change_passphrase(&pass, st.kdf)?;
             Ok(v)
@@ -369,11 +379,27 @@ pub async fn cancel_job(state: State<'_, Shared>, job: String) -> CmdResult<()> 
     Ok(())
 }
 
+/// Types her passphrase again, when the UI has it, before a change that needs it (the
+/// core refuses the change with `passphrase_needed` otherwise, and the UI asks).
+pub(crate) fn authorize_with(st: &AppState, current: Option<String>) -> CmdResult<()> {
+    match current {
+        Some(c) => reauthenticate(st, &Passphrase::new(c)),
+        None => Ok(()),
+    }
+}
+
 /// Redacts an item: its content is destroyed and a tombstone with the reason stays.
+/// Needs her passphrase (`current`).
 #[tauri::command]
 #[specta::specta]
-pub async fn redact(state: State<'_, Shared>, id: String, reason: String) -> CmdResult<Added> {
+pub async fn redact(
+    state: State<'_, Shared>,
+    id: String,
+    reason: String,
+    current: Option<String>,
+) -> CmdResult<Added> {
     blocking(state, move |st| {
+        authorize_with(st, current)?;
         st.with_vault(|v| Ok(v.redact(&id, &reason)?))
     })
     .await
@@ -402,44 +428,78 @@ pub async fn verify(
     .await
 }
 
-/// Changes the passphrase after checking the current one.
+/// Checks her passphrase again before a change made from the unlocked window, through
+/// the same attempt accounting as the unlock screen: someone who finds the window
+/// unlocked can neither make the change nor guess faster here.
+pub(crate) fn reauthenticate(st: &AppState, pass: &Passphrase) -> CmdResult<()> {
+    st.begin_attempt()?;
+    let checked = st.with_vault(|v| Ok(v.authorize(pass, st.open)));
+    let checked = match checked {
+        Ok(c) => c,
+        Err(e) => {
+            st.abandon_attempt();
+            return Err(e);
+        }
+    };
+    finish_attempt(st, checked)
+}
+
+/// Changes the passphrase after checking the current one; the vault is re-keyed.
+/// Returns a new recovery code when one had to be made (a vault whose recovery slot
+/// predates re-keying), to be shown once.
 #[tauri::command]
 #[specta::specta]
 pub async fn change_passphrase(
     state: State<'_, Shared>,
     current: String,
     new_passphrase: String,
-) -> CmdResult<()> {
+) -> CmdResult<Option<String>> {
     let current = Passphrase::new(current);
     let new = Passphrase::new(new_passphrase);
     blocking(state, move |st| {
         cairn_core::require_strong(&new)?;
-        // Someone who finds the window unlocked must not be able to change it, nor
-        // guess it here faster than at the unlock screen.
-        st.begin_attempt()?;
-        let checked = st.with_vault(|v| Ok(v.check_passphrase(&current, st.open)));
-        let checked = match checked {
-            Ok(c) => c,
-            Err(e) => {
-                st.abandon_attempt();
-                return Err(e);
-            }
-        };
-        finish_attempt(st, checked)?;
-        st.with_vault(|v| Ok(v.change_passphrase(&new, st.kdf)?))
+        reauthenticate(st, &current)?;
+        let made = st.with_vault(|v| {
+            v.end_authorization();
+            Ok(v.change_passphrase(&new, st.kdf)?)
+        })?;
+        Ok(made.map(|c| c.display().to_string()))
     })
     .await
 }
 
-/// Saves the settings.
+/// Makes a new recovery code after checking the passphrase; the old code stops
+/// working (the vault is re-keyed). Returns the code, to be shown once.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_settings(state: State<'_, Shared>, settings: Settings) -> CmdResult<AppStatus> {
+pub async fn replace_recovery_code(state: State<'_, Shared>, current: String) -> CmdResult<String> {
+    let current = Passphrase::new(current);
+    blocking(state, move |st| {
+        reauthenticate(st, &current)?;
+        let code = st.with_vault(|v| {
+            v.end_authorization();
+            Ok(v.replace_recovery_code(&current)?)
+        })?;
+        Ok(code.display().to_string())
+    })
+    .await
+}
+
+/// Saves the settings; one that makes Cairn easier to read over her shoulder or keeps
+/// it open longer needs her passphrase (`current`).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(
+    state: State<'_, Shared>,
+    settings: Settings,
+    current: Option<String>,
+) -> CmdResult<AppStatus> {
     blocking(state, move |st| {
         if guard(&st.vault).is_none() {
             return Err(AppError::locked());
         }
-        settings.save(&st.dir())?;
+        authorize_with(st, current)?;
+        st.with_vault(|v| Ok(v.save_settings(&settings)?))?;
         st.with_shell(|w| w.set_look(&settings, false));
         Ok(status_of(st))
     })
@@ -449,9 +509,14 @@ pub async fn save_settings(state: State<'_, Shared>, settings: Settings) -> CmdR
 /// Makes a decoy: a separate, empty vault that `passphrase` opens instead of this one.
 #[tauri::command]
 #[specta::specta]
-pub async fn set_decoy(state: State<'_, Shared>, passphrase: String) -> CmdResult<AppStatus> {
+pub async fn set_decoy(
+    state: State<'_, Shared>,
+    passphrase: String,
+    current: Option<String>,
+) -> CmdResult<AppStatus> {
     let pass = Passphrase::new(passphrase);
     blocking(state, move |st| {
+        authorize_with(st, current)?;
         st.with_vault(|v| Ok(v.set_decoy(&pass, st.kdf, st.open)?))?;
         Ok(status_of(st))
     })
@@ -461,8 +526,12 @@ pub async fn set_decoy(state: State<'_, Shared>, passphrase: String) -> CmdResul
 /// Removes the decoy and everything in it.
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_decoy(state: State<'_, Shared>) -> CmdResult<AppStatus> {
-    blocking(state, |st| {
+pub async fn remove_decoy(
+    state: State<'_, Shared>,
+    current: Option<String>,
+) -> CmdResult<AppStatus> {
+    blocking(state, move |st| {
+        authorize_with(st, current)?;
         st.with_vault(|v| Ok(v.remove_decoy()?))?;
         Ok(status_of(st))
     })

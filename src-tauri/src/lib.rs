@@ -22,12 +22,6 @@ use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 pub use error::{AppError, CmdResult};
 pub use state::AppState;
 
-/// Environment switch, set only by the end-to-end tests, that lets WebDriver automate
-/// the window (an incognito webview cannot be automated).
-pub const WEBDRIVER_ENV: &str = "CAIRN_WEBDRIVER";
-/// Environment switch for tests: new passphrases use a fast, insecure KDF cost.
-pub const TEST_KDF_ENV: &str = "CAIRN_TEST_INSECURE_KDF";
-
 /// The command list and the generator of the UI's TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
@@ -54,6 +48,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             redact,
             verify,
             change_passphrase,
+            replace_recovery_code,
             save_settings,
             quick_exit,
             restore_look,
@@ -151,17 +146,13 @@ pub fn portable_setup() {
     std::env::set_var("GSETTINGS_BACKEND", "memory");
 }
 
-fn env_is_1(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| v == "1")
-}
-
 /// Starts the app.
 pub fn run() {
     let Some(dir) = vault_dir_from_env() else {
         eprintln!("cairn-desktop: no vault folder; set CAIRN_VAULT to a folder.");
         std::process::exit(2);
     };
-    let state = AppState::new(dir, env_is_1(TEST_KDF_ENV));
+    let state = AppState::new(dir, cairn_core::switches::insecure_kdf());
     let app = setup_builder(tauri::Builder::default(), state)
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -174,8 +165,9 @@ pub fn run() {
                 s.set_gtk_recent_files_enabled(false);
             }
             // Incognito keeps the webview's storage in memory; only the end-to-end
-            // tests switch it off, because WebDriver cannot drive an incognito view.
-            let automated = env_is_1(WEBDRIVER_ENV);
+            // tests switch it off, because WebDriver cannot drive an incognito view
+            // (a switch test builds alone have: see cairn_core::switches).
+            let automated = cairn_core::switches::webdriver();
             let st = app.state::<state::Shared>();
             let (title, icon) = locking::look(&cairn_core::Settings::load(&st.dir()), false);
             let window =

@@ -146,6 +146,7 @@ pub async fn plan_export(
 pub async fn export_bundle(
     state: State<'_, Shared>,
     request: ExportRequest,
+    current: Option<String>,
     job: String,
     progress: Channel<Progress>,
 ) -> CmdResult<Exported> {
@@ -180,6 +181,11 @@ pub async fn export_bundle(
             receipts: Vec::new(),
         };
         let out = PathBuf::from(&request.out);
+        // Her passphrase first (the core refuses the export without it).
+        if let Err(e) = crate::commands::authorize_with(st, current) {
+            st.end_job(&job);
+            return Err(e);
+        }
         let r = st.with_vault(|v| Ok(cairn_bundle::export(v, &out, &opts)?));
         st.end_job(&job);
         r

@@ -255,6 +255,8 @@ struct Ui<'a> {
     step: String,
     shots: u32,
     started: Instant,
+    /// The passphrase dialog has had its screenshot.
+    reauth_shot: bool,
 }
 
 fn tid(id: &str) -> String {
@@ -315,6 +317,26 @@ impl Ui<'_> {
     fn text(&self, id: &str) -> WdResult<String> {
         let e = self.wait(id, WAIT)?;
         self.inner_text(&e)
+    }
+
+    /// Types her passphrase into the dialog that a change made from the open window
+    /// asks for (redaction, export, decoy, a new backup folder, a weaker setting).
+    fn reauth(&mut self, what: &str) -> WdResult<()> {
+        self.wait("reauth-pass", SLOW)
+            .map_err(|e| format!("no passphrase asked before {what}: {e}"))?;
+        if self.shots_wanted(what) {
+            self.shot("reauth")?;
+        }
+        self.type_into("reauth-pass", PASSPHRASE)?;
+        self.click("reauth-continue")?;
+        wait_until("the passphrase dialog to close", SLOW, || {
+            Ok((!self.is_displayed("reauth-pass")?).then_some(()))
+        })
+    }
+
+    /// One screenshot of the passphrase dialog is enough: the first.
+    fn shots_wanted(&mut self, _what: &str) -> bool {
+        !std::mem::replace(&mut self.reauth_shot, true)
     }
 
     fn is_displayed(&self, id: &str) -> WdResult<bool> {
@@ -866,6 +888,7 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     ui.click("nav-settings")?;
     ui.wait("backups", WAIT)?;
     file_dialog(ui, "backup-now", &dest)?;
+    ui.reauth("a backup to a new folder")?;
     let done = ui.wait("backup-done", SLOW)?;
     let text = ui.inner_text(&done)?;
     if !text.contains("Backed up:") {
@@ -1011,9 +1034,11 @@ fn quick_exit_and_locks(ui: &mut Ui, buses: &Buses) -> WdResult<()> {
     ui.step("disguise as Budget, and her own shortcut");
     ui.click("nav-settings")?;
     ui.click("disguise-budget")?;
+    ui.reauth("the disguise")?;
     wait_title(ui, &w, "Budget")?;
     ui.click("record-shortcut")?;
     keys(ui, &w, &["ctrl+alt+n"])?;
+    ui.reauth("the quick-exit shortcut")?;
     wait_until("the shortcut to be saved", WAIT, || {
         Ok(ui
             .text("quick-exit-shortcut")?
@@ -1039,6 +1064,7 @@ fn quick_exit_and_locks(ui: &mut Ui, buses: &Buses) -> WdResult<()> {
     unlock_again(ui)?;
     ui.click("nav-settings")?;
     ui.click("disguise-none")?;
+    ui.reauth("no disguise")?;
     wait_title(ui, &w, "Cairn")?;
 
     ui.step("the screen locks: Cairn locks");
@@ -1084,6 +1110,8 @@ fn quick_exit_and_locks(ui: &mut Ui, buses: &Buses) -> WdResult<()> {
     ui.s.clear(&minutes)?;
     ui.type_into("auto-lock-minutes", "5")?;
     ui.click("settings-save")?;
+    // Longer than before: her passphrase first.
+    ui.reauth("a longer auto-lock")?;
     Ok(())
 }
 
@@ -1096,6 +1124,7 @@ fn decoy_in_app(ui: &mut Ui) -> WdResult<()> {
     ui.type_into("decoy-passphrase", DECOY)?;
     ui.type_into("decoy-confirm-passphrase", DECOY)?;
     ui.click("decoy-save")?;
+    ui.reauth("the decoy")?;
     ui.wait("decoy-set", SLOW)?;
     let e = ui.wait("decoy", WAIT)?;
     ui.s.scroll_to_center(&e)?;
@@ -1143,6 +1172,7 @@ fn share_and_check(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     // Beside the photo: outside the scanned folders (sealed, but it is hers to keep).
     let bundle = secrets.photo.with_file_name("for-my-solicitor.age");
     file_dialog(ui, "share-save", &bundle)?;
+    ui.reauth("the export")?;
     ui.wait("share-done", SLOW)?;
     ui.shot("share-done")?;
     let bytes = fs::read(&bundle).map_err(|e| format!("the bundle was not saved: {e}"))?;
@@ -1364,6 +1394,7 @@ fn real_window() {
         step: "start".into(),
         shots: 0,
         started: clock,
+        reauth_shot: false,
     };
     let flow = run_flow(&mut ui, &secrets, &buses);
     let step = ui.step.clone();
@@ -1586,6 +1617,7 @@ fn portable_mode() {
         step: "start".into(),
         shots: 0,
         started: Instant::now(),
+        reauth_shot: false,
     };
     let flow = (|| -> WdResult<()> {
         ui.step("portable: first run on the stick");

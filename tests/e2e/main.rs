@@ -17,5 +17,6 @@ mod messages;
 mod network;
 mod redact;
 mod secrets;
+mod switches;
 mod tamper;
 mod usage;

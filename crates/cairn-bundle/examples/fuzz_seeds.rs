@@ -128,6 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     add(&mut vault, "letter.txt", b"You will regret this.\n")?;
     let gone = add(&mut vault, "wrong.txt", b"added by mistake")?;
+    authorize(&vault)?;
     vault.redact(&gone, "added by mistake")?;
 
     let bundle = |vault: &mut Vault,
@@ -150,6 +151,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             whole_exports: false,
             receipts: Vec::new(),
         };
+        authorize(vault)?;
         export(vault, &p, &opts)?;
         fs::read(&p).map_err(|e| cairn_core::Error::io("read", &p, e))
     };
@@ -235,4 +237,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sealed.len()
     );
     Ok(())
+}
+
+/// The vault's passphrase typed again, as a redaction or an export needs.
+fn authorize(vault: &Vault) -> cairn_core::Result<()> {
+    vault.authorize(
+        &Passphrase::new("correct horse battery staple"),
+        cairn_core::OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    )
 }

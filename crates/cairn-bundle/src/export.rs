@@ -379,6 +379,9 @@ fn now_utc() -> time::OffsetDateTime {
 
 /// Writes a bundle of the selected items to `out` and records the handover.
 pub fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> Result<Exported> {
+    // Everything she chose, sealed to whoever she names: her passphrase typed again
+    // first, so whoever finds the window unlocked cannot seal it to himself.
+    vault.take_authorization()?;
     // A file only a whole read can decide is scanned as it is written; one found to
     // hold location is remembered, and the export starts again without it (once per
     // such file at most).

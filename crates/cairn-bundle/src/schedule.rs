@@ -686,6 +686,9 @@ fn kind_words(kind: &str) -> &'static str {
         "report.edit" => "Report or handover edited",
         "message.create" => "Message imported",
         "vault.backup" => "Backed up (a copy of the vault written elsewhere)",
+        "vault.rekey" => {
+            "Keys changed (a new passphrase or recovery code; older key files no longer open it)"
+        }
         "vault.unlock_failed" => "Failed attempts to unlock, recorded at the next unlock",
         _ => "Change",
     }

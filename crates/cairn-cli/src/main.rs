@@ -21,8 +21,8 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use cairn_core::{
-    AddFile, Category, Error, Incident, KdfCost, Occurred, OpenOptions, Person, Role, Vault,
-    VerifyOptions,
+    AddFile, Category, Error, Incident, KdfCost, Occurred, OpenOptions, Passphrase, Person,
+    RecoveryCode, Role, Vault, VerifyOptions,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -30,7 +30,6 @@ use crate::input::{read_new_passphrase, read_passphrase, read_recovery_code};
 use crate::output::{print_json, Out};
 
 /// Set by tests only: makes the passphrase KDF fast and insecure (see README).
-const TEST_KDF_ENV: &str = "CAIRN_TEST_INSECURE_KDF";
 
 #[derive(Parser)]
 #[command(
@@ -119,12 +118,18 @@ enum Cmd {
         #[arg(long)]
         reason: String,
     },
-    /// Change the passphrase.
+    /// Change the passphrase. The vault is re-keyed: a copy of the old key file opens
+    /// nothing with the old passphrase.
     Passwd {
         /// Read the new passphrase from the first line of FILE.
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
+        /// Also replace the recovery code (the old one stops working).
+        #[arg(long)]
+        new_code: bool,
     },
+    /// Make a new recovery code; the old one stops working.
+    NewRecoveryCode,
     /// A decoy passphrase, which opens a separate, ordinary vault instead of this one.
     /// It does not hide that a second vault exists from someone who looks at the folder.
     Decoy {
@@ -139,6 +144,9 @@ enum Cmd {
         /// Read the new passphrase from the first line of FILE.
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
+        /// Also replace the recovery code (the old one stops working).
+        #[arg(long)]
+        new_code: bool,
     },
     /// Check everything: chain, items, files, checkpoints, database pages.
     Verify {
@@ -518,7 +526,7 @@ fn vault_dir(cli: &Cli) -> Result<PathBuf, Error> {
 }
 
 fn test_kdf() -> bool {
-    std::env::var_os(TEST_KDF_ENV).is_some_and(|v| v == "1")
+    cairn_core::switches::insecure_kdf()
 }
 
 fn kdf_cost() -> KdfCost {
@@ -530,6 +538,11 @@ fn kdf_cost() -> KdfCost {
 }
 
 fn open(cli: &Cli) -> Result<Vault, Error> {
+    open_keeping_passphrase(cli).map(|(v, _)| v)
+}
+
+/// Opens the vault, and keeps the passphrase for a command that seals it again.
+fn open_keeping_passphrase(cli: &Cli) -> Result<(Vault, Passphrase), Error> {
     let dir = vault_dir(cli)?;
     if !Vault::exists(&dir) {
         return Err(Error::NoVault(dir));
@@ -553,7 +566,26 @@ fn open(cli: &Cli) -> Result<Vault, Error> {
             f.last
         );
     }
-    Ok(vault)
+    Ok((vault, pass))
+}
+
+/// Says what a rotation did; prints a new recovery code if one was made.
+fn tell_rotation(
+    vault: &mut Vault,
+    new: &Passphrase,
+    new_code: bool,
+    made: Option<RecoveryCode>,
+) -> Result<(), Error> {
+    let code = match (new_code, made) {
+        (true, _) => Some(vault.replace_recovery_code(new)?),
+        (false, made) => made,
+    };
+    say!("The vault was re-keyed: a copy of its old key file no longer opens it. A backup made before still opens with the old passphrase until you next back up to it.");
+    match code {
+        Some(code) => output::print_new_code(&code.display()),
+        None => say!("Your recovery code still works."),
+    }
+    Ok(())
 }
 
 fn apply_incident(mut inc: Incident, f: IncidentArgs) -> Result<Incident, Error> {
@@ -648,7 +680,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let (_vault, code) = Vault::init(&dir, &pass, kdf_cost())?;
             // Only once the vault exists, so a refused init prints just its error.
             if test_kdf() {
-                eprintln!("cairn: warning: {TEST_KDF_ENV}=1 — this vault uses a fast, insecure passphrase setting meant only for tests.");
+                eprintln!("cairn: warning: the test switch is on — this vault uses a fast, insecure passphrase setting meant only for tests.");
             }
             if *json {
                 print_json(
@@ -767,11 +799,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Cmd::Passwd {
             new_passphrase_file,
+            new_code,
         } => {
             let mut vault = open(&cli)?;
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
-            vault.change_passphrase(&new, kdf_cost())?;
-            say!("Passphrase changed. Your recovery code still works.");
+            let made = vault.change_passphrase(&new, kdf_cost())?;
+            say!("Passphrase changed.");
+            tell_rotation(&mut vault, &new, *new_code, made)?;
+        }
+        Cmd::NewRecoveryCode => {
+            let (mut vault, pass) = open_keeping_passphrase(&cli)?;
+            let code = vault.replace_recovery_code(&pass)?;
+            say!("The vault was re-keyed: a copy of its old key file no longer opens it.");
+            output::print_new_code(&code.display());
         }
         Cmd::Decoy { cmd } => {
             let vault = open(&cli)?;
@@ -798,6 +838,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Cmd::Recover {
             recovery_code_file,
             new_passphrase_file,
+            new_code,
         } => {
             let dir = vault_dir(&cli)?;
             if !Vault::exists(&dir) {
@@ -812,8 +853,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 },
             )?;
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
-            vault.change_passphrase(&new, kdf_cost())?;
-            say!("New passphrase set. Your recovery code still works; keep it safe.");
+            let made = vault.change_passphrase(&new, kdf_cost())?;
+            say!("New passphrase set.");
+            tell_rotation(&mut vault, &new, *new_code, made)?;
         }
         Cmd::Verify { quick, json } => {
             let vault = match open(&cli) {

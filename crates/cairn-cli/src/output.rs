@@ -62,6 +62,17 @@ pub fn print_init(dir: &Path, code: &str) {
     say!("If you forget your passphrase, this code lets you set a new one.");
 }
 
+/// A new recovery code, after a rotation made one.
+pub fn print_new_code(code: &str) {
+    say!();
+    say!("Your new recovery code (shown only this once):");
+    say!();
+    say!("    {code}");
+    say!();
+    say!("Write it on paper now and destroy the old one: the old code no longer opens this vault.");
+    say!("A backup made before today still opens with the old code until you next back up to it.");
+}
+
 pub fn print_list(items: &[ItemSummary]) {
     if items.is_empty() {
         say!("The vault is empty.");

@@ -62,13 +62,9 @@ pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
     append(dir, &format!("{now_ms} {how}"));
 }
 
-/// Notes that a decoy was opened at `now_ms`: the delay counts only tries after it, and
-/// the real vault still records every try when it is next opened.
-pub(crate) fn reset(dir: &Path, now_ms: i64) {
-    append(dir, &format!("{now_ms} {RESET}"));
-}
-
-/// The word of a reset line.
+/// The word of the reset lines that decoy openings wrote before version 0.2 (they
+/// ended the delay, which let someone alternate wrong guesses with the decoy without
+/// ever waiting). Lines with it are skipped: the delay counts every try.
 const RESET: &str = "reset";
 
 fn append(dir: &Path, line: &str) {
@@ -111,22 +107,12 @@ pub(crate) fn read(dir: &Path) -> Vec<i64> {
         .collect()
 }
 
-/// The attempts since the newest reset line, oldest first.
-pub(crate) fn since_reset(dir: &Path) -> Vec<i64> {
-    let all = lines(dir);
-    let from = all
-        .iter()
-        .rposition(|(_, what)| what == RESET)
-        .map_or(0, |i| i + 1);
-    all[from..].iter().map(|(t, _)| *t).collect()
-}
-
-/// How long until the next try is allowed at `now_ms`: the delay the tries since the
-/// last reset earn, from the newest. Times "in the future" (recorded while a clock was
+/// How long until the next try is allowed at `now_ms`: the delay the tries recorded
+/// earn, from the newest (a decoy opening does not end it). Times "in the future" (recorded while a clock was
 /// ahead, or the clock was set back since) are rewritten as now, so the wait ends one
 /// delay from now: turning the clock back neither ends it nor makes it last for ever.
 pub(crate) fn wait(dir: &Path, now_ms: i64) -> Duration {
-    let times = since_reset(dir);
+    let times = read(dir);
     let Some(&last) = times.last() else {
         return Duration::ZERO;
     };

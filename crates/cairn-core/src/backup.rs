@@ -122,7 +122,7 @@ fn copy_checked(
     on_bytes: &mut dyn FnMut(u64),
 ) -> Result<(u64, [u8; 32])> {
     let _ = fs::remove_file(tmp);
-    let mut src = File::open(from).map_err(|e| Error::io("read", from, e))?;
+    let mut src = fsutil::open_plain(from, false)?;
     let mut out = fsutil::create_private(tmp)?;
     let result = (|| {
         let (n, want) = hash_chunks(&mut src, from, "read", cancel, &mut |chunk| {
@@ -161,7 +161,7 @@ fn forget_cached(f: &File) {
 }
 
 fn sha256_file(p: &Path, cancel: &AtomicBool) -> Result<(u64, [u8; 32])> {
-    let mut f = File::open(p).map_err(|e| Error::io("read back", p, e))?;
+    let mut f = fsutil::open_plain(p, false)?;
     hash_chunks(&mut f, p, "read back", cancel, &mut |_| Ok(()))
 }
 
@@ -216,7 +216,10 @@ fn real_path(p: &Path) -> Result<PathBuf> {
 }
 
 fn size_of(p: &Path) -> Option<u64> {
-    fs::metadata(p).ok().map(|m| m.len())
+    fs::symlink_metadata(p)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
 }
 
 /// Whether `dir` has nothing in it (or does not exist).
@@ -245,7 +248,17 @@ impl Vault {
                 "A backup must go outside the vault's folder (and not around it); choose another folder.",
             ));
         }
+        // A new folder needs her passphrase typed again: whoever finds the window
+        // unlocked must not copy everything onto his own stick. The folder of an
+        // earlier backup of this vault does not.
+        if !Vault::exists(dest) {
+            self.take_authorization()?;
+        }
         fsutil::create_private_dir(dest)?;
+        // Nothing is read, written or removed through a link, a pipe, a device or a
+        // hard link, in the vault or on the stick: a planted one refuses the backup.
+        fsutil::check_tree(&src)?;
+        fsutil::check_tree(dest)?;
         // The vault first: a stored file missing or cut short here must never replace
         // or remove the backup's good copy.
         let own = self.verify_cancellable(VerifyOptions { quick: true }, &|_, _| {}, cancel)?;
@@ -401,7 +414,7 @@ impl Vault {
         drop(dest_lock);
         {
             let master = self.master.clone();
-            let copy = Vault::open_with(dest, move |_| Ok(master))?;
+            let copy = Vault::open_with(dest, move |_| Ok(master.clone()))?;
             let report =
                 copy.verify_cancellable(VerifyOptions { quick: true }, &|_, _| {}, cancel)?;
             if !report.ok {
@@ -467,13 +480,24 @@ impl Vault {
             return open_lock(dest);
         }
         let lock = open_lock(dest)?;
-        let conn = store::open(dest, &self.master.derive("sqlcipher-key"), false).map_err(|e| {
-            match e {
-                Error::WrongPassphrase | Error::DatabaseDamaged(_) | Error::Database(_) => refused(
-                    "That folder holds a different vault (or a damaged one); choose an empty folder for the backup.",
-                ),
-                e => e,
+        // A backup written before the keys were last changed is under a retired key.
+        let mut keys = vec![self.master.clone()];
+        keys.extend(self.retired_keys()?);
+        let mut opened = None;
+        for key in &keys {
+            match store::open(dest, &key.derive("sqlcipher-key"), false) {
+                Ok(conn) => {
+                    opened = Some(conn);
+                    break;
+                }
+                Err(Error::WrongPassphrase | Error::DatabaseDamaged(_) | Error::Database(_)) => {}
+                Err(e) => return Err(e),
             }
+        }
+        let conn = opened.ok_or_else(|| {
+            refused(
+                "That folder holds a different vault (or a damaged one); choose an empty folder for the backup.",
+            )
         })?;
         let id: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'vault_id'", [], |r| {
@@ -551,6 +575,25 @@ impl Vault {
         Ok(lock)
     }
 
+    /// Master keys retired by rotations, newest first.
+    fn retired_keys(&self) -> Result<Vec<crate::secret::SecretKey>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT master FROM retired_keys ORDER BY retired_at DESC")
+            .map_err(map_err)?;
+        let rows = st
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .map_err(map_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let bytes = zeroize::Zeroizing::new(row.map_err(map_err)?);
+            if let Some(k) = crate::secret::SecretKey::from_bytes(&bytes) {
+                out.push(k);
+            }
+        }
+        Ok(out)
+    }
+
     /// When the newest backup was recorded, if there was one.
     pub fn last_backup(&self) -> Result<Option<String>> {
         Ok(self.last_backup_ms()?.map(format_ms))
@@ -586,6 +629,10 @@ impl Vault {
 /// file read back and compared. Open the result with its passphrase or recovery code
 /// and verify it; a backup made by an older version is upgraded when it is opened.
 pub fn restore(src: &Path, to: &Path, cancel: &AtomicBool) -> Result<RestoreReport> {
+    // Nothing is read through a link or from a pipe or device planted on the stick.
+    if src.is_dir() {
+        fsutil::check_tree(src)?;
+    }
     if !Vault::exists(src) || !src.join(DB_FILE).is_file() {
         return Err(refused(
             "That folder is not a Cairn backup (it has no vault in it).",

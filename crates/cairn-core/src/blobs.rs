@@ -13,7 +13,7 @@
 //! Writing streams in one pass on two threads: one reads and hashes the plaintext,
 //! the other encrypts and writes. Memory stays bounded by a few 1 MiB batches.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -340,12 +340,11 @@ impl BlobReader {
         expected_size: u64,
     ) -> Result<Self> {
         let p = path(vault, id)?;
-        let mut file = match File::open(&p) {
+        fsutil::check_parents(vault, &p)?;
+        let mut file = match fsutil::open_plain(&p, false) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::BlobMissing(id.into()))
-            }
-            Err(e) => return Err(Error::io("open", &p, e)),
+            Err(e) if fsutil::is_not_found(&e) => return Err(Error::BlobMissing(id.into())),
+            Err(e) => return Err(e),
         };
         let len = file.metadata().map_err(|e| Error::io("read", &p, e))?.len();
         let mut header = [0u8; HEADER_LEN];
@@ -554,7 +553,10 @@ impl Seek for BlobReader {
 /// database no longer holds once the row is deleted.)
 pub(crate) fn destroy(vault: &Path, id: &str) -> Result<()> {
     let p = path(vault, id)?;
-    match OpenOptions::new().write(true).open(&p) {
+    // Never through a link or into a file with another name: a link planted on a
+    // backup stick would otherwise zero-fill whatever it points at.
+    fsutil::check_parents(vault, &p)?;
+    match fsutil::open_plain(&p, true) {
         Ok(mut f) => {
             let len = f.metadata().map_err(|e| Error::io("read", &p, e))?.len();
             let zeros = vec![0u8; CHUNK];
@@ -573,8 +575,8 @@ pub(crate) fn destroy(vault: &Path, id: &str) -> Result<()> {
             }
             Ok(())
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("open", &p, e)),
+        Err(e) if fsutil::is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

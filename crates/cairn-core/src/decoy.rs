@@ -12,12 +12,17 @@
 //! long with a decoy as without — on a computer with two cores or more; two runs at once
 //! share memory bandwidth, so it can be somewhat slower. A wrong passphrase is noted in
 //! the real vault's record of failed unlocks. Opening the decoy tells of the failed
-//! unlocks since it was last opened, as the real vault would, and starts the delay
-//! afresh; the real vault still records every one when it is next opened.
+//! unlocks since it was last opened, as the real vault would; what it has told is kept
+//! in its own encrypted database, so opening it leaves no trace beside the real vault,
+//! and the delay after wrong passphrases keeps growing (the real vault records every
+//! one when it is next opened). The decoy names the same vault id as the real one.
 //!
 //! What it cannot do: hide that a second vault exists from someone who looks at the
-//! folder or knows Cairn well. It gives no cryptographic deniability, and Cairn never
-//! wipes anything by itself.
+//! folder (the `alt` folder, its own keys file) or knows Cairn well; its chain starts
+//! the day it was made and its device key (in receipts and bundles) is its own; and
+//! the delay after wrong passphrases does not end when it opens, as it does when the
+//! real vault opens. It gives no cryptographic deniability, and Cairn never wipes
+//! anything by itself.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -73,6 +78,7 @@ impl Vault {
             Err(Error::WrongPassphrase) => {}
             Err(e) => return Err(e),
         }
+        self.take_authorization()?;
         let dir = dir_of(self.dir());
         // Left by a crash while making or removing one: without a keys file it is no
         // vault, and nothing in it can be read.
@@ -81,7 +87,9 @@ impl Vault {
         }
         // The decoy's passphrase costs what this vault's does, so it opens as fast.
         let cost = self.kdf().map_or(cost, KdfCost::same_as);
-        let (decoy, _code) = Vault::init(&dir, pass, cost)?;
+        // It names the same vault as this one: a different id on its Integrity screen
+        // or in its receipts would give it away to whoever has seen this vault's.
+        let (decoy, _code) = Vault::init_with_id(&dir, pass, cost, Some(self.vault_id()))?;
         drop(decoy);
         Ok(())
     }
@@ -93,6 +101,7 @@ impl Vault {
         if !dir.exists() {
             return Ok(());
         }
+        self.take_authorization()?;
         // Not while another window or command has it open.
         let _held = crate::vault::open_lock(&dir)?;
         let keys = dir.join(KEYS_FILE);

@@ -78,6 +78,19 @@ pub enum Error {
     /// what to do. Whatever the backup folder held before is still there.
     #[error("{0}")]
     BackupRefused(String),
+    /// Something in a vault or backup folder is not a plain file or folder (a link, a
+    /// named pipe, a device, a file hard-linked elsewhere): it was refused unopened.
+    #[error("{} is {what}, not a plain file Cairn wrote, so nothing was changed; someone may have put it there, so keep that folder as it is and use a new one.", .path.display())]
+    UnsafeFile {
+        /// Where it is.
+        path: PathBuf,
+        /// What it is, as a noun phrase ("a link").
+        what: &'static str,
+    },
+    /// A change that needs her passphrase typed again (see
+    /// [`crate::Vault::authorize`]).
+    #[error("Type your passphrase again to do this.")]
+    PassphraseNeeded,
     /// Another process holds the vault.
     #[error("The vault is open in another Cairn window or command; close that first.")]
     Busy,
@@ -190,6 +203,8 @@ impl Error {
             Error::NewerFormat { .. } => "newer_format",
             Error::DiskFull => "disk_full",
             Error::BackupRefused(_) => "backup_refused",
+            Error::UnsafeFile { .. } => "unsafe_file",
+            Error::PassphraseNeeded => "passphrase_needed",
             Error::Io { .. } => "io",
             Error::DatabaseIo(_) => "database_io",
             Error::Database(_) => "database",

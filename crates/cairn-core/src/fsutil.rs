@@ -60,3 +60,173 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))?;
     sync_dir(dir)
 }
+
+/// What `meta` (from `symlink_metadata`, never following a link) says is unsafe to
+/// touch: anything but a folder or a plain file with one name.
+fn unsafe_kind(meta: &fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_symlink() {
+        return Some("a link");
+    }
+    if t.is_dir() {
+        return None;
+    }
+    if !t.is_file() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                return Some("a named pipe");
+            }
+            if t.is_block_device() || t.is_char_device() {
+                return Some("a device");
+            }
+            if t.is_socket() {
+                return Some("a socket");
+            }
+        }
+        return Some("neither a file nor a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // A second name for the same file, which may be anywhere on that drive:
+        // overwriting or removing "ours" would change the other too.
+        if meta.nlink() > 1 {
+            return Some("a file hard-linked to another name");
+        }
+    }
+    None
+}
+
+fn refuse(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    match unsafe_kind(meta) {
+        Some(what) => Err(Error::UnsafeFile {
+            path: path.to_path_buf(),
+            what,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Deepest folder level inside a vault Cairn writes (`blobs/<xx>/<id>`, a decoy's own
+/// vault one level down); anything deeper is not ours and is refused.
+const MAX_DEPTH: usize = 6;
+
+/// Checks that everything under the folder `root` (a vault or a backup) is a plain
+/// folder or a plain file with one name: no link, named pipe, device or hard link. Run
+/// before a backup or restore touches anything, so a planted link is refused before
+/// any file is read, written or removed through it. Nothing is opened.
+pub(crate) fn check_tree(root: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(root).map_err(|e| Error::io("read", root, e))?;
+    if !meta.is_dir() {
+        refuse(root, &meta)?;
+        return Err(Error::UnsafeFile {
+            path: root.to_path_buf(),
+            what: "not a folder",
+        });
+    }
+    check_below(root, 0)
+}
+
+fn check_below(dir: &Path, depth: usize) -> Result<()> {
+    for e in fs::read_dir(dir).map_err(|e| Error::io("list", dir, e))? {
+        let e = e.map_err(|e| Error::io("list", dir, e))?;
+        let p = e.path();
+        let meta = fs::symlink_metadata(&p).map_err(|e| Error::io("read", &p, e))?;
+        refuse(&p, &meta)?;
+        if meta.is_dir() {
+            if depth >= MAX_DEPTH {
+                return Err(Error::UnsafeFile {
+                    path: p,
+                    what: "a folder nested deeper than Cairn makes them",
+                });
+            }
+            check_below(&p, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each folder between `root` and `path` (exclusive of both) is a real
+/// folder, not a link to somewhere else.
+pub(crate) fn check_parents(root: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut at = root.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for c in parts.iter().take(parts.len().saturating_sub(1)) {
+        at.push(c);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => {
+                refuse(&at, &m)?;
+                return Err(Error::UnsafeFile {
+                    path: at,
+                    what: "not a folder",
+                });
+            }
+            // Missing: opening the file will say so.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Opens an existing plain file without following a link at its name and without
+/// waiting on a named pipe; refuses anything that is not a plain file with one name.
+/// `write` opens it for writing in place (never created, never truncated). A missing
+/// file is an [`Error::Io`] of kind `NotFound` (see [`is_not_found`]).
+pub(crate) fn open_plain(path: &Path, write: bool) -> Result<File> {
+    let action = if write { "open" } else { "read" };
+    let mut o = OpenOptions::new();
+    o.read(!write).write(write);
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // Without O_NOFOLLOW, look first (a link would be followed at open).
+        let meta = fs::symlink_metadata(path).map_err(|e| Error::io(action, path, e))?;
+        refuse(path, &meta)?;
+    }
+    let f = o.open(path).map_err(|e| {
+        // ELOOP: the name is a link (O_NOFOLLOW); ENXIO: a pipe with no reader.
+        if matches!(e.raw_os_error(), Some(40) | Some(6)) && cfg!(target_os = "linux") {
+            if let Ok(m) = fs::symlink_metadata(path) {
+                if let Err(u) = refuse(path, &m) {
+                    return u;
+                }
+            }
+        }
+        Error::io(action, path, e)
+    })?;
+    let meta = f.metadata().map_err(|e| Error::io(action, path, e))?;
+    refuse(path, &meta)?;
+    if !meta.is_file() {
+        return Err(Error::UnsafeFile {
+            path: path.to_path_buf(),
+            what: "a folder",
+        });
+    }
+    Ok(f)
+}
+
+/// True for the error [`open_plain`] gives when there is no file at all.
+pub(crate) fn is_not_found(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// Reads a whole plain file (see [`open_plain`]).
+pub(crate) fn read_plain(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = open_plain(path, false)?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out)
+        .map_err(|e| Error::io("read", path, e))?;
+    Ok(out)
+}

@@ -7,7 +7,6 @@
 //! JSON of the slot's kind, KDF parameters and salt, so none can be swapped. KDF
 //! parameters are range-checked when the file is read, before any KDF runs.
 
-use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
@@ -47,6 +46,12 @@ const CALIBRATE_TARGET_SECS: f64 = 1.0;
 /// The insecure parameters of [`KdfCost::InsecureTestOnly`].
 const TEST_M_KIB: u32 = 256;
 const TEST_T: u32 = 1;
+
+/// What a refused test vault is told (the switch's name only where it exists).
+#[cfg(feature = "test-switches")]
+const TEST_VAULT_HINT: &str = "; a vault made for automated tests needs CAIRN_TEST_INSECURE_KDF=1";
+#[cfg(not(feature = "test-switches"))]
+const TEST_VAULT_HINT: &str = "; it was made for automated tests, which this build cannot open";
 
 /// How expensive the passphrase KDF is made at creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +108,14 @@ enum Kdf {
         t: u32,
         p: u32,
     },
+    /// Version 1 recovery slots: a key derived from the code alone.
     #[serde(rename = "hkdf-sha256")]
     HkdfSha256,
+    /// Version 2 recovery slots: sealed to the X25519 public key derived from the code
+    /// and the salt, from a fresh ephemeral key, so a rotated master key can be sealed
+    /// to the same code without knowing it.
+    #[serde(rename = "x25519-hkdf-sha256")]
+    X25519 { public: String, ephemeral: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,7 +134,25 @@ struct KeysJson {
     format: String,
     version: u32,
     slots: Vec<Slot>,
+    /// Only in `keys.next`, while a rotation is under way: the previous master key
+    /// sealed under the next one, so that opening with the new secret can finish it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    previous: Option<Sealed>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sealed {
+    nonce: String,
+    wrapped: String,
+}
+
+/// Name of the keys file a rotation writes before it re-keys the database; renamed
+/// over [`KEYS_FILE`] when the re-key has committed.
+pub const NEXT_KEYS_FILE: &str = "keys.next";
+
+/// Associated data of the previous master key in `keys.next`.
+const PREVIOUS_AAD: &str = "cairn/v2/rotation-previous";
 
 /// The Argon2id cost of a vault's passphrase slot, as reported by `verify`.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -143,6 +172,16 @@ pub struct KdfSummary {
 #[derive(Debug, Clone)]
 pub(crate) struct Keys {
     slots: Vec<Slot>,
+    previous: Option<Sealed>,
+}
+
+/// What a rotation does to the recovery slot.
+pub(crate) enum RecoveryChange<'a> {
+    /// Seal the new master key to the same code (a version-1 slot cannot be, and the
+    /// rotation then makes a new code).
+    Keep,
+    /// Seal it to this code (the one just typed, or a new one).
+    To(&'a RecoveryCode),
 }
 
 fn b64d(s: &str, what: &str) -> Result<Vec<u8>> {
@@ -169,7 +208,7 @@ fn check_argon2(m_kib: u32, t: u32, p: u32, version: u32, allow_insecure: bool) 
     }
     if m_kib < min_m || m_kib > MAX_M_KIB {
         let hint = if m_kib < MIN_M_KIB && !allow_insecure {
-            "; a vault made for automated tests needs CAIRN_TEST_INSECURE_KDF=1"
+            TEST_VAULT_HINT
         } else {
             ""
         };
@@ -227,6 +266,22 @@ fn seal(slot_key: &SecretKey, master: &SecretKey, aad: &str) -> Result<(String, 
 
 fn open_slot(slot: &Slot, slot_key: &SecretKey) -> Option<SecretKey> {
     let aad = slot_aad(slot.kind, &slot.kdf, &slot.salt).ok()?;
+    open_sealed(slot, slot_key, &aad)
+}
+
+fn recovery_wrap_key(shared: &[u8; 32], ephemeral: &[u8; 32], public: &[u8; 32]) -> SecretKey {
+    let mut salt = [0u8; 64];
+    salt[..32].copy_from_slice(ephemeral);
+    salt[32..].copy_from_slice(public);
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(&salt), shared);
+    let mut out = Zeroizing::new([0u8; 32]);
+    if hk.expand(b"cairn/v2/recovery-wrap", &mut out[..]).is_err() {
+        unreachable!("HKDF output length is fixed and valid");
+    }
+    SecretKey::from_bytes(&out[..]).unwrap_or_else(|| unreachable!())
+}
+
+fn open_sealed(slot: &Slot, slot_key: &SecretKey, aad: &str) -> Option<SecretKey> {
     let nonce = B64.decode(&slot.nonce).ok()?;
     let wrapped = B64.decode(&slot.wrapped).ok()?;
     if nonce.len() != 24 {
@@ -259,7 +314,10 @@ impl Keys {
             Self::passphrase_slot(master, pass, cost)?,
             Self::recovery_slot(master, code)?,
         ];
-        Ok(Keys { slots })
+        Ok(Keys {
+            slots,
+            previous: None,
+        })
     }
 
     fn passphrase_slot(master: &SecretKey, pass: &Passphrase, cost: KdfCost) -> Result<Slot> {
@@ -289,9 +347,20 @@ impl Keys {
 
     fn recovery_slot(master: &SecretKey, code: &RecoveryCode) -> Result<Slot> {
         let salt_bytes: [u8; 32] = random_array()?;
-        let salt = B64.encode(salt_bytes);
-        let kdf = Kdf::HkdfSha256;
-        let key = code.slot_key(&salt_bytes);
+        let public = x25519_dalek::PublicKey::from(&code.x25519_secret(&salt_bytes));
+        Self::sealed_to(master, public.to_bytes(), B64.encode(salt_bytes))
+    }
+
+    /// A version-2 recovery slot holding `master`, sealed to the code's public key.
+    fn sealed_to(master: &SecretKey, public: [u8; 32], salt: String) -> Result<Slot> {
+        let eph = x25519_dalek::StaticSecret::from(*Zeroizing::new(random_array::<32>()?));
+        let eph_public = x25519_dalek::PublicKey::from(&eph).to_bytes();
+        let shared = eph.diffie_hellman(&x25519_dalek::PublicKey::from(public));
+        let key = recovery_wrap_key(shared.as_bytes(), &eph_public, &public);
+        let kdf = Kdf::X25519 {
+            public: B64.encode(public),
+            ephemeral: B64.encode(eph_public),
+        };
         let (nonce, wrapped) = seal(&key, master, &slot_aad(SlotKind::Recovery, &kdf, &salt)?)?;
         Ok(Slot {
             kind: SlotKind::Recovery,
@@ -302,16 +371,82 @@ impl Keys {
         })
     }
 
-    /// Replaces the passphrase slot (the data and the recovery slot are untouched).
-    pub(crate) fn set_passphrase(
-        &mut self,
-        master: &SecretKey,
+    /// A keys file for the new master key `next`: a passphrase slot for `pass`, and a
+    /// recovery slot as `recovery` says. `Some(code)` when a new code had to be made
+    /// (asked for, or the old slot is version 1 and the code is not known).
+    pub(crate) fn rotated(
+        &self,
+        next: &SecretKey,
+        previous: &SecretKey,
         pass: &Passphrase,
         cost: KdfCost,
+        recovery: RecoveryChange<'_>,
+    ) -> Result<(Keys, Option<RecoveryCode>)> {
+        let mut made = None;
+        let recovery_slot = match (recovery, &self.slot(SlotKind::Recovery)?.kdf) {
+            (RecoveryChange::To(code), _) => Self::recovery_slot(next, code)?,
+            (RecoveryChange::Keep, Kdf::X25519 { public, .. }) => {
+                let public: [u8; 32] = b64d(public, "recovery key")?.try_into().map_err(|_| {
+                    Error::KeysDamaged("the recovery key has the wrong length".into())
+                })?;
+                let salt = self.slot(SlotKind::Recovery)?.salt.clone();
+                Self::sealed_to(next, public, salt)?
+            }
+            (RecoveryChange::Keep, _) => {
+                let code = RecoveryCode::generate()?;
+                let slot = Self::recovery_slot(next, &code)?;
+                made = Some(code);
+                slot
+            }
+        };
+        let slots = vec![Self::passphrase_slot(next, pass, cost)?, recovery_slot];
+        let (nonce, wrapped) = seal(&next.derive("rotation-previous"), previous, PREVIOUS_AAD)?;
+        Ok((
+            Keys {
+                slots,
+                previous: Some(Sealed { nonce, wrapped }),
+            },
+            made,
+        ))
+    }
+
+    /// The previous master key a pending rotation carries, opened with the next one.
+    pub(crate) fn previous(&self, next: &SecretKey) -> Option<SecretKey> {
+        let p = self.previous.as_ref()?;
+        let slot = Slot {
+            kind: SlotKind::Recovery,
+            kdf: Kdf::HkdfSha256,
+            salt: String::new(),
+            nonce: p.nonce.clone(),
+            wrapped: p.wrapped.clone(),
+        };
+        open_sealed(&slot, &next.derive("rotation-previous"), PREVIOUS_AAD)
+    }
+
+    /// This keys file without the pending rotation's previous key (what is written
+    /// as `keys` once the rotation is done).
+    pub(crate) fn settled(mut self) -> Keys {
+        self.previous = None;
+        self
+    }
+
+    /// True if the recovery slot is version 1 (sealed under a key from the code alone).
+    pub(crate) fn recovery_is_v1(&self) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.kind == SlotKind::Recovery && s.kdf == Kdf::HkdfSha256)
+    }
+
+    /// Replaces a version-1 recovery slot with a version-2 one for the same code (after
+    /// it opened the vault), so later rotations can keep the code.
+    pub(crate) fn upgrade_recovery(
+        &mut self,
+        master: &SecretKey,
+        code: &RecoveryCode,
     ) -> Result<()> {
-        let slot = Self::passphrase_slot(master, pass, cost)?;
-        self.slots.retain(|s| s.kind != SlotKind::Passphrase);
-        self.slots.insert(0, slot);
+        let slot = Self::recovery_slot(master, code)?;
+        self.slots.retain(|s| s.kind != SlotKind::Recovery);
+        self.slots.push(slot);
         Ok(())
     }
 
@@ -343,6 +478,16 @@ impl Keys {
                 (SlotKind::Recovery, Kdf::HkdfSha256) => {
                     if b64d(&s.salt, "salt")?.len() != 32 {
                         return Err(Error::KeysDamaged("a salt has the wrong length".into()));
+                    }
+                }
+                (SlotKind::Recovery, Kdf::X25519 { public, ephemeral }) => {
+                    if b64d(&s.salt, "salt")?.len() != 32
+                        || b64d(public, "recovery key")?.len() != 32
+                        || b64d(ephemeral, "recovery key")?.len() != 32
+                    {
+                        return Err(Error::KeysDamaged(
+                            "the recovery slot has a field of the wrong length".into(),
+                        ));
                     }
                 }
                 _ => {
@@ -380,7 +525,26 @@ impl Keys {
     ) -> Result<SecretKey> {
         self.validate(allow_insecure)?;
         let slot = self.slot(SlotKind::Recovery)?;
-        let key = code.slot_key(&b64d(&slot.salt, "salt")?);
+        let salt = b64d(&slot.salt, "salt")?;
+        let key = match &slot.kdf {
+            Kdf::X25519 { public, ephemeral } => {
+                let secret = code.x25519_secret(&salt);
+                let mine = x25519_dalek::PublicKey::from(&secret).to_bytes();
+                let public: [u8; 32] = b64d(public, "recovery key")?.try_into().map_err(|_| {
+                    Error::KeysDamaged("the recovery key has the wrong length".into())
+                })?;
+                if mine != public {
+                    return Err(Error::WrongRecoveryCode);
+                }
+                let ephemeral: [u8; 32] =
+                    b64d(ephemeral, "recovery key")?.try_into().map_err(|_| {
+                        Error::KeysDamaged("the recovery key has the wrong length".into())
+                    })?;
+                let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral));
+                recovery_wrap_key(shared.as_bytes(), &ephemeral, &public)
+            }
+            _ => code.slot_key(&salt),
+        };
         open_slot(slot, &key).ok_or(Error::WrongRecoveryCode)
     }
 
@@ -401,8 +565,12 @@ impl Keys {
 
     /// Reads and checks `dir/keys`.
     pub(crate) fn read(dir: &Path) -> Result<Keys> {
-        let path = dir.join(KEYS_FILE);
-        let bytes = fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+        Self::read_file(&dir.join(KEYS_FILE))
+    }
+
+    /// Reads and checks the keys file at `path`.
+    pub(crate) fn read_file(path: &Path) -> Result<Keys> {
+        let bytes = fsutil::read_plain(path)?;
         let text =
             std::str::from_utf8(&bytes).map_err(|_| Error::KeysDamaged("it is not text".into()))?;
         let body = text
@@ -419,22 +587,31 @@ impl Keys {
         }
         let parsed: KeysJson = serde_json::from_str(json_line)
             .map_err(|_| Error::KeysDamaged("it cannot be read".into()))?;
-        if parsed.format != "cairn-keys" || parsed.version != 1 {
+        if parsed.format != "cairn-keys" || !(1..=2).contains(&parsed.version) {
             return Err(Error::KeysDamaged(
-                "it is not a Cairn key file of version 1".into(),
+                "it is not a Cairn key file of version 1 or 2".into(),
             ));
         }
         Ok(Keys {
             slots: parsed.slots,
+            previous: parsed.previous,
         })
     }
 
     /// Writes `dir/keys` atomically: temporary file, fsync, rename, fsync of the folder.
     pub(crate) fn write(&self, dir: &Path) -> Result<()> {
+        self.write_file(&dir.join(KEYS_FILE))
+    }
+
+    /// Writes the keys file at `path` atomically (see [`Keys::write`]).
+    pub(crate) fn write_file(&self, path: &Path) -> Result<()> {
+        // Version 2 once a slot is one version 1 cannot read.
+        let version = if self.recovery_is_v1() { 1 } else { 2 };
         let json_line = serde_json::to_string(&KeysJson {
             format: "cairn-keys".into(),
-            version: 1,
+            version,
             slots: self.slots.clone(),
+            previous: self.previous.clone(),
         })
         .map_err(|e| Error::Invalid(format!("Could not encode the key file ({e}).")))?;
         let content = format!(
@@ -443,7 +620,7 @@ impl Keys {
         );
         // A crash during an earlier write can leave `keys.tmp`; it holds nothing we need
         // (the vault lock is held), and must not block every later passphrase change.
-        fsutil::write_atomic(&dir.join(KEYS_FILE), content.as_bytes())
+        fsutil::write_atomic(path, content.as_bytes())
     }
 }
 

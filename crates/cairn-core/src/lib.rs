@@ -43,6 +43,7 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod strength;
+pub mod switches;
 mod timeline;
 mod tree;
 mod vault;

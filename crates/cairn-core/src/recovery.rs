@@ -109,6 +109,23 @@ impl RecoveryCode {
     }
 }
 
+impl RecoveryCode {
+    /// The X25519 secret of a version-2 recovery slot: HKDF-SHA256 of the code with the
+    /// slot's salt. Its public half is in the keys file, so a new master key can be
+    /// sealed to the code without knowing it.
+    pub(crate) fn x25519_secret(&self, salt: &[u8]) -> x25519_dalek::StaticSecret {
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), self.data.as_bytes());
+        let mut out = Zeroizing::new([0u8; 32]);
+        if hk
+            .expand(b"cairn/v2/recovery-x25519", &mut out[..])
+            .is_err()
+        {
+            unreachable!("HKDF output length is fixed and valid");
+        }
+        x25519_dalek::StaticSecret::from(*out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,12 +136,35 @@ impl Settings {
         Ok(self)
     }
 
+    /// True if going from `old` to these settings makes Cairn easier to read over her
+    /// shoulder or keeps it open longer (a different disguise or quick exit, a longer
+    /// auto-lock, no lock on minimise), which needs her passphrase typed again.
+    pub fn weakens(&self, old: &Settings) -> bool {
+        self.disguise != old.disguise
+            || self.quick_exit != old.quick_exit
+            || self.quick_exit_shortcut != old.quick_exit_shortcut
+            || self.auto_lock_minutes > old.auto_lock_minutes
+            || (old.lock_on_minimise && !self.lock_on_minimise)
+    }
+
     /// Writes the settings atomically into the vault folder `dir`.
     pub fn save(&self, dir: &Path) -> Result<()> {
         let s = self.clone().validated()?;
         let bytes = serde_json::to_vec_pretty(&s)
             .map_err(|e| Error::Invalid(format!("settings could not be written: {e}")))?;
         fsutil::write_atomic(&dir.join(SETTINGS_FILE), &bytes)
+    }
+}
+
+impl crate::Vault {
+    /// Saves this vault's settings; a change that [`Settings::weakens`] them uses up an
+    /// authorization (see [`crate::Vault::authorize`]).
+    pub fn save_settings(&self, settings: &Settings) -> Result<()> {
+        let settings = settings.clone().validated()?;
+        if settings.weakens(&Settings::load(self.dir())) {
+            self.take_authorization()?;
+        }
+        settings.save(self.dir())
     }
 }
 

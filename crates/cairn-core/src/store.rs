@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_conversations.sql"),
     include_str!("../migrations/0006_search_secure_delete.sql"),
     include_str!("../migrations/0007_tree_commitments.sql"),
+    include_str!("../migrations/0008_retired_keys.sql"),
 ];
 
 /// Highest schema version this build understands.
@@ -82,7 +83,10 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
             "the database file is missing".into(),
         ));
     }
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // Never through a link planted where the database should be.
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
@@ -102,16 +106,8 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
         "PRAGMA cipher_memory_security = OFF;"
     })
     .map_err(map_err)?;
-    // Built in place in one zeroizing buffer (no intermediate copies of the key text).
-    let mut keysql = Zeroizing::new(String::with_capacity(80));
-    keysql.push_str("PRAGMA key = \"x'");
-    for b in key.expose() {
-        const H: &[u8; 16] = b"0123456789abcdef";
-        keysql.push(H[(b >> 4) as usize] as char);
-        keysql.push(H[(b & 15) as usize] as char);
-    }
-    keysql.push_str("'\";");
-    conn.execute_batch(&keysql).map_err(map_err)?;
+    conn.execute_batch(&key_pragma("key", key))
+        .map_err(map_err)?;
     // SQLCipher logs to stderr by default; our errors say everything the user needs.
     // This must come after the key: keying first activates SQLCipher, which resets a
     // level of NONE set earlier to its default (WARN, to stderr).
@@ -140,6 +136,54 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
     .map_err(map_err)?;
     migrate(&conn).map_err(|e| locate_damage(&conn, e))?;
     Ok(conn)
+}
+
+/// `PRAGMA <name> = "x'<hex>'";`, built in place in one zeroizing buffer (no
+/// intermediate copies of the key text).
+fn key_pragma(name: &str, key: &SecretKey) -> Zeroizing<String> {
+    let mut sql = Zeroizing::new(String::with_capacity(96));
+    sql.push_str("PRAGMA ");
+    sql.push_str(name);
+    sql.push_str(" = \"x'");
+    for b in key.expose() {
+        const H: &[u8; 16] = b"0123456789abcdef";
+        sql.push(H[(b >> 4) as usize] as char);
+        sql.push(H[(b & 15) as usize] as char);
+    }
+    sql.push_str("'\";");
+    sql
+}
+
+/// Re-encrypts every page of the open database under `key`, in one transaction: a
+/// crash leaves it wholly under the old key or wholly under the new one. SQLCipher's
+/// re-key is not crash-safe in WAL mode (a kill mid-way was seen to leave pages under
+/// both keys), so the log is folded in and the database switched to a rollback journal
+/// for it: the journal keeps each page as it was, under the old key, and a hot journal
+/// found at the next opening puts them back. Then back to WAL.
+pub(crate) fn rekey(conn: &Connection, key: &SecretKey) -> Result<()> {
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .map_err(map_err)?;
+    if busy != 0 {
+        return Err(Error::Busy);
+    }
+    let journal = |mode: &str| -> Result<()> {
+        let got: String = conn
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))
+            .map_err(map_err)?;
+        if !got.eq_ignore_ascii_case(mode) {
+            return Err(Error::Database(format!(
+                "could not switch the journal to {mode} (got {got})"
+            )));
+        }
+        Ok(())
+    };
+    journal("DELETE")?;
+    let rekeyed = conn
+        .execute_batch(&key_pragma("rekey", key))
+        .map_err(map_err);
+    let back = journal("WAL");
+    rekeyed.and(back)
 }
 
 /// Applies every migration the vault has not had yet.

@@ -29,7 +29,7 @@ use crate::ids::Ids;
 use crate::items::{
     changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
 };
-use crate::keys::{hex, KdfCost, KdfSummary, Keys, KEYS_FILE};
+use crate::keys::{hex, KdfCost, KdfSummary, Keys, RecoveryChange, KEYS_FILE, NEXT_KEYS_FILE};
 use crate::location::{self, Located, LocationStatus};
 use crate::media;
 use crate::merkle::{leaf_hash, Frontier};
@@ -42,6 +42,8 @@ use crate::withhold;
 
 /// Lock file that keeps two processes from opening one vault.
 pub(crate) const LOCK_FILE: &str = "vault.lock";
+/// The chain entry kind that records a key rotation (see [`Vault::change_passphrase`]).
+pub const REKEY_ENTRY: &str = "vault.rekey";
 /// Shortest passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -64,7 +66,15 @@ pub struct Vault {
     _lock: File,
     /// Failed unlocks found at this opening (see [`crate::attempts`]).
     failed_attempts: Option<FailedAttempts>,
+    /// When the passphrase was last typed for a change that needs it (see
+    /// [`Vault::authorize`]): milliseconds since `opened`, plus one; 0 for none.
+    authorized: std::sync::atomic::AtomicU64,
+    opened: std::time::Instant,
 }
+
+/// How long the passphrase typed for a change stays good for it: long enough to finish
+/// a dialog, too short for whoever finds the window unlocked afterwards.
+pub const AUTHORIZATION_WINDOW: Duration = Duration::from_secs(120);
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -268,6 +278,67 @@ pub(crate) fn open_lock(dir: &Path) -> Result<File> {
     }
 }
 
+/// The keys file of a rotation cut short, if there is one (it is written atomically,
+/// so one that does not read is not ours and is left alone).
+fn pending_rotation(dir: &Path) -> Option<Keys> {
+    let p = dir.join(NEXT_KEYS_FILE);
+    fs::symlink_metadata(&p).ok()?;
+    Keys::read_file(&p).ok()
+}
+
+/// `keys.next` becomes `keys` (without the old key it carried), then goes.
+fn finish_rotation(dir: &Path, next: Keys) -> Result<()> {
+    next.settled().write(dir)?;
+    let p = dir.join(NEXT_KEYS_FILE);
+    fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+    fsutil::sync_dir(dir)
+}
+
+/// Opens a vault whose rotation was cut short. The secret is tried on `keys.next`
+/// first: if it opens it, the rotation is finished (the database re-keyed, if that had
+/// not committed, with the old key `keys.next` carries). Otherwise it is tried on
+/// `keys`: if that opens the database, the re-key never happened and the rotation is
+/// dropped. Either way the vault opens with the old secret or the new, never neither.
+fn settle_rotation(
+    dir: &Path,
+    keys: &Keys,
+    next: &Keys,
+    unlock: &impl Fn(&Keys) -> Result<SecretKey>,
+) -> Result<(SecretKey, Connection)> {
+    match unlock(next) {
+        Ok(master) => {
+            let key = master.derive("sqlcipher-key");
+            let conn = match store::open(dir, &key, false) {
+                Ok(conn) => conn,
+                Err(Error::DatabaseDamaged(_)) => {
+                    let old = next.previous(&master).ok_or_else(|| {
+                        Error::KeysDamaged("its unfinished key change cannot be read".into())
+                    })?;
+                    let conn = store::open(dir, &old.derive("sqlcipher-key"), false)?;
+                    store::rekey(&conn, &key)?;
+                    conn
+                }
+                Err(e) => return Err(e),
+            };
+            finish_rotation(dir, next.clone())?;
+            Ok((master, conn))
+        }
+        Err(wrong @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => {
+            let master = unlock(keys)?;
+            // The old secret, after the re-key committed: it is no longer right.
+            let conn = match store::open(dir, &master.derive("sqlcipher-key"), false) {
+                Err(Error::DatabaseDamaged(_)) => return Err(wrong),
+                other => other?,
+            };
+            let p = dir.join(NEXT_KEYS_FILE);
+            fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+            fsutil::sync_dir(dir)?;
+            Ok((master, conn))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Normalises an id typed by the user.
 pub(crate) fn norm_id(id: &str) -> String {
     id.trim().to_lowercase()
@@ -291,11 +362,24 @@ impl Vault {
     /// Creates a vault in `dir` (which must be empty or absent). Returns the unlocked
     /// vault and the recovery code, which is never stored and must be shown once.
     pub fn init(dir: &Path, pass: &Passphrase, cost: KdfCost) -> Result<(Vault, RecoveryCode)> {
+        Self::init_with_id(dir, pass, cost, None)
+    }
+
+    /// [`Vault::init`], with the vault id given (a decoy takes its vault's, so its
+    /// Integrity screen, receipts and bundles name the same vault) or a new random one.
+    pub(crate) fn init_with_id(
+        dir: &Path,
+        pass: &Passphrase,
+        cost: KdfCost,
+        id: Option<&str>,
+    ) -> Result<(Vault, RecoveryCode)> {
+        // One rule for the CLI and the app: long enough, and not easy to guess.
         if pass.expose().chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(Error::Invalid(format!(
                 "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
             )));
         }
+        crate::require_strong(pass)?;
         if Self::exists(dir) {
             return Err(Error::FolderNotEmpty(dir.to_path_buf()));
         }
@@ -323,7 +407,10 @@ impl Vault {
         let conn = store::open(dir, &master.derive("sqlcipher-key"), true)?;
         let seed = Zeroizing::new(random_array::<32>()?);
         let device = SigningKey::from_bytes(&seed);
-        let vault_id = hex(&random_array::<16>()?);
+        let vault_id = match id {
+            Some(id) => id.to_string(),
+            None => hex(&random_array::<16>()?),
+        };
         let mut vault = Vault {
             dir: dir.to_path_buf(),
             conn,
@@ -334,6 +421,8 @@ impl Vault {
             clock: system_clock(),
             _lock: lock,
             failed_attempts: None,
+            authorized: std::sync::atomic::AtomicU64::new(1),
+            opened: std::time::Instant::now(),
         };
         let init_record = json!({
             "vault_id": vault_id,
@@ -410,15 +499,33 @@ impl Vault {
         }
     }
 
-    /// A decoy opened: it tells of the failed unlocks since the last decoy opening, as
-    /// the real vault would (and records them in its own chain), and the real vault's
-    /// record is marked so that the delay starts again; the real vault still records
-    /// every one when it is next opened.
+    /// A decoy opened: it tells of the failed unlocks since it was last opened, as the
+    /// real vault would (and records them in its own chain). What it has told is kept
+    /// inside the decoy's own encrypted database, never beside the real vault: the
+    /// real vault's record of failed unlocks is left as it was, so its delay keeps
+    /// growing however often the decoy opens, and it records every one when it is next
+    /// opened.
     fn after_decoy(dir: &Path, mut v: Vault) -> Vault {
-        let times = attempts::since_reset(dir);
-        if !times.is_empty() {
-            Self::tell_attempts(&mut v, &times);
-            attempts::reset(dir, system_clock()());
+        const TOLD: &str = "attempts_told_until";
+        let told: i64 = v
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [TOLD], |r| {
+                r.get::<_, String>(0)
+            })
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(i64::MIN);
+        let times: Vec<i64> = attempts::read(dir)
+            .into_iter()
+            .filter(|t| *t > told)
+            .collect();
+        if let Some(&last) = times.last() {
+            if Self::tell_attempts(&mut v, &times) {
+                let _ = v.conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![TOLD, last.to_string()],
+                );
+            }
         }
         v
     }
@@ -427,10 +534,19 @@ impl Vault {
     pub fn open_with_recovery(dir: &Path, code: &str, opts: OpenOptions) -> Result<Vault> {
         Self::not_too_soon(dir)?;
         let opened = RecoveryCode::parse(code).and_then(|code| {
-            Self::open_with(dir, |keys| {
+            let v = Self::open_with(dir, |keys| {
                 keys.unlock_recovery(&code, opts.allow_insecure_kdf)
             })
-            .map_err(|e| store::refine_io(dir, e))
+            .map_err(|e| store::refine_io(dir, e))?;
+            // A version-1 recovery slot is remade for the same code now that it is
+            // known, so a later passphrase change can keep it (best effort: the old
+            // slot still works if this cannot be written).
+            if let Ok(mut keys) = Keys::read(dir) {
+                if keys.recovery_is_v1() && keys.upgrade_recovery(&v.master, &code).is_ok() {
+                    let _ = keys.write(dir);
+                }
+            }
+            Ok(v)
         });
         Self::after_attempt(dir, opened)
     }
@@ -518,15 +634,21 @@ impl Vault {
 
     pub(crate) fn open_with(
         dir: &Path,
-        unlock: impl FnOnce(&Keys) -> Result<SecretKey>,
+        unlock: impl Fn(&Keys) -> Result<SecretKey>,
     ) -> Result<Vault> {
         if !Self::exists(dir) {
             return Err(Error::NoVault(dir.to_path_buf()));
         }
         let lock = open_lock(dir)?;
         let keys = Keys::read(dir)?;
-        let master = unlock(&keys)?;
-        let conn = store::open(dir, &master.derive("sqlcipher-key"), false)?;
+        let (master, conn) = match pending_rotation(dir) {
+            Some(next) => settle_rotation(dir, &keys, &next, &unlock)?,
+            None => {
+                let master = unlock(&keys)?;
+                let conn = store::open(dir, &master.derive("sqlcipher-key"), false)?;
+                (master, conn)
+            }
+        };
         let (seed, vault_id): (Zeroizing<Vec<u8>>, String) = conn
             .query_row(
                 "SELECT d.secret, m.value FROM device_key d, meta m WHERE d.id = 1 AND m.key = 'vault_id'",
@@ -554,6 +676,10 @@ impl Vault {
             clock: system_clock(),
             _lock: lock,
             failed_attempts: None,
+            // The secret was just typed: one change that needs it may follow (a CLI
+            // command). A window kept open ends this at once (end_authorization).
+            authorized: std::sync::atomic::AtomicU64::new(1),
+            opened: std::time::Instant::now(),
         };
         vault
             .sweep()
@@ -623,13 +749,61 @@ impl Vault {
         }
     }
 
-    /// Replaces the passphrase (one keyslot is rewritten; the data are untouched).
-    pub fn change_passphrase(&mut self, new: &Passphrase, cost: KdfCost) -> Result<()> {
+    /// Checks the passphrase again and allows one change that needs it within
+    /// [`AUTHORIZATION_WINDOW`]: redaction, export, a decoy set or removed, a backup to
+    /// a new folder, a weaker disguise, quick-exit or lock setting. Opening the vault
+    /// allows one too (each CLI command is typed with the passphrase); a window that
+    /// stays open ends that at once with [`Vault::end_authorization`]. A wrong
+    /// passphrase here is [`Error::WrongPassphrase`]; the caller counts it as a failed
+    /// unlock.
+    pub fn authorize(&self, pass: &Passphrase, opts: OpenOptions) -> Result<()> {
+        self.check_passphrase(pass, opts)?;
+        let now = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+        self.authorized
+            .store(now + 1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Ends any authorization (see [`Vault::authorize`]).
+    pub fn end_authorization(&self) {
+        self.authorized
+            .store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Uses up the authorization a change needs, or refuses it with
+    /// [`Error::PassphraseNeeded`]. Public for the crates that make such changes on the
+    /// core's behalf (a bundle export).
+    pub fn take_authorization(&self) -> Result<()> {
+        let at = self.authorized.swap(0, std::sync::atomic::Ordering::SeqCst);
+        let now = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+        let window = AUTHORIZATION_WINDOW.as_millis() as u64;
+        if at == 0 || now + 1 - at > window {
+            return Err(Error::PassphraseNeeded);
+        }
+        Ok(())
+    }
+
+    /// Replaces the passphrase and rotates the master key: the database is re-keyed
+    /// (stored files keep their own keys, which live inside it, so they are not
+    /// rewritten) and a new keys file is written, so a copy of the old keys file opens
+    /// nothing with the old passphrase. The recovery code is kept; if this vault's
+    /// recovery slot is too old to be resealed without the code, a new code is made
+    /// and returned, and the old one no longer works. A backup written before still
+    /// opens with the old secrets until the next backup replaces it.
+    ///
+    /// Crash-safe: until the re-key commits the vault opens with the old passphrase
+    /// (and with the new one, which finishes the change); after, with the new one.
+    pub fn change_passphrase(
+        &mut self,
+        new: &Passphrase,
+        cost: KdfCost,
+    ) -> Result<Option<RecoveryCode>> {
         if new.expose().chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(Error::Invalid(format!(
                 "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
             )));
         }
+        crate::require_strong(new)?;
         // The decoy's passphrase would open both, and the decoy could no longer be
         // reached. (Trying it is only a check, so a test-cost decoy is tried too.)
         if self.has_decoy() {
@@ -640,11 +814,58 @@ impl Vault {
                 ));
             }
         }
-        let mut keys = Keys::read(&self.dir)?;
-        keys.set_passphrase(&self.master, new, cost)?;
-        keys.write(&self.dir)?;
-        self.kdf = keys.kdf_summary();
-        Ok(())
+        self.rotate(new, cost, RecoveryChange::Keep, "passphrase")
+    }
+
+    /// Makes a new recovery code and revokes the old one: the master key is rotated as
+    /// in [`Vault::change_passphrase`], the passphrase slot sealed for `pass` (her
+    /// current passphrase, which she types again for this). Returns the new code, to
+    /// be shown once.
+    pub fn replace_recovery_code(&mut self, pass: &Passphrase) -> Result<RecoveryCode> {
+        let cost = self.kdf.map_or(KdfCost::Calibrated, KdfCost::same_as);
+        let code = RecoveryCode::generate()?;
+        self.rotate(pass, cost, RecoveryChange::To(&code), "recovery_code")?;
+        Ok(code)
+    }
+
+    /// Rotates the master key (see [`Vault::change_passphrase`]): `keys.next` with the
+    /// new slots and the old key sealed under the new, the database re-keyed in one
+    /// transaction, then `keys` replaced and `keys.next` removed. Opening settles a
+    /// rotation cut short at any step (see `settle_rotation`).
+    fn rotate(
+        &mut self,
+        pass: &Passphrase,
+        cost: KdfCost,
+        recovery: RecoveryChange<'_>,
+        what: &str,
+    ) -> Result<Option<RecoveryCode>> {
+        let keys = Keys::read(&self.dir)?;
+        let next = SecretKey::random()?;
+        let (new_keys, made) = keys.rotated(&next, &self.master, pass, cost, recovery)?;
+        // Backups written before this still use the old key; the next backup opens
+        // them with it (see backup.rs).
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO retired_keys (master, retired_at) VALUES (?1, ?2)",
+                params![&self.master.expose()[..], self.now_ms()],
+            )
+            .map_err(|e| store::refine_io(&self.dir, map_err(e)))?;
+        new_keys.write_file(&self.dir.join(NEXT_KEYS_FILE))?;
+        store::rekey(&self.conn, &next.derive("sqlcipher-key"))
+            .map_err(|e| store::refine_io(&self.dir, e))?;
+        self.master = next;
+        finish_rotation(&self.dir, new_keys)?;
+        self.kdf = Keys::read(&self.dir)?.kdf_summary();
+        let vault_id = self.vault_id.clone();
+        let code_made = made.is_some() || what == "recovery_code";
+        self.write(|w| {
+            let mut meta = Map::new();
+            meta.insert("changed".into(), json!(what));
+            meta.insert("recovery_code_replaced".into(), json!(code_made));
+            let content = sha256(format!("{what}\n").as_bytes());
+            w.append(REKEY_ENTRY, &vault_id, &content, meta)
+        })?;
+        Ok(made)
     }
 
     /// The vault folder.
@@ -1534,6 +1755,7 @@ impl Vault {
         if self.tombstone(&id)?.is_some() {
             return Err(Error::Invalid(format!("{id} is already redacted.")));
         }
+        self.take_authorization()?;
         let blob_ids: Vec<String> = {
             let mut st = self
                 .conn

@@ -446,7 +446,11 @@ impl Vault {
         // (the database it copied is elsewhere); it names the vault.
         for (seq, e) in &entries {
             // The same for failed unlocks, whose times are in its meta.
-            let own = [crate::backup::BACKUP_ENTRY, crate::attempts::ATTEMPTS_ENTRY];
+            let own = [
+                crate::backup::BACKUP_ENTRY,
+                crate::attempts::ATTEMPTS_ENTRY,
+                crate::vault::REKEY_ENTRY,
+            ];
             let own_record = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
             // A location-free copy's record is the entry itself; it names a file item.
             let copy_record = e.kind == crate::location::COPY_ENTRY;
@@ -479,7 +483,7 @@ impl Vault {
         if self.kdf.is_some_and(|k| k.insecure) {
             cx.warn(
                 "kdf_insecure",
-                "This vault's passphrase uses the fast test setting (CAIRN_TEST_INSECURE_KDF); it is not safe for real evidence.".into(),
+                "This vault's passphrase uses the fast test setting; it is not safe for real evidence: change the passphrase.".into(),
             );
         }
 
@@ -693,7 +697,7 @@ impl Vault {
             if v["kdf_insecure_for_tests"].as_bool() == Some(true) && !still_insecure {
                 cx.warn(
                     "created_for_tests",
-                    "This vault was created with the insecure test setting CAIRN_TEST_INSECURE_KDF.".into(),
+                    "This vault was created with the insecure test setting.".into(),
                 );
             }
         }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::created;
+use crate::{created, PASS};
 
 #[test]
 fn back_up_now_writes_a_checked_backup_and_quiets_the_reminder() {
@@ -19,9 +19,21 @@ fn back_up_now_writes_a_checked_backup_and_quiets_the_reminder() {
     assert_eq!(app.ok("backup_status", json!({}))["due"], true);
 
     let dest = tmp.path().join("stick").join("backup");
+    // A new folder needs her passphrase again.
+    app.err(
+        "backup_now",
+        json!({ "dest": dest.to_str().unwrap(), "progress": "__CHANNEL__:4" }),
+        "passphrase_needed",
+    );
+    assert!(!dest.exists(), "nothing written before the passphrase");
+    app.ok(
+        "backup_now",
+        json!({ "dest": dest.to_str().unwrap(), "current": PASS, "progress": "__CHANNEL__:1" }),
+    );
+    // The same folder again needs nothing (a backup of this vault is there).
     let done = app.ok(
         "backup_now",
-        json!({ "dest": dest.to_str().unwrap(), "progress": "__CHANNEL__:1" }),
+        json!({ "dest": dest.to_str().unwrap(), "progress": "__CHANNEL__:5" }),
     );
     assert_eq!(done["files_removed"], 0, "{done}");
     assert!(dest.join("keys").is_file() && dest.join("vault.db").is_file());
@@ -35,7 +47,7 @@ fn back_up_now_writes_a_checked_backup_and_quiets_the_reminder() {
     std::fs::write(docs.join("letter.txt"), b"mine").unwrap();
     app.err(
         "backup_now",
-        json!({ "dest": docs.to_str().unwrap(), "progress": "__CHANNEL__:2" }),
+        json!({ "dest": docs.to_str().unwrap(), "current": PASS, "progress": "__CHANNEL__:2" }),
         "backup_refused",
     );
     assert_eq!(std::fs::read_dir(&docs).unwrap().count(), 1);

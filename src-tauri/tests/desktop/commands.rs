@@ -176,9 +176,20 @@ fn people_links_history_search_and_redaction() {
         json!({ "id": inc, "reason": "" }),
         "invalid_input",
     );
+    // From the open window it needs her passphrase again; a wrong one is refused.
+    app.err(
+        "redact",
+        json!({ "id": inc, "reason": "his reason", "current": null }),
+        "passphrase_needed",
+    );
+    app.err(
+        "redact",
+        json!({ "id": inc, "reason": "his reason", "current": "his guess at it" }),
+        "wrong_passphrase",
+    );
     let r = app.ok(
         "redact",
-        json!({ "id": inc, "reason": "Entered in the wrong vault" }),
+        json!({ "id": inc, "reason": "Entered in the wrong vault", "current": PASS }),
     );
     assert!(r["seq"].as_u64().unwrap() > 0);
     let v = app.ok("item", json!({ "id": inc }));
@@ -260,9 +271,15 @@ fn passphrase_change_needs_the_current_one_and_settings_persist() {
         json!({ "settings": { "auto_lock_minutes": 0 } }),
         "invalid_input",
     );
+    // A longer auto-lock keeps it open longer: her passphrase first.
+    app.err(
+        "save_settings",
+        json!({ "settings": { "auto_lock_minutes": 12 }, "current": null }),
+        "passphrase_needed",
+    );
     let s = app.ok(
         "save_settings",
-        json!({ "settings": { "auto_lock_minutes": 12 } }),
+        json!({ "settings": { "auto_lock_minutes": 12 }, "current": new }),
     );
     assert_eq!(s["settings"]["auto_lock_minutes"], 12);
     app.ok("lock", json!({}));
@@ -287,7 +304,7 @@ fn passphrase_change_needs_the_current_one_and_settings_persist() {
         "save_settings",
         json!({ "settings": { "auto_lock_minutes": 12, "lock_on_minimise": true,
                 "quick_exit": "close", "quick_exit_shortcut": "Control+Alt+KeyN",
-                "disguise": "notes" } }),
+                "disguise": "notes" }, "current": new }),
     );
     assert_eq!(s["settings"]["quick_exit"], "close");
     assert_eq!(s["settings"]["disguise"], "notes");
@@ -386,7 +403,7 @@ fn share_plans_exports_checks_and_records_the_handover() {
     let request = |seal: Value| {
         json!({ "request": { "choice": { "kind": "all" }, "initials": "AB", "includeLocation": false,
             "disclosure": "proofs", "wholeExports": false, "seal": seal, "agency": "Solicitor", "person": "Ms Patel", "out": out.to_str().unwrap() },
-            "job": "e1", "progress": "__CHANNEL__:11" })
+            "current": PASS, "job": "e1", "progress": "__CHANNEL__:11" })
     };
     app.err(
         "export_bundle",
@@ -501,9 +518,14 @@ fn a_decoy_passphrase_unlocks_a_separate_vault() {
     );
     assert_eq!(app.ok("app_status", json!({}))["hasDecoy"], false);
     app.err("set_decoy", json!({ "passphrase": PASS }), "invalid_input");
-    let s = app.ok(
+    app.err(
         "set_decoy",
         json!({ "passphrase": "plum orchard sunday kettle" }),
+        "passphrase_needed",
+    );
+    let s = app.ok(
+        "set_decoy",
+        json!({ "passphrase": "plum orchard sunday kettle", "current": PASS }),
     );
     assert_eq!(s["hasDecoy"], true);
     app.ok("lock", json!({}));
@@ -521,7 +543,8 @@ fn a_decoy_passphrase_unlocks_a_separate_vault() {
     let s = app.ok("unlock", json!({ "passphrase": PASS }));
     assert_eq!(s["hasDecoy"], true);
     assert_eq!(app.ok("timeline", json!({})).as_array().unwrap().len(), 1);
-    let s = app.ok("remove_decoy", json!({}));
+    app.err("remove_decoy", json!({}), "passphrase_needed");
+    let s = app.ok("remove_decoy", json!({ "current": PASS }));
     assert_eq!(s["hasDecoy"], false);
     app.ok("lock", json!({}));
     app.err(

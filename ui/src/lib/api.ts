@@ -147,20 +147,28 @@ export const api = {
   cancelJob: async (job: string): Promise<void> => {
     await unwrap(commands.cancelJob(job));
   },
-  redact: (id: string, reason: string): Promise<Added> => unwrap(commands.redact(id, reason)),
+  redact: (id: string, reason: string, current: string | null): Promise<Added> =>
+    unwrap(commands.redact(id, reason, current)),
   verify: (quick: boolean, progress: Channel<Progress>): Promise<Report> =>
     unwrap(commands.verify(quick, progress)),
-  changePassphrase: async (current: string, newPassphrase: string): Promise<void> => {
-    await unwrap(commands.changePassphrase(current, newPassphrase));
-  },
-  saveSettings: (settings: Settings): Promise<AppStatus> => unwrap(commands.saveSettings(settings)),
+  /** Resolves to a new recovery code when the change had to make one. */
+  changePassphrase: (current: string, newPassphrase: string): Promise<string | null> =>
+    unwrap(commands.changePassphrase(current, newPassphrase)),
+  replaceRecoveryCode: (current: string): Promise<string> => unwrap(commands.replaceRecoveryCode(current)),
+  saveSettings: (settings: Settings, current: string | null): Promise<AppStatus> =>
+    unwrap(commands.saveSettings(settings, current)),
   quickExit: (): Promise<AppStatus> => unwrap(commands.quickExit()),
   restoreLook: (): Promise<null> => unwrap(commands.restoreLook()),
-  setDecoy: (passphrase: string): Promise<AppStatus> => unwrap(commands.setDecoy(passphrase)),
-  removeDecoy: (): Promise<AppStatus> => unwrap(commands.removeDecoy()),
+  setDecoy: (passphrase: string, current: string | null): Promise<AppStatus> =>
+    unwrap(commands.setDecoy(passphrase, current)),
+  removeDecoy: (current: string | null): Promise<AppStatus> => unwrap(commands.removeDecoy(current)),
   planExport: (choice: Choice, initials: string): Promise<Plan> => unwrap(commands.planExport(choice, initials)),
-  exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>): Promise<Exported> =>
-    unwrap(commands.exportBundle(request, job, progress)),
+  exportBundle: (
+    request: ExportRequest,
+    current: string | null,
+    job: string,
+    progress: Channel<Progress>,
+  ): Promise<Exported> => unwrap(commands.exportBundle(request, current, job, progress)),
   bundleIsSealed: async (path: string): Promise<boolean> => {
     try {
       return await commands.bundleIsSealed(path);
@@ -183,7 +191,7 @@ export const api = {
   conversationPage: (key: ConversationKey, anchor: Anchor, limit: number): Promise<ConversationPage> =>
     unwrap(commands.conversationPage(key, anchor, limit)),
   searchItems: (query: string, limit: number): Promise<Found> => unwrap(commands.searchItems(query, limit)),
-  backupNow: (dest: string, progress: Channel<BackupProgress>): Promise<BackupReport> =>
-    unwrap(commands.backupNow(dest, progress)),
+  backupNow: (dest: string, current: string | null, progress: Channel<BackupProgress>): Promise<BackupReport> =>
+    unwrap(commands.backupNow(dest, current, progress)),
   backupStatus: (): Promise<BackupStatus> => unwrap(commands.backupStatus()),
 };

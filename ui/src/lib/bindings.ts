@@ -50,14 +50,29 @@ export const commands = {
 	addFiles: (paths: string[], linkTo: string | null, acquired: string, job: string, progress: Channel<Progress>) => typedError<AddedFile[], AppError>(__TAURI_INVOKE("add_files", { paths, linkTo, acquired, job, progress })),
 	/**  Stops a running job. */
 	cancelJob: (job: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { job })),
-	/**  Redacts an item: its content is destroyed and a tombstone with the reason stays. */
-	redact: (id: string, reason: string) => typedError<Added, AppError>(__TAURI_INVOKE("redact", { id, reason })),
+	/**
+	 *  Redacts an item: its content is destroyed and a tombstone with the reason stays.
+	 *  Needs her passphrase (`current`).
+	 */
+	redact: (id: string, reason: string, current: string | null) => typedError<Added, AppError>(__TAURI_INVOKE("redact", { id, reason, current })),
 	/**  Checks the whole vault; reports bytes checked. */
 	verify: (quick: boolean, progress: Channel<Progress>) => typedError<Report, AppError>(__TAURI_INVOKE("verify", { quick, progress })),
-	/**  Changes the passphrase after checking the current one. */
-	changePassphrase: (current: string, newPassphrase: string) => typedError<null, AppError>(__TAURI_INVOKE("change_passphrase", { current, newPassphrase })),
-	/**  Saves the settings. */
-	saveSettings: (settings: Settings) => typedError<AppStatus, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**
+	 *  Changes the passphrase after checking the current one; the vault is re-keyed.
+	 *  Returns a new recovery code when one had to be made (a vault whose recovery slot
+	 *  predates re-keying), to be shown once.
+	 */
+	changePassphrase: (current: string, newPassphrase: string) => typedError<string | null, AppError>(__TAURI_INVOKE("change_passphrase", { current, newPassphrase })),
+	/**
+	 *  Makes a new recovery code after checking the passphrase; the old code stops
+	 *  working (the vault is re-keyed). Returns the code, to be shown once.
+	 */
+	replaceRecoveryCode: (current: string) => typedError<string, AppError>(__TAURI_INVOKE("replace_recovery_code", { current })),
+	/**
+	 *  Saves the settings; one that makes Cairn easier to read over her shoulder or keeps
+	 *  it open longer needs her passphrase (`current`).
+	 */
+	saveSettings: (settings: Settings, current: string | null) => typedError<AppStatus, AppError>(__TAURI_INVOKE("save_settings", { settings, current })),
 	/**
 	 *  Quick exit: locks at once (every key dropped), then closes the window or leaves a
 	 *  neutral page, as her settings say. Works locked or unlocked.
@@ -66,16 +81,16 @@ export const commands = {
 	/**  Puts the window's own title and icon back after the neutral page. */
 	restoreLook: () => typedError<null, AppError>(__TAURI_INVOKE("restore_look")),
 	/**  Makes a decoy: a separate, empty vault that `passphrase` opens instead of this one. */
-	setDecoy: (passphrase: string) => typedError<AppStatus, AppError>(__TAURI_INVOKE("set_decoy", { passphrase })),
+	setDecoy: (passphrase: string, current: string | null) => typedError<AppStatus, AppError>(__TAURI_INVOKE("set_decoy", { passphrase, current })),
 	/**  Removes the decoy and everything in it. */
-	removeDecoy: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("remove_decoy")),
+	removeDecoy: (current: string | null) => typedError<AppStatus, AppError>(__TAURI_INVOKE("remove_decoy", { current })),
 	/**  What an export with `choice` and `initials` would hold; nothing is stored. */
 	planExport: (choice: Choice, initials: string) => typedError<Plan, AppError>(__TAURI_INVOKE("plan_export", { choice, initials })),
 	/**
 	 *  Writes a sealed bundle and records the handover; reports bytes of exhibits
 	 *  written. `cancel_job(job)` stops it and leaves nothing behind.
 	 */
-	exportBundle: (request: ExportRequest, job: string, progress: Channel<Progress>) => typedError<Exported, AppError>(__TAURI_INVOKE("export_bundle", { request, job, progress })),
+	exportBundle: (request: ExportRequest, current: string | null, job: string, progress: Channel<Progress>) => typedError<Exported, AppError>(__TAURI_INVOKE("export_bundle", { request, current, job, progress })),
 	/**  Whether the file is sealed with age (so the app asks for its passphrase or key). */
 	bundleIsSealed: (path: string) => __TAURI_INVOKE<boolean>("bundle_is_sealed", { path }),
 	/**
@@ -109,7 +124,7 @@ export const commands = {
 	 *  Backs the vault up to `dest` (an empty folder the first time, the same folder
 	 *  after), reporting each step; locking stops it, leaving the previous backup whole.
 	 */
-	backupNow: (dest: string, progress: Channel<BackupProgress>) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_now", { dest, progress })),
+	backupNow: (dest: string, current: string | null, progress: Channel<BackupProgress>) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_now", { dest, current, progress })),
 	/**  When the newest backup was made, and whether to remind her. */
 	backupStatus: () => typedError<BackupStatus, AppError>(__TAURI_INVOKE("backup_status")),
 };

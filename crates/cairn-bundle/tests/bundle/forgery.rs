@@ -11,9 +11,9 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use cairn_bundle::{
-    export, receipt, verify_bundle, Disclosure, ExportOptions, Key, Seal, Selection,
-};
+use cairn_bundle::{receipt, verify_bundle, Disclosure, ExportOptions, Key, Seal, Selection};
+
+use crate::export;
 use cairn_core::{Incident, Occurred, Person, Role, Vault};
 use ed25519_dalek::SigningKey;
 use serde_json::Value;
@@ -208,6 +208,7 @@ pub fn case() -> Case {
         })
         .expect("incident")
         .id;
+    crate::authorize(&f.vault);
     f.vault
         .redact(&redacted, "a duplicate of another entry")
         .expect("redact");

@@ -5,7 +5,9 @@ use std::fs;
 use std::io::{Cursor, Write};
 
 use age::secrecy::SecretString;
-use cairn_bundle::{export, verify_bundle, verify_bundle_bytes, Selection};
+use cairn_bundle::{verify_bundle, verify_bundle_bytes, Selection};
+
+use crate::export;
 use cairn_core::Error;
 
 use crate::{add_file, fixture, key_pass, opts, seal_pass, SEAL_PASS};

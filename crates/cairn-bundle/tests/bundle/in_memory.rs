@@ -6,7 +6,9 @@
 use std::fs;
 use std::path::Path;
 
-use cairn_bundle::{export, verify_bundle, verify_bundle_bytes, Key, Selection};
+use cairn_bundle::{verify_bundle, verify_bundle_bytes, Key, Selection};
+
+use crate::export;
 use cairn_core::Passphrase;
 
 use crate::{fixture, key_pass, open_bundle, opts, seal_pass};

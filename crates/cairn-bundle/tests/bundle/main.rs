@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use cairn_bundle::{export, plan, receipt, verify_bundle, ExportOptions, Key, Seal, Selection};
+use cairn_bundle::{plan, receipt, verify_bundle, ExportOptions, Exported, Key, Seal, Selection};
 use cairn_core::{
     AddFile, Category, Error, Incident, ItemKind, KdfCost, Occurred, Passphrase, Vault,
 };
@@ -23,6 +23,31 @@ mod proofs;
 mod schedule;
 
 const PASS: &str = "correct horse battery staple";
+
+/// Her passphrase typed again, as an export needs (see `Vault::authorize`).
+fn authorize(vault: &Vault) {
+    vault
+        .authorize(
+            &Passphrase::new(PASS),
+            cairn_core::OpenOptions {
+                allow_insecure_kdf: true,
+            },
+        )
+        .expect("authorize with the test passphrase");
+}
+
+/// `cairn_bundle::export` after typing the passphrase again.
+fn export(vault: &mut Vault, out: &Path, opts: &ExportOptions<'_>) -> cairn_core::Result<Exported> {
+    // A vault with another passphrase (the first-version fixture) is authorized by
+    // its test before the export.
+    let _ = vault.authorize(
+        &Passphrase::new(PASS),
+        cairn_core::OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    );
+    cairn_bundle::export(vault, out, opts)
+}
 const SEAL_PASS: &str = "seven bridges over the quiet river Tay";
 static NEVER: AtomicBool = AtomicBool::new(false);
 

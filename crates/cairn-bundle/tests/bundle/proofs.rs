@@ -8,9 +8,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use cairn_bundle::{
-    export, receipt, verify_bundle, Disclosure, ExportOptions, Key, Seal, Selection,
-};
+use cairn_bundle::{receipt, verify_bundle, Disclosure, ExportOptions, Key, Seal, Selection};
+
+use crate::export;
 use cairn_core::{Incident, OpenOptions, Passphrase, Person, Role, Vault};
 
 use crate::opts;
@@ -261,6 +261,13 @@ fn a_first_version_vault_upgrades_and_its_old_receipt_still_checks() {
         .expect("incident")
         .id;
     let full = tmp.path().join("full.zip");
+    v.authorize(
+        &Passphrase::new(pass.trim_end()),
+        OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    )
+    .expect("authorize");
     export_with(&mut v, &full, Disclosure::FullChain, Selection::All, vec![]);
     for given in [&old_note, &old_short] {
         let r = verify_bundle(&full, &Key::None, Some(given)).expect("verify");
@@ -271,6 +278,13 @@ fn a_first_version_vault_upgrades_and_its_old_receipt_still_checks() {
     // form (none was recorded when it was shown) …
     let bare = tmp.path().join("bare.zip");
     let only_new = || Selection::Items(vec![after.clone()]);
+    v.authorize(
+        &Passphrase::new(pass.trim_end()),
+        OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    )
+    .expect("authorize");
     export_with(&mut v, &bare, Disclosure::Proofs, only_new(), vec![]);
     let r = verify_bundle(&bare, &Key::None, Some(&old_note)).expect("verify");
     assert!(
@@ -280,6 +294,13 @@ fn a_first_version_vault_upgrades_and_its_old_receipt_still_checks() {
     );
     // … and then carries what checks it.
     let told = tmp.path().join("told.zip");
+    v.authorize(
+        &Passphrase::new(pass.trim_end()),
+        OpenOptions {
+            allow_insecure_kdf: true,
+        },
+    )
+    .expect("authorize");
     export_with(
         &mut v,
         &told,

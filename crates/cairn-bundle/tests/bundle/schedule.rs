@@ -9,7 +9,9 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cairn_bundle::{export, Disclosure, ExportOptions, Seal, Selection};
+use cairn_bundle::{Disclosure, ExportOptions, Seal, Selection};
+
+use crate::export;
 use cairn_core::{Category, HandedOver, Handover, Incident, Occurred, Person, Role};
 
 use crate::{add_file, fixture, jpeg_with_gps, opts, sha, Fixture};
@@ -335,6 +337,7 @@ fn the_pattern_counts_incidents_only_and_a_redacted_one_has_no_date() {
         Some("2027-03-05"),
         Category::Threats,
     );
+    crate::authorize(&f.vault);
     f.vault
         .redact(&late, "Written about the wrong day")
         .expect("redact");

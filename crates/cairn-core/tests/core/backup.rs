@@ -14,7 +14,7 @@ use crate::common::*;
 static NEVER: AtomicBool = AtomicBool::new(false);
 
 fn backup(t: &mut TestVault, dest: &Path) -> cairn_core::Result<BackupReport> {
-    t.v().backup(dest, &NEVER, &|_| {})
+    t.v().authed().backup(dest, &NEVER, &|_| {})
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn the_next_backup_copies_only_new_files_and_follows_redactions() {
     assert_eq!(before.len(), 2);
 
     let c = add_bytes(t.v(), "c.jpg", &pseudo_random(80_000, 4));
-    t.v().redact(&b.id, "entered by mistake").unwrap();
+    t.v().authed().redact(&b.id, "entered by mistake").unwrap();
     let r = backup(&mut t, &dest).unwrap();
     assert_eq!((r.files_copied, r.files_kept, r.files_removed), (1, 1, 1));
     let copy = open(&dest).unwrap();
@@ -176,7 +176,7 @@ fn a_cancelled_backup_leaves_the_previous_one_whole() {
     add_bytes(t.v(), "b.jpg", &pseudo_random(3_000_000, 6));
     let size = t.r().chain().unwrap().len();
     let cancel = AtomicBool::new(true);
-    let e = t.v().backup(&dest, &cancel, &|_| {}).unwrap_err();
+    let e = t.v().authed().backup(&dest, &cancel, &|_| {}).unwrap_err();
     assert_eq!(e.code(), "cancelled");
     assert_eq!(t.r().chain().unwrap().len(), size, "not recorded");
     let copy = open(&dest).unwrap();

@@ -159,7 +159,7 @@ fn chain_grows_by_one_entry_per_change_and_never_rewrites() {
     step(tv.r(), &mut seen, 8, &["link.change"]);
     tv.v().edit_incident(&inc.id, incident("i", "b2")).unwrap();
     step(tv.r(), &mut seen, 9, &["incident.edit"]);
-    tv.v().redact(&f.id, "mistake").unwrap();
+    tv.v().authed().redact(&f.id, "mistake").unwrap();
     step(tv.r(), &mut seen, 10, &["item.redact"]);
 
     // Refused changes add nothing.

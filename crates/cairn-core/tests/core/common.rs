@@ -266,6 +266,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// Takes out what schema 7 added (the tree, the salts, the heads given), as a vault
 /// upgraded no further than schema 6 would be, before a test sets an older version.
 pub const UNDO_SCHEMA_7: &str = "
+    DROP TABLE retired_keys;
     DROP TABLE merkle;
     DROP TABLE heads_given;
     DROP TABLE location_checks;
@@ -281,3 +282,17 @@ pub const UNDO_SCHEMA_7: &str = "
       OR NEW.seq IS NOT OLD.seq OR NEW.record_sha256 IS NOT OLD.record_sha256
       OR NEW.content_sha256 IS NOT OLD.content_sha256
     BEGIN SELECT RAISE(ABORT, 'versions change only by redaction'); END;";
+
+/// Types the test passphrase again before a change that needs it (see
+/// `Vault::authorize`): `t.v().authed().redact(..)`.
+pub trait Authed {
+    fn authed(&mut self) -> &mut Self;
+}
+
+impl Authed for Vault {
+    fn authed(&mut self) -> &mut Self {
+        self.authorize(&Passphrase::new(PASS), TEST_OPEN)
+            .expect("authorize with the test passphrase");
+        self
+    }
+}

@@ -1,6 +1,8 @@
 //! The decoy passphrase: a separate vault, opened instead of the real one; nothing of
 //! the real vault in it, nothing of it in the real vault's failed-unlock record.
 
+use std::fs;
+
 use cairn_core::{Error, KdfCost, Passphrase, Vault};
 
 use crate::common::*;
@@ -9,6 +11,7 @@ const DECOY: &str = "plum orchard sunday kettle";
 
 /// Makes `v`'s decoy with the passphrase `pass` (at the test KDF cost).
 fn set_decoy(v: &Vault, pass: &str) -> cairn_core::Result<()> {
+    v.authorize(&Passphrase::new(PASS), TEST_OPEN)?;
     v.set_decoy(&Passphrase::new(pass), KdfCost::InsecureTestOnly, TEST_OPEN)
 }
 
@@ -28,12 +31,16 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
     set_decoy(tv.r(), DECOY).unwrap();
     assert!(tv.r().has_decoy());
     let real_id = tv.r().vault_id().to_string();
+    let real_key = tv.r().device_public_key();
     let tv_kdf = tv.r().kdf();
     tv.close();
 
     // The decoy: another vault, empty, its own chain; it knows of no decoy.
     let mut d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
-    assert_ne!(d.vault_id(), real_id);
+    // It names the same vault (a different id would give it away), with a key of its
+    // own (it must never sign for the real vault).
+    assert_eq!(d.vault_id(), real_id);
+    assert_ne!(d.device_public_key(), real_key);
     assert!(d.timeline().unwrap().is_empty());
     assert!(d.search("marker").unwrap().is_empty());
     assert!(!d.has_decoy());
@@ -48,7 +55,7 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
 
     // The real one, unchanged, and still verifying with the decoy inside its folder.
     tv.reopen();
-    assert_eq!(tv.r().vault_id(), real_id);
+    assert_eq!(tv.r().device_public_key(), real_key);
     let titles: Vec<String> = tv
         .r()
         .timeline()
@@ -75,7 +82,8 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
         }
     };
     wrong(2);
-    // The decoy tells of them as the real vault would, and starts the delay afresh …
+    let record = fs::read(tv.dir.join("attempts")).unwrap();
+    // The decoy tells of them as the real vault would …
     let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
     assert_eq!(d.failed_attempts().map(|a| a.count), Some(2));
     assert_eq!(
@@ -83,12 +91,18 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
         "vault.unlock_failed"
     );
     drop(d);
+    // … leaving no trace of its opening beside the real vault …
+    assert_eq!(fs::read(tv.dir.join("attempts")).unwrap(), record);
+    // … and, opened again, tells of nothing it told before.
+    let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
+    assert_eq!(d.failed_attempts(), None);
+    drop(d);
+    // The delay does not end when the decoy opens: a third wrong try earns it.
     wrong(1);
-    assert!(
-        Vault::unlock_wait(&tv.dir).is_zero(),
-        "one wrong try after the decoy opened is the first, as after any unlock"
-    );
-    // … and the real vault still tells of all three at its next opening.
+    let wait = Vault::unlock_wait(&tv.dir);
+    assert!(!wait.is_zero());
+    std::thread::sleep(wait + std::time::Duration::from_millis(50));
+    // The real vault tells of all three at its next opening.
     tv.reopen();
     assert_eq!(tv.r().failed_attempts().map(|a| a.count), Some(3));
     // Her own passphrase may not become the decoy's (the decoy could not be reached).
@@ -100,6 +114,7 @@ fn the_decoy_passphrase_opens_a_separate_empty_vault() {
     // A second decoy is refused until the first is removed.
     let e = set_decoy(tv.r(), "another decoy phrase here").unwrap_err();
     assert_eq!(e.code(), "invalid_input");
+    tv.r().authorize(&Passphrase::new(PASS), TEST_OPEN).unwrap();
     tv.r().remove_decoy().unwrap();
     assert!(!tv.r().has_decoy());
     assert!(!tv.dir.join(cairn_core::decoy::DECOY_DIR).exists());
@@ -133,7 +148,7 @@ fn a_backup_holds_the_real_vault_and_not_the_decoy() {
     set_decoy(tv.r(), DECOY).unwrap();
     let dest = tv.scratch("stick");
     let never = std::sync::atomic::AtomicBool::new(false);
-    tv.v().backup(&dest, &never, &|_| {}).unwrap();
+    tv.v().authed().backup(&dest, &never, &|_| {}).unwrap();
     assert!(!dest.join(cairn_core::decoy::DECOY_DIR).exists());
     let b = open(&dest).unwrap();
     assert_eq!(b.timeline().unwrap().len(), 1);
@@ -146,12 +161,41 @@ fn a_decoy_made_inside_the_decoy_opens_too() {
     tv.close();
     let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
     let inner = "walnut ferry morning lantern";
-    set_decoy(&d, inner).unwrap();
-    let decoy_id = d.vault_id().to_string();
+    // Just opened with its passphrase: one change is allowed.
+    d.set_decoy(
+        &Passphrase::new(inner),
+        KdfCost::InsecureTestOnly,
+        TEST_OPEN,
+    )
+    .unwrap();
+    let decoy_key = d.device_public_key();
     drop(d);
     let n = Vault::open(&tv.dir, &Passphrase::new(inner), TEST_OPEN).unwrap();
-    assert_ne!(n.vault_id(), decoy_id);
+    assert_ne!(n.device_public_key(), decoy_key);
     drop(n);
     let d = Vault::open(&tv.dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap();
-    assert_eq!(d.vault_id(), decoy_id);
+    assert_eq!(d.device_public_key(), decoy_key);
+}
+
+/// Alternating wrong guesses with the decoy's passphrase never escapes the delay (it
+/// did when a decoy opening started the delay afresh).
+#[test]
+fn guesses_between_decoy_openings_still_earn_the_delay() {
+    let tv = TestVault::new();
+    set_decoy(tv.r(), DECOY).unwrap();
+    let dir = tv.dir.clone();
+    drop(tv.vault);
+    let guess = || Vault::open(&dir, &Passphrase::new("a guess at hers"), TEST_OPEN).map(|_| ());
+    for _ in 0..2 {
+        assert!(matches!(guess(), Err(Error::WrongPassphrase)));
+    }
+    drop(Vault::open(&dir, &Passphrase::new(DECOY), TEST_OPEN).unwrap());
+    assert!(matches!(guess(), Err(Error::WrongPassphrase)));
+    // Three wrong in all: the next try, the decoy's included, waits.
+    assert!(!Vault::unlock_wait(&dir).is_zero());
+    assert!(matches!(
+        Vault::open(&dir, &Passphrase::new(DECOY), TEST_OPEN),
+        Err(Error::TooSoon { .. })
+    ));
+    assert!(matches!(guess(), Err(Error::TooSoon { .. })));
 }

@@ -77,3 +77,40 @@ fn first_schema_vault_opens_migrates_and_verifies() {
     assert!(report.ok, "{:?}", report.problems);
     assert_eq!(report.entries, 7);
 }
+
+/// A version-1 recovery slot cannot be resealed without the code: a passphrase change
+/// opened by the passphrase makes a new code (and says so); opened by the code, the
+/// slot is remade for the same code and the change keeps it.
+#[test]
+fn a_first_version_recovery_slot_is_kept_only_when_the_code_is_known() {
+    let opts = OpenOptions {
+        allow_insecure_kdf: true,
+    };
+    let pass = std::fs::read_to_string(fixtures().join("vault-v1.passphrase")).unwrap();
+    let pass = Passphrase::new(pass.trim_end());
+    let code = std::fs::read_to_string(fixtures().join("vault-v1.recovery-code")).unwrap();
+    let new = Passphrase::new("a different passphrase for the fixture");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("vault");
+    copy_tree(&fixtures().join("vault-v1"), &dir);
+    let mut v = Vault::open(&dir, &pass, opts).unwrap();
+    let made = v
+        .change_passphrase(&new, cairn_core::KdfCost::InsecureTestOnly)
+        .unwrap()
+        .expect("a new code, since the old slot cannot be resealed");
+    drop(v);
+    assert!(Vault::open_with_recovery(&dir, code.trim(), opts).is_err());
+    Vault::open_with_recovery(&dir, &made.display(), opts).unwrap();
+
+    let dir = tmp.path().join("vault-2");
+    copy_tree(&fixtures().join("vault-v1"), &dir);
+    let mut v = Vault::open_with_recovery(&dir, code.trim(), opts).unwrap();
+    let made = v
+        .change_passphrase(&new, cairn_core::KdfCost::InsecureTestOnly)
+        .unwrap();
+    assert!(made.is_none(), "the code that opened it is kept");
+    drop(v);
+    Vault::open_with_recovery(&dir, code.trim(), opts).unwrap();
+    Vault::open(&dir, &new, opts).unwrap();
+}

@@ -297,13 +297,17 @@ fn redaction_destroys_content_and_keeps_a_tombstone() {
     let old_file = tv.r().show(&file.id).unwrap();
     let entries_before = tv.r().chain().unwrap().len();
 
-    match tv.v().redact(&inc.id, "   ") {
+    match tv.v().authed().redact(&inc.id, "   ") {
         Err(Error::Invalid(_)) => {}
         other => panic!("redaction without a reason: {other:?}"),
     }
-    let red = tv.v().redact(&inc.id, "It names my new address").unwrap();
+    let red = tv
+        .v()
+        .authed()
+        .redact(&inc.id, "It names my new address")
+        .unwrap();
     assert_eq!(red.seq as usize, entries_before + 1);
-    tv.v().redact(&file.id, "Shows my face").unwrap();
+    tv.v().authed().redact(&file.id, "Shows my face").unwrap();
     let chain = tv.r().chain().unwrap();
     assert_eq!(chain.len(), entries_before + 2);
     assert_eq!(chain[entries_before].kind, "item.redact");
@@ -373,7 +377,7 @@ fn redaction_destroys_content_and_keeps_a_tombstone() {
         Err(e @ Error::Redacted(_)) => assert_eq!(e.code(), "redacted"),
         other => panic!("edit of a redacted incident: {other:?}"),
     }
-    match tv.v().redact(&inc.id, "again") {
+    match tv.v().authed().redact(&inc.id, "again") {
         Err(e @ Error::Invalid(_)) => assert_eq!(e.code(), "invalid_input"),
         other => panic!("second redaction: {other:?}"),
     }
@@ -424,7 +428,7 @@ fn no_plaintext_reaches_the_vault_folder() {
         }
     };
     check("while open");
-    tv.v().redact(&inc.id, MARKERS[4]).unwrap();
+    tv.v().authed().redact(&inc.id, MARKERS[4]).unwrap();
     check("after redaction");
     tv.close();
     check("after closing");

@@ -10,6 +10,7 @@ mod common;
 mod backup;
 mod chain;
 mod decoy;
+mod home;
 mod items;
 mod keys;
 mod messages;

@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use cairn_core::search::{HIT_END, HIT_START};
 use cairn_core::{ChatImport, ItemKind, MessageKind, NewMessage, Person, Role, StagedFile, Vault};
 
-use crate::common::{assert_ok, incident, TestVault, UNDO_SCHEMA_7};
+use crate::common::{assert_ok, incident, Authed, TestVault, UNDO_SCHEMA_7};
 
 const EXPORT: &[u8] = b"31/12/2023, 21:42 - Sam: Where are you?\n\
 31/12/2023, 21:43 - Sam: Answer me. I know you're at your mum's\n\
@@ -348,7 +348,7 @@ fn search_finds_words_in_every_kind_and_forgets_redacted_items() {
     t.v().edit_incident(&inc, edited).unwrap();
     assert!(ids_in(&t, "school").is_empty());
     assert_eq!(ids_in(&t, "bus stop"), vec![inc.clone()]);
-    t.v().redact(&per, "entered by mistake").unwrap();
+    t.v().authed().redact(&per, "entered by mistake").unwrap();
     assert_eq!(ids_in(&t, "gate"), Vec::<String>::new());
     // Nor are its words left in the index's pages for someone who opens the
     // database itself (FTS5 would otherwise keep them until segments merge).
@@ -571,7 +571,10 @@ fn a_removed_message_keeps_its_place_as_a_tombstone() {
     let key = t.r().conversations().unwrap()[0].key.clone();
     let page = t.r().conversation_page(&key, &Anchor::Start, 10).unwrap();
     let gone = page.messages[2].id.clone();
-    t.v().redact(&gone, "It gives my new address").unwrap();
+    t.v()
+        .authed()
+        .redact(&gone, "It gives my new address")
+        .unwrap();
     let page = t.r().conversation_page(&key, &Anchor::Start, 10).unwrap();
     assert_eq!(texts(&page)[2], "(removed)");
     assert_eq!(
@@ -630,7 +633,7 @@ fn words_redacted_before_schema_6_leave_the_index_when_the_vault_is_opened() {
         .add_person(Person::new("PC Gatesworth", Role::Officer))
         .unwrap()
         .id;
-    t.v().redact(&per, "entered by mistake").unwrap();
+    t.v().authed().redact(&per, "entered by mistake").unwrap();
     assert!(words_left(&t) > 0, "the old way leaves the words");
     t.r()
         .raw_connection_for_tests()
@@ -695,7 +698,7 @@ fn messages_redacted_before_schema_7_belong_to_their_own_export() {
     );
     assert_eq!((in_a.len(), in_b.len()), (3, 2));
     for id in in_b.iter().chain(in_a.get(1..2).unwrap_or(&[])) {
-        t.v().redact(id, "said too much").unwrap();
+        t.v().authed().redact(id, "said too much").unwrap();
     }
     t.r()
         .raw_connection_for_tests()

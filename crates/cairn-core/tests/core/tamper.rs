@@ -668,7 +668,7 @@ fn init_never_replaces_a_database_without_keys() {
     let before = fs::read(tv.dir.join("vault.db")).unwrap();
     let err = Vault::init(
         &tv.dir,
-        &cairn_core::Passphrase::new("another passphrase"),
+        &cairn_core::Passphrase::new("another quite different passphrase"),
         cairn_core::KdfCost::InsecureTestOnly,
     )
     .unwrap_err();

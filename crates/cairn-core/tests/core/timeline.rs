@@ -3,7 +3,7 @@
 
 use cairn_core::{Category, Incident, ItemKind, Occurred, Passphrase, Person, Role, Settings};
 
-use crate::common::{TestVault, PASS, TEST_OPEN};
+use crate::common::{Authed, TestVault, PASS, TEST_OPEN};
 
 fn incident(title: &str) -> Incident {
     Incident {
@@ -57,7 +57,7 @@ fn timeline_rows_carry_what_the_filters_need() {
     assert_eq!(rb.day, &rb.recorded_at[..10]);
     assert!(rb.occurred.is_none());
 
-    t.v().redact(&b, "Duplicate").unwrap();
+    t.v().authed().redact(&b, "Duplicate").unwrap();
     let rows = t.r().timeline().unwrap();
     let rb = rows.iter().find(|r| r.id == b).unwrap();
     assert!(rb.redacted && rb.title.is_empty());
@@ -86,7 +86,7 @@ fn search_matches_every_word_in_what_she_wrote_only() {
     // Field names and hashes are not her words.
     assert!(t.r().search("words_said").unwrap().is_empty());
     assert!(t.r().search("").unwrap().is_empty());
-    t.v().redact(&a, "Wrong vault").unwrap();
+    t.v().authed().redact(&a, "Wrong vault").unwrap();
     assert_eq!(t.r().search("believe").unwrap(), vec![b]);
 }
 

@@ -3,6 +3,7 @@
 
 import { api, progressChannel, toCairnError } from '../api';
 import type { BackupProgress, BackupReport, BackupStatus } from '../bindings';
+import { reauth } from './reauth.svelte';
 import { onClear } from './vault.svelte';
 
 /** What each step is called on screen. */
@@ -39,7 +40,7 @@ export class BackupJob {
       const ch = progressChannel<BackupProgress>((p) => {
         if (this.running) this.progress = p;
       });
-      this.done = await api.backupNow(dest, ch);
+      this.done = await reauth.withPassphrase('back up to a new folder', (current) => api.backupNow(dest, current, ch));
       await this.load();
     } catch (e) {
       this.failure = toCairnError(e).message;

@@ -2,6 +2,7 @@
 
 import { api } from '../api';
 import type { Settings } from '../bindings';
+import { reauth } from './reauth.svelte';
 import { vault } from './vault.svelte';
 
 /** A problem with an auto-lock value, or null. */
@@ -38,7 +39,10 @@ export class SettingsStore {
       this.saving = true;
       try {
         const now = vault.status?.settings ?? {};
-        vault.setIfStillUnlocked(await api.saveSettings({ ...now, ...patch }));
+        const next = { ...now, ...patch };
+        vault.setIfStillUnlocked(
+          await reauth.withPassphrase('change this setting', (current) => api.saveSettings(next, current)),
+        );
       } finally {
         this.saving = false;
       }

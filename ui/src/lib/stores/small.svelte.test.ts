@@ -36,7 +36,7 @@ describe('settings', () => {
       return status({ unlocked: true, settings: { auto_lock_minutes: 15 } });
     });
     await settings.saveAutoLock(15);
-    expect(calls).toEqual([['save_settings', { settings: { auto_lock_minutes: 15 } }]]);
+    expect(calls).toEqual([['save_settings', { settings: { auto_lock_minutes: 15 }, current: null }]]);
     expect(settings.autoLockMinutes).toBe(15);
     expect(settings.saving).toBe(false);
   });
