@@ -157,6 +157,7 @@ fn finish_attempt<T>(st: &AppState, result: cairn_core::Result<T>) -> CmdResult<
 /// then: the authorization that opening gives ends here.
 fn keep_open(st: &AppState, v: Vault) {
     v.end_authorization();
+    st.idle.touch();
     *guard(&st.vault) = Some(v);
 }
 
@@ -217,6 +218,15 @@ pub async fn recover(
         finish_unlock(st, opened)
     })
     .await
+}
+
+/// The window was used just now (a key, a press, the wheel): the idle deadline kept in
+/// Rust starts again. The window sends this at most every 15 s.
+#[tauri::command]
+#[specta::specta]
+pub async fn touch(state: State<'_, Shared>) -> CmdResult<()> {
+    state.idle.touch();
+    Ok(())
 }
 
 /// Locks now: running jobs stop and every key is dropped.

@@ -34,6 +34,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             unlock,
             recover,
             lock,
+            touch,
             timeline,
             timeline_head,
             search,
@@ -59,6 +60,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             share::bundle_is_sealed,
             share::check_bundle,
             share::receipt,
+            share::check_receipt,
             share::reports,
             share::save_report,
             messages::import_messages,
@@ -188,6 +190,7 @@ pub fn run() {
                     })
                     .build()?;
             locking::watch_minimise(&window);
+            locking::watch_idle(app.handle());
             #[cfg(target_os = "linux")]
             locking::watch_session(app.handle());
             *state::guard(&st.shell) = Some(Box::new(locking::WindowShell(window)));

@@ -29,6 +29,23 @@ pub fn lock_and_tell<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// Locks when the vault has gone unused past her auto-lock minutes, whatever the
+/// window does (see `cairn_core::idle`): checked every five seconds.
+pub fn watch_idle<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("cairn-idle".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            if app.state::<Shared>().idle_expired() {
+                lock_and_tell(&app);
+            }
+        });
+    if spawned.is_err() {
+        eprintln!("cairn-desktop: could not start the idle lock; the window's own still works");
+    }
+}
+
 /// Signals that mean "lock now" (for those with a boolean, only when it is true).
 #[cfg(target_os = "linux")]
 const SYSTEM_SIGNALS: [(&str, &str); 2] = [

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use cairn_bundle::{
-    BundleReport, Disclosure, ExportOptions, Exported, Key, Plan, Receipt, Seal, Selection,
+    BundleReport, Disclosure, ExportOptions, Exported, Key, Plan, Receipt, ReceiptCheck, Seal,
+    Selection,
 };
 use cairn_core::{Added, Handover, KdfCost, Passphrase};
 use serde::{Deserialize, Serialize};
@@ -228,6 +229,17 @@ pub async fn check_bundle(
 #[specta::specta]
 pub async fn receipt(state: State<'_, Shared>) -> CmdResult<Receipt> {
     crate::commands::blocking(state, |st| st.with_vault(|v| Ok(cairn_bundle::receipt(v)?))).await
+}
+
+/// Checks the vault against a receipt she kept: a vault put back to an older copy is
+/// shorter than the receipt, and says so.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_receipt(state: State<'_, Shared>, receipt: String) -> CmdResult<ReceiptCheck> {
+    crate::commands::blocking(state, move |st| {
+        st.with_vault(|v| Ok(cairn_bundle::check_vault_receipt(v, &receipt)?))
+    })
+    .await
 }
 
 /// Every report and handover, oldest first.

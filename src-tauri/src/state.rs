@@ -55,6 +55,8 @@ pub struct AppState {
     pub open: OpenOptions,
     /// The window, once there is one.
     pub shell: Mutex<Option<Box<dyn Shell>>>,
+    /// When the window last reported use (the idle deadline kept in Rust).
+    pub idle: cairn_core::idle::Idle,
 }
 
 /// A poisoned lock only means another command panicked; the data behind it is still
@@ -83,7 +85,20 @@ impl AppState {
                 allow_insecure_kdf: insecure_test_kdf,
             },
             shell: Mutex::new(None),
+            idle: cairn_core::idle::Idle::new(),
         }
+    }
+
+    /// True if the vault is open and has gone unused past her auto-lock minutes (and
+    /// the grace the window's own lock has to come first).
+    pub fn idle_expired(&self) -> bool {
+        if guard(&self.vault).is_none() {
+            return false;
+        }
+        self.idle.expired_at(
+            &cairn_core::Settings::load(&self.dir()),
+            std::time::Instant::now(),
+        )
     }
 
     /// The vault folder in use.

@@ -190,3 +190,46 @@ fn damaged_database_is_not_a_panic() {
         assert!(line.contains("damaged"), "{line}");
     }
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+/// The vault folder put back to an older copy verifies on its own (nothing in it is
+/// inconsistent), but not against a receipt she kept: `verify --receipt` names both.
+#[test]
+fn a_vault_put_back_to_an_older_copy_fails_her_receipt() {
+    let (cli, _) = Cli::with_vault();
+    cli.ok(["note", "add", "--title", "Early"]);
+    let old = cli.scratch().join("his-copy");
+    copy_dir(&cli.vault, &old);
+    cli.ok(["note", "add", "--title", "Later, after he copied it"]);
+    let receipt = cli.json(["receipt", "--json"]);
+    let short = receipt["short"].as_str().unwrap().to_string();
+    let ok = cli.json(["verify", "--quick", "--json", "--receipt", &short]);
+    assert_eq!(ok["receipt"]["code"], "extends", "{ok}");
+
+    fs::remove_dir_all(&cli.vault).unwrap();
+    copy_dir(&old, &cli.vault);
+    cli.ok(["verify", "--quick"]);
+    let out = cli.run(["verify", "--quick", "--json", "--receipt", &short]);
+    assert_exit(&out, 1, "verify against a receipt after a roll-back");
+    let v = parse_json(&out.stdout);
+    assert_eq!(v["receipt"]["code"], "rolled_back", "{v}");
+    assert_eq!(v["receipt"]["ok"], false);
+    let msg = v["receipt"]["message"].as_str().unwrap();
+    assert!(msg.contains("older copy"), "{msg}");
+    // The whole signed note works as well as the short line.
+    let note = receipt["note"].as_str().unwrap().to_string();
+    let out = cli.run(["verify", "--quick", "--json", "--receipt", &note]);
+    assert_exit(&out, 1, "verify against the note");
+}

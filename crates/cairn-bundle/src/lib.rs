@@ -38,7 +38,7 @@ pub use bag::{decode_manifest_path, encode_manifest_path};
 pub use export::{
     export, plan, ExportOptions, Exported, ExportedExhibit, GoesAs, Plan, PlannedExhibit, Selection,
 };
-pub use receipt::{receipt, Receipt};
+pub use receipt::{check_vault as check_vault_receipt, receipt, Receipt, ReceiptCheck};
 pub use record::Disclosure;
 pub use seal::{is_sealed, parse_recipient, Key, Seal};
 pub use verify::{verify_bundle, verify_bundle_bytes, BundleReport, Problem, RedactionSeen};

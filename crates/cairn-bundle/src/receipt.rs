@@ -80,6 +80,102 @@ pub fn receipt(vault: &mut Vault) -> Result<Receipt> {
     })
 }
 
+/// What a receipt she kept says of the vault as it is now.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptCheck {
+    /// The vault extends the receipt: nothing before it was changed or removed.
+    pub ok: bool,
+    /// Entries the receipt covers.
+    pub receipt_size: u64,
+    /// Entries the vault holds now.
+    pub vault_size: u64,
+    /// A stable code: `extends`, `rolled_back`, `rewritten`, `other_vault`.
+    pub code: &'static str,
+    /// One plain sentence.
+    pub message: String,
+}
+
+/// Checks the vault against a receipt she kept (the note or the short line): its
+/// chain must hold at least the receipt's entries, with the same tree head (or head
+/// entry, for a format-1 receipt). A vault shorter than a head it once signed has been
+/// put back to an older copy (or had entries removed): that is a finding naming both
+/// sizes, never a quiet pass. A whole note's signature is checked too.
+pub fn check_vault(vault: &Vault, text: &str) -> Result<ReceiptCheck> {
+    let r = parse(text).ok_or_else(|| {
+        Error::Invalid(
+            "That is not a Cairn receipt (a `cairn-receipt` line or a signed checkpoint).".into(),
+        )
+    })?;
+    let tree = vault.merkle_tree()?;
+    let size = tree.size();
+    let done = |ok: bool, code: &'static str, message: String| ReceiptCheck {
+        ok,
+        receipt_size: r.size,
+        vault_size: size,
+        code,
+        message,
+    };
+    if r.vault_id != vault.vault_id() {
+        return Ok(done(
+            false,
+            "other_vault",
+            "That receipt is for a different vault.".into(),
+        ));
+    }
+    if let Some(note) = &r.note {
+        if cairn_core::checkpoint::verify(note, &vault.device_public_key()).is_err() {
+            return Ok(done(
+                false,
+                "rewritten",
+                "That receipt's signature is not this vault's: it was altered, or the vault's keys were replaced.".into(),
+            ));
+        }
+    }
+    if r.size > size {
+        return Ok(done(
+            false,
+            "rolled_back",
+            format!(
+                "This vault holds {size} entries, but your receipt covers {}: entries were removed since, most likely by putting the vault folder back to an older copy. Keep the receipt and every backup, and restore the newest backup.",
+                r.size
+            ),
+        ));
+    }
+    let matches = match (&r.root, &r.head) {
+        (Some(root), _) => crate::bag::hex(&tree.root_at(r.size)).starts_with(root.as_str()),
+        (None, Some(head)) => vault
+            .chain()?
+            .get(
+                usize::try_from(r.size)
+                    .unwrap_or(usize::MAX)
+                    .wrapping_sub(1),
+            )
+            .is_some_and(|e| e.hash.starts_with(head.as_str())),
+        (None, None) => false,
+    };
+    Ok(if matches {
+        done(
+            true,
+            "extends",
+            format!(
+                "The vault extends your receipt: its first {} entries are as they were then, and {} were added since.",
+                r.size,
+                size - r.size
+            ),
+        )
+    } else {
+        done(
+            false,
+            "rewritten",
+            format!(
+                "The vault's first {} entries are not the ones your receipt covers: its history was rewritten since.",
+                r.size
+            ),
+        )
+    })
+}
+
 fn hex_of(b64: &str) -> Option<String> {
     base64::engine::general_purpose::STANDARD
         .decode(b64.trim())

@@ -208,7 +208,7 @@ pub fn report_list(vault: &Vault, json: bool) -> Result<(), Error> {
 }
 
 /// A receipt given on the command line: its text, or a file holding it.
-fn read_receipt(r: &str) -> Result<String, Error> {
+pub(crate) fn read_receipt(r: &str) -> Result<String, Error> {
     if Path::new(r).is_file() {
         std::fs::read_to_string(r)
             .map_err(|e| Error::Invalid(format!("Could not read the receipt {r} ({}).", e.kind())))

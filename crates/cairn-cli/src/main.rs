@@ -155,6 +155,11 @@ enum Cmd {
         quick: bool,
         #[arg(long)]
         json: bool,
+        /// A receipt you kept (its text, or a file holding it): checks that the vault
+        /// still holds everything it covered, unchanged (a vault put back to an older
+        /// copy is shorter than its receipt).
+        #[arg(long, value_name = "RECEIPT")]
+        receipt: Option<String>,
     },
     /// Print the chain's entry headers (JSON Lines with --json).
     Chain {
@@ -857,7 +862,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             say!("New passphrase set.");
             tell_rotation(&mut vault, &new, *new_code, made)?;
         }
-        Cmd::Verify { quick, json } => {
+        Cmd::Verify {
+            quick,
+            json,
+            receipt,
+        } => {
             let vault = match open(&cli) {
                 Ok(v) => v,
                 // Damage that stops the vault opening is what verify is for: report it as a finding.
@@ -875,12 +884,29 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Err(e) => return Err(e),
             };
             let report = vault.verify(VerifyOptions { quick: *quick }, &|_, _| {})?;
+            let checked = receipt
+                .as_deref()
+                .map(|r| {
+                    bundle_cmd::read_receipt(r)
+                        .and_then(|t| cairn_bundle::check_vault_receipt(&vault, &t))
+                })
+                .transpose()?;
             if *json {
-                print_json(&report);
+                let mut v =
+                    serde_json::to_value(&report).map_err(|e| Error::Internal(e.to_string()))?;
+                if let Some(c) = &checked {
+                    v["receipt"] =
+                        serde_json::to_value(c).map_err(|e| Error::Internal(e.to_string()))?;
+                }
+                print_json(&v);
             } else {
                 output::print_report(&report);
+                if let Some(c) = &checked {
+                    say!("Receipt: {}", c.message);
+                }
             }
-            return Ok(if report.ok {
+            let receipt_ok = checked.as_ref().is_none_or(|c| c.ok);
+            return Ok(if report.ok && receipt_ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

@@ -530,10 +530,7 @@ impl Vault {
                 }
                 let kind: String = r.get(2).map_err(map_err)?;
                 if kind != crate::attempts::ATTEMPTS_ENTRY {
-                    return Err(refused(
-                        "That backup holds entries this vault does not have, so it was not overwritten. \
-                         Keep it, and back up to a new folder.",
-                    ));
+                    return Err(self.rolled_back(&conn, dest)?);
                 }
                 extra.push((hex(&hash), r.get::<_, String>(3).map_err(map_err)?));
             }
@@ -573,6 +570,28 @@ impl Vault {
             })?;
         }
         Ok(lock)
+    }
+
+    /// The loud finding when a backup holds entries this vault does not have: the
+    /// vault folder was most likely put back to an older copy (or the two parted after
+    /// that and this vault went on). It names both heads; the backup is left alone.
+    fn rolled_back(&self, backup: &rusqlite::Connection, dest: &Path) -> Result<Error> {
+        let (there, newest): (i64, i64) = backup
+            .query_row("SELECT max(seq), max(recorded_at) FROM entries", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(map_err)?;
+        let here = chain::head(&self.conn)?.map_or(0, |h| h.seq);
+        let how = if (there as u64) > here {
+            format!("this vault holds only {here}")
+        } else {
+            format!("this vault holds {here}, but they are not the same entries")
+        };
+        Ok(Error::RolledBack(format!(
+            "Your backup in {} holds entries up to {there} (the newest recorded {}), and {how}: the vault folder may have been put back to an older copy. The backup was left as it was; keep it, restore from it, and back up to a new folder.",
+            dest.display(),
+            format_ms(newest)
+        )))
     }
 
     /// Master keys retired by rotations, newest first.

@@ -87,6 +87,10 @@ pub enum Error {
         /// What it is, as a noun phrase ("a link").
         what: &'static str,
     },
+    /// A backup holds entries this vault lacks: the vault folder was most likely put
+    /// back to an older copy. The message names both.
+    #[error("{0}")]
+    RolledBack(String),
     /// A change that needs her passphrase typed again (see
     /// [`crate::Vault::authorize`]).
     #[error("Type your passphrase again to do this.")]
@@ -205,6 +209,7 @@ impl Error {
             Error::BackupRefused(_) => "backup_refused",
             Error::UnsafeFile { .. } => "unsafe_file",
             Error::PassphraseNeeded => "passphrase_needed",
+            Error::RolledBack(_) => "rolled_back",
             Error::Io { .. } => "io",
             Error::DatabaseIo(_) => "database_io",
             Error::Database(_) => "database",

@@ -27,6 +27,7 @@ pub mod decoy;
 pub mod error;
 mod fsutil;
 pub mod hygiene;
+pub mod idle;
 mod ids;
 pub mod items;
 pub mod keys;

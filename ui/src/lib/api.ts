@@ -33,6 +33,7 @@ import {
   type Plan,
   type Progress,
   type Receipt,
+  type ReceiptCheck,
   type Report,
   type ReportRow,
   type Settings,
@@ -179,6 +180,10 @@ export const api = {
   checkBundle: (path: string, key: OpenKey, receipt: string | null): Promise<BundleReport> =>
     unwrap(commands.checkBundle(path, key, receipt)),
   receipt: (): Promise<Receipt> => unwrap(commands.receipt()),
+  touch: async (): Promise<void> => {
+    await unwrap(commands.touch());
+  },
+  checkReceipt: (receipt: string): Promise<ReceiptCheck> => unwrap(commands.checkReceipt(receipt)),
   reports: (): Promise<ReportRow[]> => unwrap(commands.reports()),
   saveReport: (id: string | null, report: Handover): Promise<Added> => unwrap(commands.saveReport(id, report)),
   importMessages: (

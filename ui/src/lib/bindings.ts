@@ -23,6 +23,11 @@ export const commands = {
 	recover: (code: string, newPassphrase: string) => typedError<AppStatus, AppError>(__TAURI_INVOKE("recover", { code, newPassphrase })),
 	/**  Locks now: running jobs stop and every key is dropped. */
 	lock: () => typedError<AppStatus, AppError>(__TAURI_INVOKE("lock")),
+	/**
+	 *  The window was used just now (a key, a press, the wheel): the idle deadline kept in
+	 *  Rust starts again. The window sends this at most every 15 s.
+	 */
+	touch: () => typedError<null, AppError>(__TAURI_INVOKE("touch")),
 	/**  Every item for the timeline. */
 	timeline: () => typedError<TimelineItem[], AppError>(__TAURI_INVOKE("timeline")),
 	/**  The newest items and the total, for the timeline's first paint. */
@@ -100,6 +105,11 @@ export const commands = {
 	checkBundle: (path: string, key: OpenKey, receipt: string | null) => typedError<BundleReport, AppError>(__TAURI_INVOKE("check_bundle", { path, key, receipt })),
 	/**  The current checkpoint as short text to keep somewhere else. */
 	receipt: () => typedError<Receipt, AppError>(__TAURI_INVOKE("receipt")),
+	/**
+	 *  Checks the vault against a receipt she kept: a vault put back to an older copy is
+	 *  shorter than the receipt, and says so.
+	 */
+	checkReceipt: (receipt: string) => typedError<ReceiptCheck, AppError>(__TAURI_INVOKE("check_receipt", { receipt })),
 	/**  Every report and handover, oldest first. */
 	reports: () => typedError<ReportRow[], AppError>(__TAURI_INVOKE("reports")),
 	/**  Adds a report (no `id`) or saves a new version of one. */
@@ -1107,6 +1117,20 @@ export type Receipt = {
 	short: string,
 	/**  The signed checkpoint (C2SP tlog-checkpoint form). */
 	note: string,
+};
+
+/**  What a receipt she kept says of the vault as it is now. */
+export type ReceiptCheck = {
+	/**  The vault extends the receipt: nothing before it was changed or removed. */
+	ok: boolean,
+	/**  Entries the receipt covers. */
+	receipt_size: number,
+	/**  Entries the vault holds now. */
+	vault_size: number,
+	/**  A stable code: `extends`, `rolled_back`, `rewritten`, `other_vault`. */
+	code: string,
+	/**  One plain sentence. */
+	message: string,
 };
 
 /**  An item's record, by kind. */

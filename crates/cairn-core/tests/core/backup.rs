@@ -163,7 +163,7 @@ fn a_backup_that_holds_entries_this_vault_lacks_is_kept() {
         .add_incident(incident("Written in the vault", "only here"))
         .unwrap();
     let tree = hash_tree(&dest);
-    assert_eq!(backup(&mut t, &dest).unwrap_err().code(), "backup_refused");
+    assert_eq!(backup(&mut t, &dest).unwrap_err().code(), "rolled_back");
     assert_eq!(hash_tree(&dest), tree, "nothing in the backup changed");
 }
 

@@ -367,3 +367,49 @@ fn an_unlocked_window_does_nothing_destructive_without_the_passphrase_again() {
     needs(t.v().redact(&b.id, "his reason").map(|_| ()));
     assert_ok(t.r());
 }
+
+/// Someone who once copied the vault folder puts that copy back: everything added
+/// since is gone, and the vault on its own cannot tell. The next backup to her stick
+/// can: the stick holds the later head, and the backup says so, naming both.
+#[test]
+fn a_vault_folder_put_back_to_an_older_copy_is_found_at_the_next_backup() {
+    let mut t = TestVault::new();
+    t.v()
+        .add_incident(incident("Early", "before he copied it"))
+        .unwrap();
+    t.close();
+    let old = t.scratch("his-copy");
+    copy_tree(&t.dir, &old);
+    t.reopen();
+    t.v()
+        .add_incident(incident("Later", "after he copied it"))
+        .unwrap();
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    t.close();
+    // He puts his copy back.
+    fs::remove_dir_all(&t.dir).unwrap();
+    copy_tree(&old, &t.dir);
+    t.reopen();
+    assert_ok(t.r());
+    let tree = hash_tree(&stick);
+    match t.v().backup(&stick, &NEVER, &|_| {}) {
+        Err(e @ Error::RolledBack(_)) => {
+            assert_eq!(e.code(), "rolled_back");
+            let msg = e.to_string();
+            assert!(msg.contains("put back to an older copy"), "{msg}");
+            assert!(msg.contains("this vault holds only"), "{msg}");
+        }
+        other => panic!("expected the roll-back to be found, got {other:?}"),
+    }
+    assert_eq!(hash_tree(&stick), tree, "the stick's later copy is kept");
+    // Even after she writes more (the two have parted), it is still found.
+    t.v()
+        .add_incident(incident("After", "written after the roll-back"))
+        .unwrap();
+    t.v().add_incident(incident("After 2", "and more")).unwrap();
+    assert!(matches!(
+        t.v().backup(&stick, &NEVER, &|_| {}),
+        Err(Error::RolledBack(_))
+    ));
+}

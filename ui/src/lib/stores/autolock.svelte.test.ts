@@ -12,6 +12,22 @@ afterEach(() => {
 const MIN = 60_000;
 
 describe('auto-lock', () => {
+  it('reports use to Cairn at most every 15 s', () => {
+    const onUse = vi.fn();
+    const a = new AutoLock(vi.fn(), onUse);
+    const target = new EventTarget();
+    a.start(5, target);
+    target.dispatchEvent(new Event('keydown'));
+    target.dispatchEvent(new Event('keydown'));
+    expect(onUse).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(14_000);
+    target.dispatchEvent(new Event('pointerdown'));
+    expect(onUse).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1_000);
+    target.dispatchEvent(new Event('wheel'));
+    expect(onUse).toHaveBeenCalledTimes(2);
+  });
+
   it('locks after the set minutes without use', () => {
     const onIdle = vi.fn();
     const a = new AutoLock(onIdle);

@@ -1,6 +1,11 @@
 // Locks after a stretch without use. Any key, pointer press or wheel counts as use.
+// Use is also reported to Cairn (at most every 15 s), which keeps the same deadline on
+// its side, so a page that hangs cannot keep the vault open.
 
 export const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'wheel'] as const;
+
+/** How often use is reported to Cairn, at most (cairn_core::idle::TOUCH_EVERY). */
+export const TOUCH_EVERY_MS = 15_000;
 
 export class AutoLock {
   private minutes = 5;
@@ -8,11 +13,14 @@ export class AutoLock {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private target: EventTarget | null = null;
   private readonly onIdle: () => void;
+  private readonly onUse: () => void;
+  private reported = 0;
   private readonly listener = (): void => this.activity();
   running = $state(false);
 
-  constructor(onIdle: () => void) {
+  constructor(onIdle: () => void, onUse: () => void = () => {}) {
     this.onIdle = onIdle;
+    this.onUse = onUse;
   }
 
   private get limitMs(): number {
@@ -46,7 +54,12 @@ export class AutoLock {
 
   /** Something was used just now. */
   activity(): void {
-    if (this.running) this.last = Date.now();
+    if (!this.running) return;
+    this.last = Date.now();
+    if (this.last - this.reported >= TOUCH_EVERY_MS) {
+      this.reported = this.last;
+      this.onUse();
+    }
   }
 
   private schedule(ms: number): void {
