@@ -4,7 +4,7 @@ CARGO ?= cargo
 NPM ?= npm
 # The environment switches tests rely on (a fast test KDF, a webview WebDriver can
 # drive: crates/cairn-core/src/switches.rs) exist only in builds with this feature.
-# `make run`, `make release` and every --release build leave it out.
+# `make run` and every other build without it leave them out.
 TEST_FEATURES = --features cairn-core/test-switches
 
 .PHONY: run test bench soak fuzz setup setup-run lint ui ui-test bindings e2e-desktop

@@ -200,6 +200,10 @@ enum Cmd {
     Backup {
         /// The backup folder.
         dest: PathBuf,
+        /// Instead of backing up: read every file in that backup back, check it, and
+        /// replace from the vault whatever has decayed (do this every month or so).
+        #[arg(long)]
+        scrub: bool,
         #[arg(long)]
         json: bool,
     },
@@ -952,7 +956,35 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let vault = open(&cli)?;
             import_cmd::search(&vault, query, *limit, *json)?;
         }
-        Cmd::Backup { dest, json } => {
+        Cmd::Backup {
+            dest,
+            scrub: true,
+            json,
+        } => {
+            let mut vault = open(&cli)?;
+            let r = vault.scrub_backup(dest, &AtomicBool::new(false), &|_, _| {})?;
+            if *json {
+                print_json(&r);
+            } else if r.files_repaired.is_empty() && !r.database_repaired {
+                say!(
+                    "Scrubbed {}: all {} stored files and the database read back and checked; nothing had decayed.",
+                    r.dest, r.files_checked
+                );
+            } else {
+                say!(
+                    "Scrubbed {}: {} stored files read back; {} had decayed or gone and were replaced from the vault{}. The drive may be failing: consider a new one.",
+                    r.dest,
+                    r.files_checked,
+                    r.files_repaired.len(),
+                    if r.database_repaired { ", and so was the database" } else { "" }
+                );
+            }
+        }
+        Cmd::Backup {
+            dest,
+            scrub: false,
+            json,
+        } => {
             let mut vault = open(&cli)?;
             let r = vault.backup(dest, &AtomicBool::new(false), &|_| {})?;
             if *json {

@@ -114,7 +114,7 @@ fn refused(msg: &str) -> Error {
 /// Copies `from` to `to` through `tmp` (created new, private): flushed, dropped from
 /// the page cache where the platform allows, read back and compared, then renamed.
 /// Returns the bytes copied and their SHA-256.
-fn copy_checked(
+pub(crate) fn copy_checked(
     from: &Path,
     tmp: &Path,
     to: &Path,
@@ -458,7 +458,7 @@ impl Vault {
     /// vault's extends, so nothing only the backup holds is overwritten. Failed unlocks
     /// recorded in the backup itself are the one exception: they are carried into this
     /// vault's chain first. Returns the backup's lock, held while it is written.
-    fn check_backup_folder(&mut self, dest: &Path) -> Result<File> {
+    pub(crate) fn check_backup_folder(&mut self, dest: &Path) -> Result<File> {
         let has_db = dest.join(DB_FILE).is_file();
         if !Vault::exists(dest) && !has_db {
             // Empty, or what a first backup cut short before its database leaves:

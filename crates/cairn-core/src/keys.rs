@@ -33,8 +33,12 @@ pub const KEYS_FILE: &str = "keys";
 pub const MIN_M_KIB: u32 = 64 * 1024;
 /// Lowest pass count accepted for a real vault.
 pub const MIN_T: u32 = 3;
-/// Highest memory cost accepted on read (refused before running: a denial-of-service guard).
-pub const MAX_M_KIB: u32 = 4 * 1024 * 1024;
+/// Highest memory cost accepted on read (refused before running: a denial-of-service
+/// guard): 1 GiB, four times what calibration ever picks.
+pub const MAX_M_KIB: u32 = 1024 * 1024;
+/// Highest memory all the passphrase slots tried at one unlock may ask for together (a
+/// vault and its decoys are tried at once): decoys past it are not tried.
+pub const MAX_TOTAL_M_KIB: u32 = 1024 * 1024;
 /// Highest pass count accepted on read.
 pub const MAX_T: u32 = 64;
 /// Highest parallelism accepted on read.

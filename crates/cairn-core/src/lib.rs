@@ -39,6 +39,7 @@ pub mod note;
 pub mod portable;
 pub mod recovery;
 mod reports;
+pub mod scrub;
 pub mod search;
 pub mod secret;
 pub mod settings;

@@ -1,8 +1,8 @@
 //! Test switches: environment variables that make Cairn weaker so automated tests can
 //! run it (a fast passphrase KDF; a webview WebDriver can drive). They exist only in
 //! builds with the `test-switches` feature, which `make test` turns on; in the builds
-//! she runs (`make run`, `make release`) they are compiled out, their names are not in
-//! the binaries, and setting them does nothing.
+//! she runs (`make run`'s release build) they are compiled out, their names are not in
+//! the binaries, and setting them does nothing (tests/e2e/switches.rs shows it).
 
 /// Whether this build has the test switches at all.
 pub const COMPILED_IN: bool = cfg!(feature = "test-switches");

@@ -472,7 +472,23 @@ impl Vault {
     pub fn open(dir: &Path, pass: &Passphrase, opts: OpenOptions) -> Result<Vault> {
         Self::not_too_soon(dir)?;
         let unlock = |keys: &Keys| keys.unlock_passphrase(pass, opts.allow_insecure_kdf);
-        let decoys = decoy::chain_of(dir);
+        // The tries run at once: together they may not ask for more memory than one
+        // unlock is allowed (a key file altered to ask for more is not tried).
+        let mut total = Keys::read(dir)
+            .ok()
+            .and_then(|k| k.kdf_summary())
+            .map_or(0, |k| k.m_kib);
+        let decoys: Vec<PathBuf> = decoy::chain_of(dir)
+            .into_iter()
+            .take_while(|d| {
+                let m = Keys::read(d)
+                    .ok()
+                    .and_then(|k| k.kdf_summary())
+                    .map_or(0, |k| k.m_kib);
+                total = total.saturating_add(m);
+                total <= crate::keys::MAX_TOTAL_M_KIB
+            })
+            .collect();
         if decoys.is_empty() {
             let opened = Self::open_with(dir, unlock).map_err(|e| store::refine_io(dir, e));
             return Self::after_attempt(dir, opened);

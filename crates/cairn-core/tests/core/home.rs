@@ -413,3 +413,79 @@ fn a_vault_folder_put_back_to_an_older_copy_is_found_at_the_next_backup() {
         Err(Error::RolledBack(_))
     ));
 }
+
+/// A key file rewritten (with its unkeyed checksum recomputed) to ask for more memory
+/// than an unlock may use is reported as damage, before any KDF runs, and is not
+/// counted as a wrong passphrase.
+#[test]
+fn a_key_file_asking_for_too_much_memory_is_damage_not_an_attempt() {
+    let mut t = TestVault::new();
+    t.close();
+    let text = fs::read_to_string(t.dir.join("keys")).unwrap();
+    let json = text.lines().next().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["slots"][0]["kdf"]["m_kib"] = serde_json::json!(2 * 1024 * 1024);
+    let json = serde_json::to_string(&v).unwrap();
+    fs::write(
+        t.dir.join("keys"),
+        format!("{json}\nsha256:{}\n", sha_hex(json.as_bytes())),
+    )
+    .unwrap();
+    for _ in 0..4 {
+        match open(&t.dir) {
+            Err(e @ Error::KdfOutOfRange(_)) => assert_eq!(e.code(), "kdf_out_of_range"),
+            other => panic!("expected damage, got {:?}", other.map(|_| ())),
+        }
+    }
+    assert!(!t.dir.join("attempts").exists(), "not counted as attempts");
+    assert!(Vault::unlock_wait(&t.dir).is_zero());
+}
+
+/// Decay on the stick (a flipped bit, a file gone, a database page that no longer
+/// checks) is found by a scrub, which reads every file there back, and put right from
+/// the vault; a backup alone never re-reads what it wrote before.
+#[test]
+fn a_scrub_finds_and_repairs_decay_on_the_stick() {
+    let mut t = TestVault::new();
+    for i in 0..3 {
+        add_bytes(t.v(), &format!("p{i}.jpg"), &pseudo_random(90_000, 20 + i));
+    }
+    for i in 0..200 {
+        t.v()
+            .add_incident(incident(&format!("Entry {i}"), "words to fill pages"))
+            .unwrap();
+    }
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    let files = blob_files(&stick);
+    // A bit flips in one file; another goes.
+    let mut bytes = fs::read(&files[0]).unwrap();
+    bytes[50_000] ^= 0x10;
+    fs::write(&files[0], &bytes).unwrap();
+    fs::remove_file(&files[1]).unwrap();
+    // The next ordinary backup does not notice (it copies only what is new).
+    let r = t.v().backup(&stick, &NEVER, &|_| {}).unwrap();
+    assert_eq!(r.files_copied, 1, "only the missing one, by its absence");
+    fs::remove_file(&files[1]).unwrap();
+    // A page of the database decays too.
+    let db = stick.join("vault.db");
+    let mut d = fs::read(&db).unwrap();
+    let mid = d.len() / 2;
+    d[mid] ^= 0x01;
+    fs::write(&db, &d).unwrap();
+
+    let r = t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
+    assert_eq!(r.files_checked, files.len() as u64);
+    let mut fixed = r.files_repaired.clone();
+    fixed.sort();
+    let mut want = vec![blob_id(&files[0]), blob_id(&files[1])];
+    want.sort();
+    assert_eq!(fixed, want, "{r:?}");
+    assert!(r.database_repaired, "{r:?}");
+    // Clean now: a second scrub repairs nothing, and the stick verifies in full.
+    let r = t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
+    assert!(r.files_repaired.is_empty() && !r.database_repaired, "{r:?}");
+    let copy = open(&stick).unwrap();
+    assert_ok(&copy);
+    assert!(verify(&copy).ok);
+}
