@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "redact",
     "verify",
     "change_passphrase",
+    "draft_recovery_code",
     "replace_recovery_code",
     "save_settings",
     "quick_exit",

@@ -61,12 +61,13 @@ impl<'a> Throttled<'a> {
 fn status_of(st: &AppState) -> AppStatus {
     let dir = st.dir();
     // One guard: a second in the same expression would wait on the first for ever.
-    let (unlocked, failed_attempts, has_decoy) = {
+    let (unlocked, failed_attempts, has_decoy, weak_kdf) = {
         let g = guard(&st.vault);
         (
             g.is_some(),
             g.as_ref().and_then(|v| v.failed_attempts().cloned()),
             g.as_ref().is_some_and(|v| v.has_decoy()),
+            g.as_ref().and_then(|v| v.kdf()).is_some_and(|k| k.insecure),
         )
     };
     AppStatus {
@@ -79,6 +80,7 @@ fn status_of(st: &AppState) -> AppStatus {
         unlocked,
         failed_attempts,
         has_decoy,
+        weak_kdf,
         retry_after_ms: st.wait_remaining().as_millis().min(u32::MAX as u128) as u32,
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
@@ -478,19 +480,29 @@ pub async fn change_passphrase(
     .await
 }
 
-/// Makes a new recovery code after checking the passphrase; the old code stops
-/// working (the vault is re-keyed). Returns the code, to be shown once.
+/// A new recovery code to show her; it replaces the old one only when she confirms
+/// with `replace_recovery_code` (until then the old code still works).
 #[tauri::command]
 #[specta::specta]
-pub async fn replace_recovery_code(state: State<'_, Shared>, current: String) -> CmdResult<String> {
+pub async fn draft_recovery_code(state: State<'_, Shared>) -> CmdResult<String> {
+    blocking(state, |st| {
+        st.with_vault(|v| Ok(v.draft_recovery_code()?.to_string()))
+    })
+    .await
+}
+
+/// Makes the code shown by `draft_recovery_code` her recovery code, after checking
+/// the passphrase; the old code stops working (the vault is re-keyed).
+#[tauri::command]
+#[specta::specta]
+pub async fn replace_recovery_code(state: State<'_, Shared>, current: String) -> CmdResult<()> {
     let current = Passphrase::new(current);
     blocking(state, move |st| {
         reauthenticate(st, &current)?;
-        let code = st.with_vault(|v| {
+        st.with_vault(|v| {
             v.end_authorization();
             Ok(v.replace_recovery_code(&current)?)
-        })?;
-        Ok(code.display().to_string())
+        })
     })
     .await
 }

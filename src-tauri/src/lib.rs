@@ -49,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             redact,
             verify,
             change_passphrase,
+            draft_recovery_code,
             replace_recovery_code,
             save_settings,
             quick_exit,

@@ -201,6 +201,9 @@ pub struct AppStatus {
     pub failed_attempts: Option<cairn_core::attempts::FailedAttempts>,
     /// The open vault has a decoy (false while locked, and in a decoy).
     pub has_decoy: bool,
+    /// The open vault's passphrase costs less than the floor (a test setting): she is
+    /// warned at every unlock until she changes it.
+    pub weak_kdf: bool,
 }
 
 /// The result of creating a vault.

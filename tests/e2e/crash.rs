@@ -634,7 +634,75 @@ fn crash_kill9_passphrase_change() {
             );
         }
     }
-    // The recovery code she wrote down at the start still opens it.
+    // `new-recovery-code` killed at random moments: the code in force is always one
+    // she was shown (the printed one once it said "Done", else the one before).
+    let mut code = code;
+    let mut replaced = 0u64;
+    let code_trials = (trials / 4).max(5);
+    for trial in 1..=code_trials {
+        let mut rng = XorShift::new(0xC0DE + trial);
+        let delay = Duration::from_micros(rng.below(span * 1500));
+        let mut child = cli
+            .command_with_pass(&current)
+            .args(["new-recovery-code"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn cairn new-recovery-code");
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stdout.read_to_string(&mut s);
+            s
+        });
+        thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let printed = reader.join().unwrap();
+        // The new code, if it was printed (it is printed before it replaces the old).
+        let shown = printed
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 35 && l.matches('-').count() == 5)
+            .map(str::to_string);
+        let done = printed.contains("Done:");
+        // The code in force is one she was shown: the new one once it said "Done",
+        // else the old one or (killed between replacing and saying so) the new one.
+        let mut candidates: Vec<String> = Vec::new();
+        if done {
+            candidates.extend(shown.clone());
+        } else {
+            candidates.push(code.clone());
+            candidates.extend(shown.clone());
+        }
+        let mut opened = None;
+        for c in &candidates {
+            let code_file = cli.write_file("code-now.txt", format!("{c}\n").as_bytes());
+            let out = cli
+                .command_with_pass(&current)
+                .args([
+                    "recover",
+                    "--recovery-code-file",
+                    code_file.to_str().unwrap(),
+                    "--new-passphrase-file",
+                    current.to_str().unwrap(),
+                ])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                opened = Some(c.clone());
+                break;
+            }
+        }
+        let Some(c) = opened else {
+            panic!("code trial {trial} (killed after {delay:?}): no code she was shown opens it; printed:\n{printed}");
+        };
+        if c != code {
+            replaced += 1;
+        }
+        code = c;
+    }
+    // The recovery code she has (the first, or the last one shown) still opens it.
     let code_file = cli.write_file("code.txt", format!("{code}\n").as_bytes());
     let last = cli.write_file("last.txt", b"the passphrase after all the trials\n");
     let mut c = cli.command_with_pass(&current);
@@ -652,7 +720,8 @@ fn crash_kill9_passphrase_change() {
     assert_exit(&cli.run_with_pass(&last, ["verify", "--json"]), 0, "verify");
     eprintln!(
         "rotation crash: {trials} trials over {span} ms changes; opened by the new passphrase {new_opens}, \
-         by the old {old_opens}; keys.next left by the kill {mid}; finished before the kill {early}"
+         by the old {old_opens}; keys.next left by the kill {mid}; finished before the kill {early}; \
+         new-recovery-code: {code_trials} kills, {replaced} finished"
     );
     assert!(mid > 0 || trials < 20, "no kill landed inside a rotation");
 }

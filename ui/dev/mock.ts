@@ -56,6 +56,7 @@ function status(): AppStatus {
     version: '0.1.0',
     failedAttempts: null,
     hasDecoy: false,
+    weakKdf: false,
   };
 }
 

@@ -159,9 +159,14 @@ pub fn check_vault(vault: &Vault, text: &str) -> Result<ReceiptCheck> {
             true,
             "extends",
             format!(
-                "The vault extends your receipt: its first {} entries are as they were then, and {} were added since.",
-                r.size,
-                size - r.size
+                "The vault extends your receipt: {} as {} then, and {} since.",
+                entries_phrase(r.size),
+                if r.size == 1 { "it was" } else { "they were" },
+                match size - r.size {
+                    0 => "none was added".to_string(),
+                    1 => "1 was added".to_string(),
+                    n => format!("{n} were added"),
+                }
             ),
         )
     } else {
@@ -169,11 +174,23 @@ pub fn check_vault(vault: &Vault, text: &str) -> Result<ReceiptCheck> {
             false,
             "rewritten",
             format!(
-                "The vault's first {} entries are not the ones your receipt covers: its history was rewritten since.",
-                r.size
+                "The vault's {} not what your receipt covers: its history was rewritten since.",
+                if r.size == 1 {
+                    "first entry is".to_string()
+                } else {
+                    format!("first {} entries are", r.size)
+                }
             ),
         )
     })
+}
+
+/// "its first entry", "its first 12 entries" ("its 0 entries" for an empty receipt).
+fn entries_phrase(n: u64) -> String {
+    match n {
+        1 => "its first entry is".to_string(),
+        n => format!("its first {n} entries are"),
+    }
 }
 
 fn hex_of(b64: &str) -> Option<String> {

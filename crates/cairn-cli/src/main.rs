@@ -585,15 +585,22 @@ fn tell_rotation(
     new_code: bool,
     made: Option<RecoveryCode>,
 ) -> Result<(), Error> {
-    let code = match (new_code, made) {
-        (true, _) => Some(vault.replace_recovery_code(new)?),
-        (false, made) => made,
-    };
     say!("The vault was re-keyed: a copy of its old key file no longer opens it. A backup made before still opens with the old passphrase until you next back up to it.");
-    match code {
-        Some(code) => output::print_new_code(&code.display()),
-        None => say!("Your recovery code still works."),
+    match (made, new_code) {
+        (Some(code), _) => output::print_new_code(&code.display()),
+        (None, true) => replace_code(vault, new)?,
+        (None, false) => say!("Your recovery code still works."),
     }
+    Ok(())
+}
+
+/// Shows a new recovery code, then makes it hers: killed in between, the old code
+/// still works (and this never said "Done").
+fn replace_code(vault: &mut Vault, pass: &Passphrase) -> Result<(), Error> {
+    let code = vault.draft_recovery_code()?;
+    output::print_new_code(&code);
+    vault.replace_recovery_code(pass)?;
+    say!("Done: the code above is now your recovery code, and the old one no longer opens this vault.");
     Ok(())
 }
 
@@ -818,9 +825,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Cmd::NewRecoveryCode => {
             let (mut vault, pass) = open_keeping_passphrase(&cli)?;
-            let code = vault.replace_recovery_code(&pass)?;
+            replace_code(&mut vault, &pass)?;
             say!("The vault was re-keyed: a copy of its old key file no longer opens it.");
-            output::print_new_code(&code.display());
         }
         Cmd::Decoy { cmd } => {
             let vault = open(&cli)?;

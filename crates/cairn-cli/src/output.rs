@@ -69,8 +69,9 @@ pub fn print_new_code(code: &str) {
     say!();
     say!("    {code}");
     say!();
-    say!("Write it on paper now and destroy the old one: the old code no longer opens this vault.");
-    say!("A backup made before today still opens with the old code until you next back up to it.");
+    say!("Write it on paper now. Once Cairn says it is done, destroy the old one: it no longer");
+    say!("opens this vault. A backup made before today still opens with the old code until you");
+    say!("next back up to it.");
 }
 
 pub fn print_list(items: &[ItemSummary]) {

@@ -14,7 +14,7 @@
 //! guessing through Cairn's own screens, no more. Against a copy of the folder only
 //! the passphrase's strength and Argon2id's cost stand.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
@@ -50,7 +50,7 @@ pub struct FailedAttempts {
 /// so the count and the delay stay as they were, from now.
 pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
     let path = dir.join(ATTEMPTS_FILE);
-    let text = fs::read_to_string(&path).unwrap_or_default();
+    let text = read_text(dir);
     if text.lines().count() >= MAX_LINES {
         let mut lines: Vec<&str> = text.lines().collect();
         lines.pop();
@@ -67,25 +67,28 @@ pub(crate) fn record(dir: &Path, how: &str, now_ms: i64) {
 /// ever waiting). Lines with it are skipped: the delay counts every try.
 const RESET: &str = "reset";
 
+/// Appends a line; never through a link, into a pipe or a device (a planted one gets
+/// nothing, as a read-only stick would).
 fn append(dir: &Path, line: &str) {
-    let mut o = OpenOptions::new();
-    o.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    if let Ok(mut f) = o.open(dir.join(ATTEMPTS_FILE)) {
+    if let Ok(mut f) = crate::fsutil::open_append(&dir.join(ATTEMPTS_FILE)) {
         let _ = writeln!(f, "{line}").and_then(|_| f.sync_all());
     }
+}
+
+/// The file's text: read without following a link or waiting on a pipe, and no more
+/// than 10,000 lines can fill; anything else counts as no record.
+fn read_text(dir: &Path) -> String {
+    crate::fsutil::read_small(&dir.join(ATTEMPTS_FILE), 1 << 20)
+        .ok()
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
 }
 
 /// The file's lines as (time, what), oldest first; lines that are not ours are
 /// skipped.
 fn lines(dir: &Path) -> Vec<(i64, String)> {
-    let Ok(text) = fs::read_to_string(dir.join(ATTEMPTS_FILE)) else {
-        return Vec::new();
-    };
+    let text = read_text(dir);
     let mut at: Vec<(i64, String)> = text
         .lines()
         .filter_map(|l| {

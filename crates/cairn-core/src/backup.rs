@@ -242,6 +242,8 @@ impl Vault {
         progress: &dyn Fn(BackupProgress),
     ) -> Result<BackupReport> {
         let src = self.dir().to_path_buf();
+        // The folder she named, not where a link planted there points.
+        fsutil::not_a_link(dest)?;
         let (src_real, dest_real) = (real_path(&src)?, real_path(dest)?);
         if dest_real.starts_with(&src_real) || src_real.starts_with(&dest_real) {
             return Err(refused(
@@ -468,8 +470,11 @@ impl Vault {
                 .flatten()
             {
                 let n = e.file_name().to_string_lossy().into_owned();
+                // Exactly the names a first backup writes before its database is in
+                // place (not any `.tmp`: renamed files must not pass for ours).
                 let ours = n == LOCK_FILE
-                    || n.ends_with(".tmp")
+                    || n == format!("{KEYS_FILE}.tmp")
+                    || (n == format!("{DB_FILE}.tmp") && !self.holds_later_entries(&e.path())?)
                     || (n == BLOB_DIR && blobs::list_files(dest)?.is_empty());
                 if !ours {
                     return Err(refused(
@@ -594,6 +599,40 @@ impl Vault {
         )))
     }
 
+    /// True if the database file at `path` (a `vault.db.tmp` a first backup cut short
+    /// could leave, or the stick's newer database renamed to look like one) opens with
+    /// one of this vault's keys and holds entries this vault does not have. It is only
+    /// read.
+    fn holds_later_entries(&self, path: &Path) -> Result<bool> {
+        let mut keys = vec![self.master.clone()];
+        keys.extend(self.retired_keys()?);
+        for key in &keys {
+            let Some(conn) = store::peek(path, &key.derive("sqlcipher-key")) else {
+                continue;
+            };
+            // Its newest entry: if this vault has no such entry, or another one there,
+            // the file holds what this vault lacks.
+            let newest: Option<(i64, Vec<u8>)> = conn
+                .query_row(
+                    "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            let Some((seq, hash)) = newest else {
+                return Ok(false);
+            };
+            let ours: Option<Vec<u8>> = self
+                .conn
+                .query_row("SELECT hash FROM entries WHERE seq = ?1", [seq], |r| {
+                    r.get(0)
+                })
+                .ok();
+            return Ok(ours.as_deref() != Some(hash.as_slice()));
+        }
+        Ok(false)
+    }
+
     /// Master keys retired by rotations, newest first.
     fn retired_keys(&self) -> Result<Vec<crate::secret::SecretKey>> {
         let mut st = self
@@ -648,9 +687,18 @@ impl Vault {
 /// file read back and compared. Open the result with its passphrase or recovery code
 /// and verify it; a backup made by an older version is upgraded when it is opened.
 pub fn restore(src: &Path, to: &Path, cancel: &AtomicBool) -> Result<RestoreReport> {
-    // Nothing is read through a link or from a pipe or device planted on the stick.
+    // Nothing is read through a link or from a pipe or device planted on the stick,
+    // and nothing is written through one.
+    fsutil::not_a_link(src)?;
+    fsutil::not_a_link(to)?;
     if src.is_dir() {
         fsutil::check_tree(src)?;
+    }
+    let (src_real, to_real) = (real_path(src)?, real_path(to)?);
+    if to_real.starts_with(&src_real) || src_real.starts_with(&to_real) {
+        return Err(refused(
+            "Restore into a folder outside the backup (and not around it); choose another folder.",
+        ));
     }
     if !Vault::exists(src) || !src.join(DB_FILE).is_file() {
         return Err(refused(

@@ -47,7 +47,10 @@ pub(crate) fn dir_of(vault_dir: &Path) -> PathBuf {
 pub(crate) fn chain_of(vault_dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut d = dir_of(vault_dir);
-    while out.len() < MAX_DEPTH && Vault::exists(&d) {
+    // Only a real folder: a link planted as `alt` is never opened (and opening the
+    // vault itself refuses it, see fsutil::check_vault_shape).
+    let real = |d: &Path| fs::symlink_metadata(d).is_ok_and(|m| m.is_dir());
+    while out.len() < MAX_DEPTH && real(&d) && Vault::exists(&d) {
         out.push(d.clone());
         d = dir_of(&d);
     }
@@ -69,6 +72,7 @@ impl Vault {
             ));
         }
         crate::require_strong(pass)?;
+        crate::fsutil::check_vault_shape(self.dir())?;
         match self.check_passphrase(pass, opts) {
             Ok(()) => {
                 return Err(Error::Invalid(
@@ -97,6 +101,8 @@ impl Vault {
     /// Removes the decoy and everything in it. Its keys file goes first, so a crash
     /// part-way leaves nothing that opens.
     pub fn remove_decoy(&self) -> Result<()> {
+        // `alt` planted as a link to a folder elsewhere is refused, never emptied.
+        crate::fsutil::check_vault_shape(self.dir())?;
         let dir = dir_of(self.dir());
         if !dir.exists() {
             return Ok(());

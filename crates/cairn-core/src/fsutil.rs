@@ -99,6 +99,12 @@ fn unsafe_kind(meta: &fs::Metadata) -> Option<&'static str> {
     None
 }
 
+/// Refuses what `meta` (from `symlink_metadata`) shows is not a folder or a plain file
+/// with one name.
+pub(crate) fn refuse_meta(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    refuse(path, meta)
+}
+
 fn refuse(path: &Path, meta: &fs::Metadata) -> Result<()> {
     match unsafe_kind(meta) {
         Some(what) => Err(Error::UnsafeFile {
@@ -229,4 +235,96 @@ pub(crate) fn read_plain(path: &Path) -> Result<Vec<u8>> {
     f.read_to_end(&mut out)
         .map_err(|e| Error::io("read", path, e))?;
     Ok(out)
+}
+
+/// Reads a plain file of at most `cap` bytes (see [`open_plain`]); a missing file is
+/// `Ok(None)`. For small files a planted link, pipe or device must neither redirect
+/// nor hang nor flood (`attempts`, `settings.json`).
+pub(crate) fn read_small(path: &Path, cap: u64) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let f = match open_plain(path, false) {
+        Ok(f) => f,
+        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    f.take(cap)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::io("read", path, e))?;
+    Ok(Some(out))
+}
+
+/// Opens `path` for appending, creating it private if absent, never through a link at
+/// its name or into anything but a plain file with one name.
+pub(crate) fn open_append(path: &Path) -> Result<File> {
+    let mut o = OpenOptions::new();
+    o.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
+    }
+    #[cfg(not(target_os = "linux"))]
+    if let Ok(meta) = fs::symlink_metadata(path) {
+        refuse(path, &meta)?;
+    }
+    let f = o.open(path).map_err(|e| Error::io("open", path, e))?;
+    let meta = f.metadata().map_err(|e| Error::io("open", path, e))?;
+    refuse(path, &meta)?;
+    if !meta.is_file() {
+        return Err(Error::UnsafeFile {
+            path: path.to_path_buf(),
+            what: "a folder",
+        });
+    }
+    Ok(f)
+}
+
+/// Refuses a folder the user named (a backup, a restore's source or target) that is
+/// itself a link. `a/b/` names the link's target on every platform, so the trailing
+/// separator is dropped first; folders above it may be links (`/media` often is).
+pub(crate) fn not_a_link(path: &Path) -> Result<()> {
+    let plain: std::path::PathBuf = path.components().collect();
+    match fs::symlink_metadata(&plain) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Error::UnsafeFile {
+            path: plain,
+            what: "a link",
+        }),
+        Ok(meta) if !meta.is_dir() => refuse(&plain, &meta).and(Err(Error::UnsafeFile {
+            path: plain,
+            what: "not a folder",
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// Checks what a vault folder holds where Cairn writes without looking file by file:
+/// its own entries, the folders under `blobs/` and what `blobs/tmp` holds must be plain
+/// folders or plain files with one name. Run at every opening, before anything in it is
+/// opened, swept or removed; stored files themselves are opened without following
+/// links ([`open_plain`]). A few hundred `lstat`s.
+pub(crate) fn check_vault_shape(dir: &Path) -> Result<()> {
+    let shallow = |d: &Path| -> Result<()> {
+        let rd = match fs::read_dir(d) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io("list", d, e)),
+        };
+        for e in rd {
+            let e = e.map_err(|e| Error::io("list", d, e))?;
+            let p = e.path();
+            let meta = fs::symlink_metadata(&p).map_err(|e| Error::io("read", &p, e))?;
+            refuse(&p, &meta)?;
+        }
+        Ok(())
+    };
+    shallow(dir)?;
+    shallow(&dir.join("blobs"))?;
+    shallow(&dir.join("blobs").join("tmp"))
 }

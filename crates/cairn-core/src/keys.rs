@@ -142,6 +142,11 @@ struct KeysJson {
     /// sealed under the next one, so that opening with the new secret can finish it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     previous: Option<Sealed>,
+    /// Only in `keys.next` of a rotation that makes a new recovery code: the next master
+    /// key sealed under the previous one, so that the old secrets can undo it (the new
+    /// code is shown only once the rotation is done, so one cut short was never seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<Sealed>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,6 +162,8 @@ pub const NEXT_KEYS_FILE: &str = "keys.next";
 
 /// Associated data of the previous master key in `keys.next`.
 const PREVIOUS_AAD: &str = "cairn/v2/rotation-previous";
+/// Associated data of the next master key in `keys.next` (a rotation making a new code).
+const NEXT_AAD: &str = "cairn/v2/rotation-next";
 
 /// The Argon2id cost of a vault's passphrase slot, as reported by `verify`.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -177,6 +184,7 @@ pub struct KdfSummary {
 pub(crate) struct Keys {
     slots: Vec<Slot>,
     previous: Option<Sealed>,
+    next: Option<Sealed>,
 }
 
 /// What a rotation does to the recovery slot.
@@ -321,6 +329,7 @@ impl Keys {
         Ok(Keys {
             slots,
             previous: None,
+            next: None,
         })
     }
 
@@ -387,6 +396,7 @@ impl Keys {
         recovery: RecoveryChange<'_>,
     ) -> Result<(Keys, Option<RecoveryCode>)> {
         let mut made = None;
+        let new_code = matches!(recovery, RecoveryChange::To(_));
         let recovery_slot = match (recovery, &self.slot(SlotKind::Recovery)?.kdf) {
             (RecoveryChange::To(code), _) => Self::recovery_slot(next, code)?,
             (RecoveryChange::Keep, Kdf::X25519 { public, .. }) => {
@@ -405,10 +415,17 @@ impl Keys {
         };
         let slots = vec![Self::passphrase_slot(next, pass, cost)?, recovery_slot];
         let (nonce, wrapped) = seal(&next.derive("rotation-previous"), previous, PREVIOUS_AAD)?;
+        let next_sealed = if new_code || made.is_some() {
+            let (nonce, wrapped) = seal(&previous.derive("rotation-next"), next, NEXT_AAD)?;
+            Some(Sealed { nonce, wrapped })
+        } else {
+            None
+        };
         Ok((
             Keys {
                 slots,
                 previous: Some(Sealed { nonce, wrapped }),
+                next: next_sealed,
             },
             made,
         ))
@@ -427,10 +444,31 @@ impl Keys {
         open_sealed(&slot, &next.derive("rotation-previous"), PREVIOUS_AAD)
     }
 
-    /// This keys file without the pending rotation's previous key (what is written
-    /// as `keys` once the rotation is done).
+    /// The next master key a pending rotation that makes a new code carries, opened
+    /// with the previous one.
+    pub(crate) fn next_from(&self, previous: &SecretKey) -> Option<SecretKey> {
+        let p = self.next.as_ref()?;
+        let slot = Slot {
+            kind: SlotKind::Recovery,
+            kdf: Kdf::HkdfSha256,
+            salt: String::new(),
+            nonce: p.nonce.clone(),
+            wrapped: p.wrapped.clone(),
+        };
+        open_sealed(&slot, &previous.derive("rotation-next"), NEXT_AAD)
+    }
+
+    /// True for a pending rotation that makes a new recovery code: cut short, it is
+    /// undone (the code was never shown), whichever secret opens it.
+    pub(crate) fn makes_new_code(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// This keys file without the pending rotation's sealed keys (what is written as
+    /// `keys` once the rotation is done).
     pub(crate) fn settled(mut self) -> Keys {
         self.previous = None;
+        self.next = None;
         self
     }
 
@@ -599,6 +637,7 @@ impl Keys {
         Ok(Keys {
             slots: parsed.slots,
             previous: parsed.previous,
+            next: parsed.next,
         })
     }
 
@@ -616,6 +655,7 @@ impl Keys {
             version,
             slots: self.slots.clone(),
             previous: self.previous.clone(),
+            next: self.next.clone(),
         })
         .map_err(|e| Error::Invalid(format!("Could not encode the key file ({e}).")))?;
         let content = format!(

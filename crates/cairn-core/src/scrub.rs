@@ -48,6 +48,7 @@ impl Vault {
         cancel: &AtomicBool,
         progress: &dyn Fn(u64, u64),
     ) -> Result<ScrubReport> {
+        fsutil::not_a_link(dest)?;
         fsutil::check_tree(dest)?;
         if !Vault::exists(dest) {
             return Err(Error::BackupRefused(

@@ -1,7 +1,6 @@
 //! Settings the app needs before the vault is unlocked, kept beside the vault (so a
 //! vault on a USB stick carries its own) in `settings.json`. They hold no evidence.
 
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -111,8 +110,9 @@ impl Settings {
     /// Reads the settings of the vault in `dir`; defaults when there are none or the
     /// file is unreadable (settings are never worth refusing to open over).
     pub fn load(dir: &Path) -> Settings {
-        fs::read(dir.join(SETTINGS_FILE))
+        fsutil::read_small(&dir.join(SETTINGS_FILE), 64 * 1024)
             .ok()
+            .flatten()
             .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
             .and_then(|s| s.validated().ok())
             .unwrap_or_default()

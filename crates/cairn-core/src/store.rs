@@ -138,6 +138,22 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
     Ok(conn)
 }
 
+/// Opens the database file at `path` read-only with `key`, only to look (no
+/// migration, no journal change); `None` if it does not open with that key.
+pub(crate) fn peek(path: &Path, key: &SecretKey) -> Option<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(path, flags).ok()?;
+    conn.execute_batch(&key_pragma("key", key)).ok()?;
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .ok()?;
+    Some(conn)
+}
+
 /// `PRAGMA <name> = "x'<hex>'";`, built in place in one zeroizing buffer (no
 /// intermediate copies of the key text).
 fn key_pragma(name: &str, key: &SecretKey) -> Zeroizing<String> {

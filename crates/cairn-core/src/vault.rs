@@ -70,6 +70,9 @@ pub struct Vault {
     /// [`Vault::authorize`]): milliseconds since `opened`, plus one; 0 for none.
     authorized: std::sync::atomic::AtomicU64,
     opened: std::time::Instant,
+    /// A new recovery code shown to her before it replaces the old one (see
+    /// [`Vault::draft_recovery_code`]).
+    drafted_code: Option<RecoveryCode>,
 }
 
 /// How long the passphrase typed for a change stays good for it: long enough to finish
@@ -263,14 +266,8 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 pub(crate) fn open_lock(dir: &Path) -> Result<File> {
     let p = dir.join(LOCK_FILE);
-    let mut o = fs::OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let f = o.open(&p).map_err(|e| Error::io("open", &p, e))?;
+    // Never through a link (which would create or lock a file elsewhere) or on a pipe.
+    let f = fsutil::open_append(&p)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(fs::TryLockError::WouldBlock) => Err(Error::Busy),
@@ -299,41 +296,82 @@ fn finish_rotation(dir: &Path, next: Keys) -> Result<()> {
 /// not committed, with the old key `keys.next` carries). Otherwise it is tried on
 /// `keys`: if that opens the database, the re-key never happened and the rotation is
 /// dropped. Either way the vault opens with the old secret or the new, never neither.
+/// A rotation that makes a new recovery code is undone instead, whichever secret
+/// opens it: the new code is shown only once a rotation is done, so she never saw it.
+/// A `keys.next` that opens nothing of this database (stale, or planted) is dropped.
 fn settle_rotation(
     dir: &Path,
     keys: &Keys,
     next: &Keys,
     unlock: &impl Fn(&Keys) -> Result<SecretKey>,
 ) -> Result<(SecretKey, Connection)> {
+    let db_key = |k: &SecretKey| k.derive("sqlcipher-key");
+    let open_db = |k: &SecretKey| match store::open(dir, &db_key(k), false) {
+        Ok(conn) => Ok(Some(conn)),
+        Err(Error::DatabaseDamaged(_)) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let drop_next = || -> Result<()> {
+        let p = dir.join(NEXT_KEYS_FILE);
+        fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+        fsutil::sync_dir(dir)
+    };
+    // Undo: the database back under `old`, from under `new` if the re-key committed.
+    let undo = |old: SecretKey, new: &SecretKey| -> Result<Option<(SecretKey, Connection)>> {
+        if let Some(conn) = open_db(&old)? {
+            drop_next()?;
+            return Ok(Some((old, conn)));
+        }
+        if let Some(conn) = open_db(new)? {
+            store::rekey(&conn, &db_key(&old))?;
+            drop_next()?;
+            return Ok(Some((old, conn)));
+        }
+        Ok(None)
+    };
     match unlock(next) {
-        Ok(master) => {
-            let key = master.derive("sqlcipher-key");
-            let conn = match store::open(dir, &key, false) {
-                Ok(conn) => conn,
-                Err(Error::DatabaseDamaged(_)) => {
-                    let old = next.previous(&master).ok_or_else(|| {
-                        Error::KeysDamaged("its unfinished key change cannot be read".into())
-                    })?;
-                    let conn = store::open(dir, &old.derive("sqlcipher-key"), false)?;
-                    store::rekey(&conn, &key)?;
-                    conn
+        Ok(new) => {
+            let old = next.previous(&new);
+            if next.makes_new_code() {
+                if let Some(old) = old {
+                    if let Some(done) = undo(old, &new)? {
+                        return Ok(done);
+                    }
                 }
-                Err(e) => return Err(e),
-            };
-            finish_rotation(dir, next.clone())?;
+            } else {
+                if let Some(conn) = open_db(&new)? {
+                    finish_rotation(dir, next.clone())?;
+                    return Ok((new, conn));
+                }
+                if let Some(old) = old {
+                    if let Some(conn) = open_db(&old)? {
+                        store::rekey(&conn, &db_key(&new))?;
+                        finish_rotation(dir, next.clone())?;
+                        return Ok((new, conn));
+                    }
+                }
+            }
+            // Nothing of this database: a stale or planted `keys.next`.
+            let master = unlock(keys)?;
+            let conn = store::open(dir, &db_key(&master), false)?;
+            drop_next()?;
             Ok((master, conn))
         }
         Err(wrong @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => {
-            let master = unlock(keys)?;
-            // The old secret, after the re-key committed: it is no longer right.
-            let conn = match store::open(dir, &master.derive("sqlcipher-key"), false) {
-                Err(Error::DatabaseDamaged(_)) => return Err(wrong),
-                other => other?,
-            };
-            let p = dir.join(NEXT_KEYS_FILE);
-            fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
-            fsutil::sync_dir(dir)?;
-            Ok((master, conn))
+            let old = unlock(keys)?;
+            if let Some(conn) = open_db(&old)? {
+                // The re-key never happened.
+                drop_next()?;
+                return Ok((old, conn));
+            }
+            if let Some(new) = next.next_from(&old) {
+                if let Some(done) = undo(old, &new)? {
+                    return Ok(done);
+                }
+            }
+            // The old secret, after a passphrase change's re-key committed: it is no
+            // longer right.
+            Err(wrong)
         }
         Err(e) => Err(e),
     }
@@ -383,6 +421,7 @@ impl Vault {
         if Self::exists(dir) {
             return Err(Error::FolderNotEmpty(dir.to_path_buf()));
         }
+        fsutil::not_a_link(dir)?;
         if dir.exists() {
             let rd = fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
             // A crash during an earlier init can leave our own files but no `keys`
@@ -423,6 +462,7 @@ impl Vault {
             failed_attempts: None,
             authorized: std::sync::atomic::AtomicU64::new(1),
             opened: std::time::Instant::now(),
+            drafted_code: None,
         };
         let init_record = json!({
             "vault_id": vault_id,
@@ -655,6 +695,8 @@ impl Vault {
         if !Self::exists(dir) {
             return Err(Error::NoVault(dir.to_path_buf()));
         }
+        // Nothing is swept, locked or read through a link planted in the folder.
+        fsutil::check_vault_shape(dir)?;
         let lock = open_lock(dir)?;
         let keys = Keys::read(dir)?;
         let (master, conn) = match pending_rotation(dir) {
@@ -696,6 +738,7 @@ impl Vault {
             // command). A window kept open ends this at once (end_authorization).
             authorized: std::sync::atomic::AtomicU64::new(1),
             opened: std::time::Instant::now(),
+            drafted_code: None,
         };
         vault
             .sweep()
@@ -740,7 +783,12 @@ impl Vault {
         };
         for (id, state) in stale {
             if blobs::path(&self.dir, &id)?.exists() {
-                blobs::destroy(&self.dir, &id)?;
+                match blobs::destroy(&self.dir, &id) {
+                    // A link planted where a stored file was is left alone (and not
+                    // followed); verify reports it. The vault still opens.
+                    Err(Error::UnsafeFile { .. }) => continue,
+                    other => other?,
+                }
             }
             if state == "pending" {
                 self.conn
@@ -833,15 +881,40 @@ impl Vault {
         self.rotate(new, cost, RecoveryChange::Keep, "passphrase")
     }
 
-    /// Makes a new recovery code and revokes the old one: the master key is rotated as
-    /// in [`Vault::change_passphrase`], the passphrase slot sealed for `pass` (her
-    /// current passphrase, which she types again for this). Returns the new code, to
-    /// be shown once.
-    pub fn replace_recovery_code(&mut self, pass: &Passphrase) -> Result<RecoveryCode> {
-        let cost = self.kdf.map_or(KdfCost::Calibrated, KdfCost::same_as);
+    /// Makes a new recovery code to show her, before it replaces the old one: the code
+    /// is shown first and [`Vault::replace_recovery_code`] then makes it hers, so a
+    /// crash can never leave a code in force that she was not shown (a replacement cut
+    /// short is undone, and the old code still works). Returns its text.
+    pub fn draft_recovery_code(&mut self) -> Result<Zeroizing<String>> {
         let code = RecoveryCode::generate()?;
-        self.rotate(pass, cost, RecoveryChange::To(&code), "recovery_code")?;
-        Ok(code)
+        let text = code.display();
+        self.drafted_code = Some(code);
+        Ok(text)
+    }
+
+    /// Makes the drafted code (see [`Vault::draft_recovery_code`]) her recovery code and
+    /// revokes the old one: the master key is rotated as in
+    /// [`Vault::change_passphrase`], the passphrase slot sealed for `pass` (her current
+    /// passphrase, which she types again for this).
+    pub fn replace_recovery_code(&mut self, pass: &Passphrase) -> Result<()> {
+        // The new slot is sealed for this passphrase: it must be hers.
+        self.check_passphrase(
+            pass,
+            OpenOptions {
+                allow_insecure_kdf: true,
+            },
+        )?;
+        let code = self.drafted_code.take().ok_or_else(|| {
+            Error::Invalid("Show the new recovery code first, so it can be written down.".into())
+        })?;
+        let cost = self.kdf.map_or(KdfCost::Calibrated, KdfCost::same_as);
+        match self.rotate(pass, cost, RecoveryChange::To(&code), "recovery_code") {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                self.drafted_code = Some(code);
+                Err(e)
+            }
+        }
     }
 
     /// Rotates the master key (see [`Vault::change_passphrase`]): `keys.next` with the
@@ -1796,6 +1869,15 @@ impl Vault {
             ids.dedup();
             ids
         };
+        // A stored file that is not a plain file (a planted link) is refused before the
+        // tombstone goes in, so nothing is changed.
+        for b in &blob_ids {
+            let p = blobs::path(&self.dir, b)?;
+            fsutil::check_parents(&self.dir, &p)?;
+            if let Ok(meta) = fs::symlink_metadata(&p) {
+                fsutil::refuse_meta(&p, &meta)?;
+            }
+        }
         let added = self.write(|w| w.redact(&id, reason, &blob_ids))?;
         for b in &blob_ids {
             blobs::destroy(&self.dir, b)?;

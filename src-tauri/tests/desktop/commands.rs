@@ -290,6 +290,8 @@ fn passphrase_change_needs_the_current_one_and_settings_persist() {
     );
     let s = app.ok("unlock", json!({ "passphrase": new }));
     assert_eq!(s["settings"]["auto_lock_minutes"], 12);
+    // A test-cost passphrase is warned about at every unlock.
+    assert_eq!(s["weakKdf"], true);
     let st = app.ok("passphrase_strength", json!({ "passphrase": "abc" }));
     assert_eq!(st["acceptable"], false);
 

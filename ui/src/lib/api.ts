@@ -155,7 +155,10 @@ export const api = {
   /** Resolves to a new recovery code when the change had to make one. */
   changePassphrase: (current: string, newPassphrase: string): Promise<string | null> =>
     unwrap(commands.changePassphrase(current, newPassphrase)),
-  replaceRecoveryCode: (current: string): Promise<string> => unwrap(commands.replaceRecoveryCode(current)),
+  draftRecoveryCode: (): Promise<string> => unwrap(commands.draftRecoveryCode()),
+  replaceRecoveryCode: async (current: string): Promise<void> => {
+    await unwrap(commands.replaceRecoveryCode(current));
+  },
   saveSettings: (settings: Settings, current: string | null): Promise<AppStatus> =>
     unwrap(commands.saveSettings(settings, current)),
   quickExit: (): Promise<AppStatus> => unwrap(commands.quickExit()),

@@ -69,10 +69,15 @@ export const commands = {
 	 */
 	changePassphrase: (current: string, newPassphrase: string) => typedError<string | null, AppError>(__TAURI_INVOKE("change_passphrase", { current, newPassphrase })),
 	/**
-	 *  Makes a new recovery code after checking the passphrase; the old code stops
-	 *  working (the vault is re-keyed). Returns the code, to be shown once.
+	 *  A new recovery code to show her; it replaces the old one only when she confirms
+	 *  with `replace_recovery_code` (until then the old code still works).
 	 */
-	replaceRecoveryCode: (current: string) => typedError<string, AppError>(__TAURI_INVOKE("replace_recovery_code", { current })),
+	draftRecoveryCode: () => typedError<string, AppError>(__TAURI_INVOKE("draft_recovery_code")),
+	/**
+	 *  Makes the code shown by `draft_recovery_code` her recovery code, after checking
+	 *  the passphrase; the old code stops working (the vault is re-keyed).
+	 */
+	replaceRecoveryCode: (current: string) => typedError<null, AppError>(__TAURI_INVOKE("replace_recovery_code", { current })),
 	/**
 	 *  Saves the settings; one that makes Cairn easier to read over her shoulder or keeps
 	 *  it open longer needs her passphrase (`current`).
@@ -252,6 +257,11 @@ export type AppStatus = {
 	failedAttempts: FailedAttempts | null,
 	/**  The open vault has a decoy (false while locked, and in a decoy). */
 	hasDecoy: boolean,
+	/**
+	 *  The open vault's passphrase costs less than the floor (a test setting): she is
+	 *  warned at every unlock until she changes it.
+	 */
+	weakKdf: boolean,
 };
 
 /**  A file attached to a message. */

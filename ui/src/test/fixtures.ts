@@ -13,6 +13,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     version: '0.1.0',
     failedAttempts: null,
     hasDecoy: false,
+    weakKdf: false,
     ...over,
   };
 }

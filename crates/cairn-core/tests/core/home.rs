@@ -228,8 +228,15 @@ fn an_old_keys_file_and_the_old_passphrase_open_nothing_added_after_a_change() {
 fn a_replaced_recovery_code_opens_nothing_and_the_new_one_does() {
     let mut t = TestVault::new();
     let old_keys = fs::read(t.dir.join("keys")).unwrap();
-    let new_code = t.v().replace_recovery_code(&Passphrase::new(PASS)).unwrap();
-    let new_code = new_code.display().to_string();
+    // Without a drafted (shown) code, nothing is replaced.
+    assert!(t.v().replace_recovery_code(&Passphrase::new(PASS)).is_err());
+    let new_code = t.v().draft_recovery_code().unwrap().to_string();
+    // Her passphrase, or nothing.
+    assert!(t
+        .v()
+        .replace_recovery_code(&Passphrase::new("his guess at her passphrase"))
+        .is_err());
+    t.v().replace_recovery_code(&Passphrase::new(PASS)).unwrap();
     assert_ne!(new_code, t.code);
     t.close();
     assert!(matches!(
@@ -488,4 +495,138 @@ fn a_scrub_finds_and_repairs_decay_on_the_stick() {
     let copy = open(&stick).unwrap();
     assert_ok(&copy);
     assert!(verify(&copy).ok);
+}
+
+/// Links and pipes planted among the vault's own files (found in a red-team pass):
+/// `blobs/tmp` linked to a folder of hers (every opening used to empty it), `attempts`
+/// as a pipe (every command hung) or a link (a wrong passphrase wrote through it),
+/// `vault.lock` as a link (created a file elsewhere). Each is refused or ignored, and
+/// nothing outside is touched.
+#[cfg(unix)]
+#[test]
+fn links_and_pipes_in_the_vault_folder_touch_nothing_outside() {
+    use std::os::unix::fs::symlink;
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(10_000, 30));
+    t.close();
+    let hers = t.scratch("her-documents");
+    fs::create_dir_all(&hers).unwrap();
+    fs::write(hers.join("letter.txt"), b"a letter").unwrap();
+
+    // blobs/tmp → her folder.
+    fs::remove_dir_all(t.dir.join("blobs/tmp")).unwrap();
+    symlink(&hers, t.dir.join("blobs/tmp")).unwrap();
+    refused_as_unsafe(open(&t.dir).map(|_| ()));
+    assert_eq!(fs::read(hers.join("letter.txt")).unwrap(), b"a letter");
+    fs::remove_file(t.dir.join("blobs/tmp")).unwrap();
+    fs::create_dir(t.dir.join("blobs/tmp")).unwrap();
+
+    // attempts → her letter: a wrong passphrase writes nothing through it.
+    symlink(hers.join("letter.txt"), t.dir.join("attempts")).unwrap();
+    assert!(Vault::open(&t.dir, &Passphrase::new("a wrong guess at it"), TEST_OPEN).is_err());
+    assert_eq!(fs::read(hers.join("letter.txt")).unwrap(), b"a letter");
+    fs::remove_file(t.dir.join("attempts")).unwrap();
+
+    // attempts as a pipe: nothing waits on it.
+    mkfifo(&t.dir.join("attempts"));
+    let dir = t.dir.clone();
+    let r = within_20s(move || {
+        let _ = Vault::unlock_wait(&dir);
+        Vault::open(&dir, &Passphrase::new("a wrong guess at it"), TEST_OPEN).map(|_| ())
+    });
+    assert!(r.is_err());
+    fs::remove_file(t.dir.join("attempts")).unwrap();
+
+    // vault.lock → a new name in her folder: nothing is created there.
+    let _ = fs::remove_file(t.dir.join("vault.lock"));
+    symlink(hers.join("made-by-cairn"), t.dir.join("vault.lock")).unwrap();
+    refused_as_unsafe(open(&t.dir).map(|_| ()));
+    assert!(!hers.join("made-by-cairn").exists());
+    fs::remove_file(t.dir.join("vault.lock")).unwrap();
+
+    // `alt` → her folder: the decoy is never tried there, and opening refuses.
+    symlink(&hers, t.dir.join("alt")).unwrap();
+    assert!(open(&t.dir).is_err());
+    assert!(!hers.join("vault.lock").exists());
+    fs::remove_file(t.dir.join("alt")).unwrap();
+    assert_ok(&open(&t.dir).unwrap());
+}
+
+/// A backup folder that is itself a link (named with a trailing slash, as tab
+/// completion writes it), a restore from one or into one, and a restore into the
+/// backup itself are refused.
+#[cfg(unix)]
+#[test]
+fn a_linked_backup_or_restore_folder_is_refused_however_it_is_named() {
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(10_000, 31));
+    let laptop = t.scratch("laptop-folder");
+    fs::create_dir_all(&laptop).unwrap();
+    let stick = t.scratch("stick");
+    fs::create_dir_all(&stick).unwrap();
+    std::os::unix::fs::symlink(&laptop, stick.join("CairnBackup")).unwrap();
+    let slashed = PathBuf::from(format!("{}/", stick.join("CairnBackup").display()));
+    refused_as_unsafe(t.v().authed().backup(&slashed, &NEVER, &|_| {}).map(|_| ()));
+    assert_eq!(
+        fs::read_dir(&laptop).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+
+    let real = t.scratch("real-backup");
+    t.v().authed().backup(&real, &NEVER, &|_| {}).unwrap();
+    std::os::unix::fs::symlink(&real, stick.join("Linked")).unwrap();
+    let slashed = PathBuf::from(format!("{}/", stick.join("Linked").display()));
+    refused_as_unsafe(restore(&slashed, &t.scratch("r1"), &NEVER).map(|_| ()));
+    let target = t.scratch("elsewhere");
+    fs::create_dir_all(&target).unwrap();
+    std::os::unix::fs::symlink(&target, t.scratch("r2")).unwrap();
+    refused_as_unsafe(restore(&real, &t.scratch("r2"), &NEVER).map(|_| ()));
+    assert_eq!(fs::read_dir(&target).unwrap().count(), 0);
+    assert!(restore(&real, &real.join("inside"), &NEVER).is_err());
+}
+
+/// The stick's files renamed to look like a first backup cut short (`vault.db.tmp`,
+/// `keys.tmp`, `blobs.tmp`): the backup from a rolled-back vault neither passes quietly
+/// nor deletes the newer database.
+#[test]
+fn a_stick_dressed_as_a_backup_cut_short_is_not_overwritten() {
+    let mut t = TestVault::new();
+    t.v().add_incident(incident("Early", "x")).unwrap();
+    t.close();
+    let old = t.scratch("his-copy");
+    copy_tree(&t.dir, &old);
+    t.reopen();
+    t.v().add_incident(incident("Later", "y")).unwrap();
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    t.close();
+    fs::remove_dir_all(&t.dir).unwrap();
+    copy_tree(&old, &t.dir);
+    t.reopen();
+    for n in ["vault.db", "keys", "blobs"] {
+        fs::rename(stick.join(n), stick.join(format!("{n}.tmp"))).unwrap();
+    }
+    let before = fs::read(stick.join("vault.db.tmp")).unwrap();
+    let r = t.v().authed().backup(&stick, &NEVER, &|_| {});
+    assert!(r.is_err(), "{r:?}");
+    assert_eq!(fs::read(stick.join("vault.db.tmp")).unwrap(), before);
+}
+
+/// Redaction refused because a stored file is a planted link leaves no tombstone: the
+/// item is as it was, and the vault still opens.
+#[cfg(unix)]
+#[test]
+fn a_refused_redaction_changes_nothing() {
+    let mut t = TestVault::new();
+    let b = add_bytes(t.v(), "b.jpg", &pseudo_random(40_000, 32));
+    let outside = t.scratch("x.txt");
+    fs::write(&outside, b"x").unwrap();
+    let blob = blob_files(&t.dir)[0].clone();
+    fs::remove_file(&blob).unwrap();
+    std::os::unix::fs::symlink(&outside, &blob).unwrap();
+    refused_as_unsafe(t.v().authed().redact(&b.id, "entered by mistake"));
+    assert!(t.r().show(&b.id).unwrap().redaction.is_none());
+    t.reopen();
+    assert!(t.r().show(&b.id).unwrap().record.is_some());
 }
