@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -724,4 +724,77 @@ fn crash_kill9_passphrase_change() {
          new-recovery-code: {code_trials} kills, {replaced} finished"
     );
     assert!(mid > 0 || trials < 20, "no kill landed inside a rotation");
+}
+
+/// `new-recovery-code` killed just before each file-system step it takes (strace's
+/// fault injection: the Nth `unlink`, `rename`, `fsync` or `pwrite64` gets SIGKILL):
+/// afterwards the vault opens with her passphrase, verifies, and the code in force is
+/// one she was shown (the old one, or the printed one). A kill between writing the new
+/// `keys` and removing `keys.next` once made the next opening "undo" a finished change
+/// and destroy the vault.
+#[test]
+fn crash_at_each_step_of_a_recovery_code_replacement() {
+    let (cli, mut code) = Cli::with_vault();
+    cli.ok(["note", "add", "--title", "Kept through every kill"]);
+    let mut steps = 0u64;
+    for sys in ["unlink", "rename", "fsync", "pwrite64"] {
+        for n in 1..=16u32 {
+            let out = Command::new("strace")
+                .args([
+                    "-f",
+                    "-qq",
+                    "-o",
+                    "/dev/null",
+                    "-e",
+                    &format!("trace={sys}"),
+                    "-e",
+                    &format!("inject={sys}:signal=KILL:when={n}"),
+                ])
+                .arg(cairn_e2e::cairn_bin())
+                .args(["--vault".as_ref(), cli.vault.as_os_str()])
+                .args(["--passphrase-file".as_ref(), cli.pass_file.as_os_str()])
+                .arg("new-recovery-code")
+                .env(cairn_e2e::TEST_KDF_ENV, "1")
+                .stdin(Stdio::null())
+                .output()
+                .expect("strace (installed by scripts/setup.sh)");
+            steps += 1;
+            let printed = text(&out.stdout);
+            let shown = printed
+                .lines()
+                .map(str::trim)
+                .find(|l| l.len() == 35 && l.matches('-').count() == 5)
+                .map(str::to_string);
+            assert_exit(
+                &cli.run(["verify", "--quick"]),
+                0,
+                &format!("{sys} #{n}: verify"),
+            );
+            let mut candidates = vec![code.clone()];
+            candidates.extend(shown);
+            let works = candidates.iter().find(|c| {
+                let f = cli.write_file("code-now.txt", format!("{c}\n").as_bytes());
+                cli.command_with_pass(&cli.pass_file)
+                    .args([
+                        "recover".as_ref(),
+                        "--recovery-code-file".as_ref(),
+                        f.as_os_str(),
+                        "--new-passphrase-file".as_ref(),
+                        cli.pass_file.as_os_str(),
+                    ])
+                    .output()
+                    .unwrap()
+                    .status
+                    .success()
+            });
+            code = works
+                .unwrap_or_else(|| panic!("{sys} #{n}: no code she was shown opens it:\n{printed}"))
+                .clone();
+            assert!(
+                !cli.vault.join("keys.next").exists(),
+                "{sys} #{n}: not settled"
+            );
+        }
+    }
+    eprintln!("recovery-code replacement: killed at {steps} steps, each left a vault her passphrase and a shown code open");
 }

@@ -7,3 +7,12 @@ CREATE TABLE retired_keys (
     master     BLOB PRIMARY KEY CHECK (length(master) = 32),
     retired_at INTEGER NOT NULL
 ) STRICT;
+
+-- The recovery public keys Cairn itself made for this vault (docs/FORMAT.md §2.1). A
+-- rotation that keeps the recovery code seals the new master key to the key in the
+-- keys file only if it is one of these: a recovery slot planted in the keys file by
+-- someone who edited it (its checksum is not keyed) is never carried forward.
+CREATE TABLE recovery_keys (
+    public   BLOB PRIMARY KEY CHECK (length(public) = 32),
+    added_at INTEGER NOT NULL
+) STRICT;

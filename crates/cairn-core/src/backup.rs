@@ -215,6 +215,16 @@ fn real_path(p: &Path) -> Result<PathBuf> {
     }
 }
 
+/// Removes a `keys.next` from a backup folder (see [`Vault::backup`]).
+pub(crate) fn remove_planted_next(dest: &Path) -> Result<()> {
+    let p = dest.join(crate::keys::NEXT_KEYS_FILE);
+    match fs::remove_file(&p) {
+        Ok(()) => fsutil::sync_dir(dest),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("remove", &p, e)),
+    }
+}
+
 fn size_of(p: &Path) -> Option<u64> {
     fs::symlink_metadata(p)
         .ok()
@@ -275,6 +285,9 @@ impl Vault {
             )));
         }
         let dest_lock = self.check_backup_folder(dest)?;
+        // A backup never has a rotation under way (only `keys` is copied): a
+        // `keys.next` there was planted, and opening the backup would adopt it.
+        remove_planted_next(dest)?;
 
         // Everything committed is in vault.db itself, and nothing writes while `self`
         // is borrowed here.

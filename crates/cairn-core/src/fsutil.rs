@@ -227,16 +227,6 @@ pub(crate) fn is_not_found(e: &Error) -> bool {
     matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
 }
 
-/// Reads a whole plain file (see [`open_plain`]).
-pub(crate) fn read_plain(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let mut f = open_plain(path, false)?;
-    let mut out = Vec::new();
-    f.read_to_end(&mut out)
-        .map_err(|e| Error::io("read", path, e))?;
-    Ok(out)
-}
-
 /// Reads a plain file of at most `cap` bytes (see [`open_plain`]); a missing file is
 /// `Ok(None)`. For small files a planted link, pipe or device must neither redirect
 /// nor hang nor flood (`attempts`, `settings.json`).

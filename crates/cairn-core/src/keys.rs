@@ -147,6 +147,9 @@ struct KeysJson {
     /// code is shown only once the rotation is done, so one cut short was never seen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     next: Option<Sealed>,
+    /// With `next`: the new code was shown to her before the rotation began.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    code_shown: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -185,6 +188,7 @@ pub(crate) struct Keys {
     slots: Vec<Slot>,
     previous: Option<Sealed>,
     next: Option<Sealed>,
+    code_shown: bool,
 }
 
 /// What a rotation does to the recovery slot.
@@ -330,6 +334,7 @@ impl Keys {
             slots,
             previous: None,
             next: None,
+            code_shown: false,
         })
     }
 
@@ -394,6 +399,7 @@ impl Keys {
         pass: &Passphrase,
         cost: KdfCost,
         recovery: RecoveryChange<'_>,
+        trusted: &dyn Fn(&[u8; 32]) -> bool,
     ) -> Result<(Keys, Option<RecoveryCode>)> {
         let mut made = None;
         let new_code = matches!(recovery, RecoveryChange::To(_));
@@ -403,6 +409,13 @@ impl Keys {
                 let public: [u8; 32] = b64d(public, "recovery key")?.try_into().map_err(|_| {
                     Error::KeysDamaged("the recovery key has the wrong length".into())
                 })?;
+                // Only a key Cairn made for this vault: the keys file's checksum is not
+                // keyed, so a slot someone planted there must never be carried forward.
+                if !trusted(&public) {
+                    return Err(Error::KeysDamaged(
+                        "its recovery slot is not one Cairn made for this vault (someone may have edited it); make a new recovery code".into(),
+                    ));
+                }
                 let salt = self.slot(SlotKind::Recovery)?.salt.clone();
                 Self::sealed_to(next, public, salt)?
             }
@@ -426,6 +439,7 @@ impl Keys {
                 slots,
                 previous: Some(Sealed { nonce, wrapped }),
                 next: next_sealed,
+                code_shown: new_code,
             },
             made,
         ))
@@ -469,7 +483,30 @@ impl Keys {
     pub(crate) fn settled(mut self) -> Keys {
         self.previous = None;
         self.next = None;
+        self.code_shown = false;
         self
+    }
+
+    /// True for a pending rotation whose new code she was shown before it began.
+    pub(crate) fn code_was_shown(&self) -> bool {
+        self.code_shown
+    }
+
+    /// The recovery slot's public key (a version-2 slot), if it has one.
+    pub(crate) fn recovery_public(&self) -> Option<[u8; 32]> {
+        self.slots.iter().find_map(|s| match (&s.kind, &s.kdf) {
+            (SlotKind::Recovery, Kdf::X25519 { public, .. }) => {
+                B64.decode(public).ok()?.try_into().ok()
+            }
+            _ => None,
+        })
+    }
+
+    /// True if the two files hold the same slots (a rotation's `keys.next` already
+    /// written as `keys`).
+    pub(crate) fn same_slots(&self, other: &Keys) -> bool {
+        let a = serde_json::to_string(&self.slots).ok();
+        a.is_some() && a == serde_json::to_string(&other.slots).ok()
     }
 
     /// True if the recovery slot is version 1 (sealed under a key from the code alone).
@@ -612,7 +649,17 @@ impl Keys {
 
     /// Reads and checks the keys file at `path`.
     pub(crate) fn read_file(path: &Path) -> Result<Keys> {
-        let bytes = fsutil::read_plain(path)?;
+        // A key file is a few hundred bytes: a huge one is not read into memory.
+        let bytes = fsutil::read_small(path, 64 * 1024)?.ok_or_else(|| {
+            Error::io(
+                "read",
+                path,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            )
+        })?;
+        if bytes.len() >= 64 * 1024 {
+            return Err(Error::KeysDamaged("it is far too large".into()));
+        }
         let text =
             std::str::from_utf8(&bytes).map_err(|_| Error::KeysDamaged("it is not text".into()))?;
         let body = text
@@ -638,6 +685,7 @@ impl Keys {
             slots: parsed.slots,
             previous: parsed.previous,
             next: parsed.next,
+            code_shown: parsed.code_shown,
         })
     }
 
@@ -656,6 +704,7 @@ impl Keys {
             slots: self.slots.clone(),
             previous: self.previous.clone(),
             next: self.next.clone(),
+            code_shown: self.code_shown,
         })
         .map_err(|e| Error::Invalid(format!("Could not encode the key file ({e}).")))?;
         let content = format!(

@@ -49,6 +49,13 @@ impl Vault {
         progress: &dyn Fn(u64, u64),
     ) -> Result<ScrubReport> {
         fsutil::not_a_link(dest)?;
+        if let (Ok(a), Ok(b)) = (self.dir().canonicalize(), dest.canonicalize()) {
+            if a.starts_with(&b) || b.starts_with(&a) {
+                return Err(Error::BackupRefused(
+                    "A backup is outside the vault's folder (and not around it); choose the folder you back up to.".into(),
+                ));
+            }
+        }
         fsutil::check_tree(dest)?;
         if !Vault::exists(dest) {
             return Err(Error::BackupRefused(
@@ -56,16 +63,18 @@ impl Vault {
                     .into(),
             ));
         }
-        // This vault's backup, whose history this vault's extends (or the database
-        // there no longer opens: then it is replaced below).
-        let database_ok = match self.check_backup_folder(dest) {
-            Ok(lock) => {
-                drop(lock);
-                self.backup_database_checks(dest, cancel)?
-            }
-            Err(Error::BackupRefused(_)) => false,
-            Err(e) => return Err(e),
-        };
+        // Only this vault's backup, whose history this vault's extends, is scrubbed: a
+        // database there that does not open is never replaced (it may be another
+        // vault's, or the newer copy of a vault put back to an older one).
+        crate::backup::remove_planted_next(dest)?;
+        let lock = self.check_backup_folder(dest).map_err(|e| match e {
+            Error::BackupRefused(_) => Error::BackupRefused(
+                "The backup's database does not open with this vault's key: it is another vault's, or damaged where it cannot be checked. It was left as it is; back up to a new folder.".into(),
+            ),
+            e => e,
+        })?;
+        drop(lock);
+        let database_ok = self.backup_database_checks(dest, cancel)?;
         let lock = crate::vault::open_lock(dest)?;
 
         let ids = blobs::list_ids(self.dir())?;

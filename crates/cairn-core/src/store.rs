@@ -83,10 +83,10 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
             "the database file is missing".into(),
         ));
     }
-    // Never through a link planted where the database should be.
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    // A link planted where the database should be is refused before this (see
+    // fsutil::check_vault_shape); SQLite's own NOFOLLOW would also refuse folders above
+    // the vault that are links (`/home` on some systems).
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
@@ -141,9 +141,7 @@ pub(crate) fn open(dir: &Path, key: &SecretKey, create: bool) -> Result<Connecti
 /// Opens the database file at `path` read-only with `key`, only to look (no
 /// migration, no journal change); `None` if it does not open with that key.
 pub(crate) fn peek(path: &Path, key: &SecretKey) -> Option<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).ok()?;
     conn.execute_batch(&key_pragma("key", key)).ok()?;
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");

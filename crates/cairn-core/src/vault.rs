@@ -291,14 +291,19 @@ fn finish_rotation(dir: &Path, next: Keys) -> Result<()> {
     fsutil::sync_dir(dir)
 }
 
-/// Opens a vault whose rotation was cut short. The secret is tried on `keys.next`
-/// first: if it opens it, the rotation is finished (the database re-keyed, if that had
-/// not committed, with the old key `keys.next` carries). Otherwise it is tried on
-/// `keys`: if that opens the database, the re-key never happened and the rotation is
-/// dropped. Either way the vault opens with the old secret or the new, never neither.
-/// A rotation that makes a new recovery code is undone instead, whichever secret
-/// opens it: the new code is shown only once a rotation is done, so she never saw it.
-/// A `keys.next` that opens nothing of this database (stale, or planted) is dropped.
+/// Opens a vault whose rotation was cut short, and settles it:
+///
+/// - `keys` already holds `keys.next`'s slots: the rotation was done but for removing
+///   `keys.next`, which goes.
+/// - A rotation making a new code (`next` present) is undone, unless the code was
+///   shown to her first and it is that code opening it now.
+/// - Otherwise a secret that opens `keys.next` finishes the rotation (the database
+///   re-keyed with the old key `keys.next` carries, if that had not committed), and
+///   one that opens `keys` and the database means the re-key never happened.
+///
+/// Either way the vault opens with the old secret or the new, never neither. A
+/// `keys.next` that is not a rotation of this vault's (no old key in it, a recovery key
+/// Cairn did not make, or one that opens nothing) is removed.
 fn settle_rotation(
     dir: &Path,
     keys: &Keys,
@@ -329,52 +334,96 @@ fn settle_rotation(
         }
         Ok(None)
     };
-    match unlock(next) {
-        Ok(new) => {
-            let old = next.previous(&new);
-            if next.makes_new_code() {
-                if let Some(old) = old {
-                    if let Some(done) = undo(old, &new)? {
-                        return Ok(done);
-                    }
+    // Forward: the database under `new`, re-keyed from `old` if that had not committed.
+    let forward = |old: &SecretKey, new: SecretKey| -> Result<Option<(SecretKey, Connection)>> {
+        let conn = match open_db(&new)? {
+            Some(conn) => conn,
+            None => match open_db(old)? {
+                Some(conn) => {
+                    store::rekey(&conn, &db_key(&new))?;
+                    conn
+                }
+                None => return Ok(None),
+            },
+        };
+        let trusted = next
+            .recovery_public()
+            .is_none_or(|p| is_trusted_recovery_key(&conn, &p));
+        if !trusted {
+            return Ok(None);
+        }
+        finish_rotation(dir, next.clone())?;
+        Ok(Some((new, conn)))
+    };
+    if keys.same_slots(next) {
+        drop_next()?;
+        let master = unlock(keys)?;
+        let conn = store::open(dir, &db_key(&master), false)?;
+        return Ok((master, conn));
+    }
+    let by_next = unlock(next);
+    if let Ok(new) = &by_next {
+        if let Some(old) = next.previous(new) {
+            let done = if next.makes_new_code() {
+                let by_new_code = next.code_was_shown() && unlock(keys).is_err();
+                if by_new_code {
+                    forward(&old, new.clone())?
+                } else {
+                    undo(old, new)?
                 }
             } else {
-                if let Some(conn) = open_db(&new)? {
-                    finish_rotation(dir, next.clone())?;
-                    return Ok((new, conn));
-                }
-                if let Some(old) = old {
-                    if let Some(conn) = open_db(&old)? {
-                        store::rekey(&conn, &db_key(&new))?;
-                        finish_rotation(dir, next.clone())?;
-                        return Ok((new, conn));
-                    }
-                }
+                forward(&old, new.clone())?
+            };
+            if let Some(done) = done {
+                return Ok(done);
             }
-            // Nothing of this database: a stale or planted `keys.next`.
-            let master = unlock(keys)?;
-            let conn = store::open(dir, &db_key(&master), false)?;
-            drop_next()?;
-            Ok((master, conn))
         }
-        Err(wrong @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => {
-            let old = unlock(keys)?;
-            if let Some(conn) = open_db(&old)? {
-                // The re-key never happened.
-                drop_next()?;
-                return Ok((old, conn));
-            }
-            if let Some(new) = next.next_from(&old) {
-                if let Some(done) = undo(old, &new)? {
-                    return Ok(done);
-                }
-            }
-            // The old secret, after a passphrase change's re-key committed: it is no
-            // longer right.
-            Err(wrong)
-        }
-        Err(e) => Err(e),
     }
+    // `keys`: the old secret, or a `keys.next` that is not a rotation of this vault's.
+    let old = match unlock(keys) {
+        Ok(old) => old,
+        Err(e) => {
+            return Err(match by_next {
+                Err(w @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => w,
+                _ => e,
+            })
+        }
+    };
+    if let Some(conn) = open_db(&old)? {
+        // The re-key never happened, or `keys.next` was not ours.
+        drop_next()?;
+        return Ok((old, conn));
+    }
+    if let Some(new) = next.next_from(&old) {
+        if let Some(done) = undo(old, &new)? {
+            return Ok(done);
+        }
+    }
+    // The old secret, after a passphrase change's re-key committed: no longer right.
+    Err(match by_next {
+        Err(w @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => w,
+        _ => Error::WrongPassphrase,
+    })
+}
+
+/// Notes a recovery public key as one Cairn made for this vault (see migration 8).
+fn trust_recovery_key(conn: &Connection, public: &[u8; 32], now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO recovery_keys (public, added_at) VALUES (?1, ?2)",
+        params![&public[..], now],
+    )
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// True if Cairn made `public` for this vault's recovery slot.
+fn is_trusted_recovery_key(conn: &Connection, public: &[u8; 32]) -> bool {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM recovery_keys WHERE public = ?1)",
+        [&public[..]],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
 }
 
 /// Normalises an id typed by the user.
@@ -498,6 +547,9 @@ impl Vault {
             )?;
             Ok(())
         })?;
+        if let Some(public) = keys.recovery_public() {
+            trust_recovery_key(&vault.conn, &public, vault.now_ms())?;
+        }
         // The keys file is written last: until it exists there is no vault.
         keys.write(dir)?;
         fsutil::sync_dir(dir)?;
@@ -594,12 +646,19 @@ impl Vault {
                 keys.unlock_recovery(&code, opts.allow_insecure_kdf)
             })
             .map_err(|e| store::refine_io(dir, e))?;
-            // A version-1 recovery slot is remade for the same code now that it is
-            // known, so a later passphrase change can keep it (best effort: the old
-            // slot still works if this cannot be written).
+            // The code opened it, so its key is hers. A version-1 recovery slot is
+            // remade for the same code now that it is known, so a later passphrase
+            // change can keep it (best effort: the old slot still works if this
+            // cannot be written).
             if let Ok(mut keys) = Keys::read(dir) {
                 if keys.recovery_is_v1() && keys.upgrade_recovery(&v.master, &code).is_ok() {
-                    let _ = keys.write(dir);
+                    if let Some(public) = keys.recovery_public() {
+                        if trust_recovery_key(&v.conn, &public, v.now_ms()).is_ok() {
+                            let _ = keys.write(dir);
+                        }
+                    }
+                } else if let Some(public) = keys.recovery_public() {
+                    let _ = trust_recovery_key(&v.conn, &public, v.now_ms());
                 }
             }
             Ok(v)
@@ -930,15 +989,20 @@ impl Vault {
     ) -> Result<Option<RecoveryCode>> {
         let keys = Keys::read(&self.dir)?;
         let next = SecretKey::random()?;
-        let (new_keys, made) = keys.rotated(&next, &self.master, pass, cost, recovery)?;
+        let conn = &self.conn;
+        let trusted = |public: &[u8; 32]| is_trusted_recovery_key(conn, public);
+        let (new_keys, made) = keys.rotated(&next, &self.master, pass, cost, recovery, &trusted)?;
         // Backups written before this still use the old key; the next backup opens
-        // them with it (see backup.rs).
+        // them with it (see backup.rs). A new code's key is one Cairn made.
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO retired_keys (master, retired_at) VALUES (?1, ?2)",
                 params![&self.master.expose()[..], self.now_ms()],
             )
             .map_err(|e| store::refine_io(&self.dir, map_err(e)))?;
+        if let Some(public) = new_keys.recovery_public() {
+            trust_recovery_key(&self.conn, &public, self.now_ms())?;
+        }
         new_keys.write_file(&self.dir.join(NEXT_KEYS_FILE))?;
         store::rekey(&self.conn, &next.derive("sqlcipher-key"))
             .map_err(|e| store::refine_io(&self.dir, e))?;

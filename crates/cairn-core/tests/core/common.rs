@@ -267,6 +267,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// upgraded no further than schema 6 would be, before a test sets an older version.
 pub const UNDO_SCHEMA_7: &str = "
     DROP TABLE retired_keys;
+    DROP TABLE recovery_keys;
     DROP TABLE merkle;
     DROP TABLE heads_given;
     DROP TABLE location_checks;

@@ -276,13 +276,12 @@ fn the_next_backup_re_keys_a_backup_made_before_a_passphrase_change() {
     assert_eq!(copy.list().unwrap().len(), 2);
 }
 
-/// A rotation cut short after the database was re-keyed and before `keys` was
-/// replaced: the new passphrase opens it and finishes the change; the old one is wrong
-/// (it is counted as a wrong passphrase, not reported as damage). The other step a
-/// crash can cut (`keys.next` written, the database not yet re-keyed) cannot be made
-/// from outside; the kill -9 trials in tests/e2e/crash.rs reach it.
+/// An old key file planted as `keys.next` (the name a rotation under way uses): it is
+/// not a rotation of this vault's (it carries no old key), so it is dropped, and
+/// neither it nor the old passphrase opens anything. The rotations cut short for real
+/// are the kill -9 trials in tests/e2e/crash.rs.
 #[test]
-fn a_rotation_cut_short_after_the_re_key_opens_with_the_new_passphrase() {
+fn an_old_key_file_planted_as_a_rotation_is_dropped() {
     let new = Passphrase::new("a new and longer passphrase");
     let mut t = TestVault::new();
     add_bytes(t.v(), "a.jpg", &pseudo_random(10_000, 17));
@@ -293,19 +292,52 @@ fn a_rotation_cut_short_after_the_re_key_opens_with_the_new_passphrase() {
         .unwrap();
     drop(v);
     let after = fs::read(t.dir.join("keys")).unwrap();
-    fs::write(t.dir.join("keys"), &before).unwrap();
-    fs::write(t.dir.join("keys.next"), &after).unwrap();
-    assert!(matches!(open(&t.dir), Err(Error::WrongPassphrase)));
-    assert!(
-        t.dir.join("keys.next").exists(),
-        "a wrong secret settles nothing"
-    );
+    fs::write(t.dir.join("keys.next"), &before).unwrap();
+    assert!(open(&t.dir).is_err(), "the old passphrase opens nothing");
     let v = Vault::open(&t.dir, &new, TEST_OPEN).unwrap();
     assert_ok(&v);
     drop(v);
-    assert!(!t.dir.join("keys.next").exists(), "settled");
+    assert!(!t.dir.join("keys.next").exists(), "dropped");
     assert_eq!(fs::read(t.dir.join("keys")).unwrap(), after);
     Vault::open_with_recovery(&t.dir, &t.code, TEST_OPEN).unwrap();
+}
+
+/// A recovery slot planted in the key file (its checksum is not keyed: anyone can
+/// rewrite it) is never carried into a new key file: a passphrase change refuses it,
+/// and his code opens nothing.
+#[test]
+fn a_planted_recovery_slot_is_never_sealed_to() {
+    let mut t = TestVault::new();
+    t.close();
+    let his_dir = t.scratch("his");
+    let (his, his_code) = Vault::init(
+        &his_dir,
+        &Passphrase::new("his own long passphrase here"),
+        KdfCost::InsecureTestOnly,
+    )
+    .unwrap();
+    drop(his);
+    let line = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(fs::read_to_string(p).unwrap().lines().next().unwrap()).unwrap()
+    };
+    let mut mine = line(&t.dir.join("keys"));
+    mine["slots"][1] = line(&his_dir.join("keys"))["slots"][1].clone();
+    let json = serde_json::to_string(&mine).unwrap();
+    fs::write(
+        t.dir.join("keys"),
+        format!("{json}\nsha256:{}\n", sha_hex(json.as_bytes())),
+    )
+    .unwrap();
+    let mut v = open(&t.dir).unwrap();
+    let r = v.change_passphrase(
+        &Passphrase::new("a new and longer passphrase"),
+        KdfCost::InsecureTestOnly,
+    );
+    assert!(matches!(r, Err(Error::KeysDamaged(_))), "{r:?}");
+    drop(v);
+    assert!(Vault::open_with_recovery(&t.dir, &his_code.display(), TEST_OPEN).is_err());
+    // Her passphrase still opens it.
+    assert_ok(&open(&t.dir).unwrap());
 }
 
 #[test]
@@ -629,4 +661,42 @@ fn a_refused_redaction_changes_nothing() {
     assert!(t.r().show(&b.id).unwrap().redaction.is_none());
     t.reopen();
     assert!(t.r().show(&b.id).unwrap().record.is_some());
+}
+
+/// Scrub never replaces a database it cannot open (another vault's backup, or one
+/// damaged where it cannot be checked), and a `keys.next` planted on the stick is not
+/// adopted by a backup or a scrub.
+#[test]
+fn scrub_and_backup_leave_what_is_not_theirs() {
+    let mut t = TestVault::new();
+    add_bytes(t.v(), "a.jpg", &pseudo_random(20_000, 40));
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    // Another vault's backup on another stick.
+    let mut other = TestVault::new();
+    let other_stick = t.scratch("other-stick");
+    other
+        .v()
+        .authed()
+        .backup(&other_stick, &NEVER, &|_| {})
+        .unwrap();
+    let tree = hash_tree(&other_stick);
+    assert!(t
+        .v()
+        .scrub_backup(&other_stick, &NEVER, &|_, _| {})
+        .is_err());
+    assert_eq!(
+        hash_tree(&other_stick),
+        tree,
+        "another vault's backup untouched"
+    );
+    // His key file planted as keys.next on her stick.
+    fs::copy(other.dir.join("keys"), stick.join("keys.next")).unwrap();
+    t.v().backup(&stick, &NEVER, &|_| {}).unwrap();
+    assert!(!stick.join("keys.next").exists());
+    assert_ok(&open(&stick).unwrap());
+    fs::copy(other.dir.join("keys"), stick.join("keys.next")).unwrap();
+    t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
+    assert_ok(&open(&stick).unwrap());
+    assert!(Vault::open_with_recovery(&stick, &t.code, TEST_OPEN).is_ok());
 }
