@@ -5,7 +5,7 @@
 //! `cairn:timeline-painted`), so WebDriver's polling is not counted.
 //!
 //! Runs only with `CAIRN_DESKTOP_BENCH=1` and `CAIRN_BENCH_VAULT` (a vault made by the
-//! `bench_list` example, passphrase "benchmark passphrase"); prints one JSON line
+//! `bench_list` example, passphrase "quartz lantern benchmark orbits seven"); prints one JSON line
 //! starting `BENCH `.
 
 use std::fs;
@@ -96,7 +96,8 @@ fn desktop_bench() {
     let field = s
         .wait_for("[data-testid=\"unlock-passphrase\"]", WAIT)
         .expect("passphrase field");
-    s.send_keys(&field, "benchmark passphrase").expect("type");
+    s.send_keys(&field, "quartz lantern benchmark orbits seven")
+        .expect("type");
     let submit = s
         .wait_for("[data-testid=\"unlock-submit\"]", WAIT)
         .expect("unlock button");

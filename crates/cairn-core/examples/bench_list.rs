@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let dir = std::path::PathBuf::from(args.get(1).ok_or("usage: bench_list DIR N")?);
     let n: usize = args.get(2).ok_or("usage: bench_list DIR N")?.parse()?;
-    let pass = Passphrase::new("benchmark passphrase");
+    let pass = Passphrase::new("quartz lantern benchmark orbits seven");
     let fill = Instant::now();
     if !Vault::exists(&dir) {
         let (mut vault, _code) = Vault::init(&dir, &pass, KdfCost::InsecureTestOnly)?;

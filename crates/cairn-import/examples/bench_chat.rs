@@ -92,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = std::fs::metadata(&chat)?.len();
 
     let vault_dir = dir.join("vault");
-    let pass = Passphrase::new("benchmark passphrase");
+    let pass = Passphrase::new("quartz lantern benchmark orbits seven");
     let (mut vault, _code) = Vault::init(&vault_dir, &pass, KdfCost::InsecureTestOnly)?;
     let t = Instant::now();
     let done =
