@@ -660,11 +660,7 @@ fn crash_kill9_passphrase_change() {
         let _ = child.wait();
         let printed = reader.join().unwrap();
         // The new code, if it was printed (it is printed before it replaces the old).
-        let shown = printed
-            .lines()
-            .map(str::trim)
-            .find(|l| l.len() == 35 && l.matches('-').count() == 5)
-            .map(str::to_string);
+        let shown = printed_code(&printed);
         let done = printed.contains("Done:");
         // The code in force is one she was shown: the new one once it said "Done",
         // else the old one or (killed between replacing and saying so) the new one.
@@ -675,25 +671,10 @@ fn crash_kill9_passphrase_change() {
             candidates.push(code.clone());
             candidates.extend(shown.clone());
         }
-        let mut opened = None;
-        for c in &candidates {
-            let code_file = cli.write_file("code-now.txt", format!("{c}\n").as_bytes());
-            let out = cli
-                .command_with_pass(&current)
-                .args([
-                    "recover",
-                    "--recovery-code-file",
-                    code_file.to_str().unwrap(),
-                    "--new-passphrase-file",
-                    current.to_str().unwrap(),
-                ])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                opened = Some(c.clone());
-                break;
-            }
-        }
+        let opened = candidates
+            .iter()
+            .find(|c| code_opens(&cli, &current, c))
+            .cloned();
         let Some(c) = opened else {
             panic!("code trial {trial} (killed after {delay:?}): no code she was shown opens it; printed:\n{printed}");
         };
@@ -760,11 +741,7 @@ fn crash_at_each_step_of_a_recovery_code_replacement() {
                 .expect("strace (installed by scripts/setup.sh)");
             steps += 1;
             let printed = text(&out.stdout);
-            let shown = printed
-                .lines()
-                .map(str::trim)
-                .find(|l| l.len() == 35 && l.matches('-').count() == 5)
-                .map(str::to_string);
+            let shown = printed_code(&printed);
             assert_exit(
                 &cli.run(["verify", "--quick"]),
                 0,
@@ -772,21 +749,9 @@ fn crash_at_each_step_of_a_recovery_code_replacement() {
             );
             let mut candidates = vec![code.clone()];
             candidates.extend(shown);
-            let works = candidates.iter().find(|c| {
-                let f = cli.write_file("code-now.txt", format!("{c}\n").as_bytes());
-                cli.command_with_pass(&cli.pass_file)
-                    .args([
-                        "recover".as_ref(),
-                        "--recovery-code-file".as_ref(),
-                        f.as_os_str(),
-                        "--new-passphrase-file".as_ref(),
-                        cli.pass_file.as_os_str(),
-                    ])
-                    .output()
-                    .unwrap()
-                    .status
-                    .success()
-            });
+            let works = candidates
+                .iter()
+                .find(|c| code_opens(&cli, &cli.pass_file, c));
             code = works
                 .unwrap_or_else(|| panic!("{sys} #{n}: no code she was shown opens it:\n{printed}"))
                 .clone();
@@ -797,4 +762,29 @@ fn crash_at_each_step_of_a_recovery_code_replacement() {
         }
     }
     eprintln!("recovery-code replacement: killed at {steps} steps, each left a vault her passphrase and a shown code open");
+}
+
+/// The recovery code `cairn` printed (six dashed groups of five), if it printed one.
+fn printed_code(printed: &str) -> Option<String> {
+    printed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 35 && l.matches('-').count() == 5)
+        .map(str::to_string)
+}
+
+/// True if `code` opens the vault (`recover`, setting the passphrase in `pass` again).
+fn code_opens(cli: &Cli, pass: &std::path::Path, code: &str) -> bool {
+    let f = cli.write_file("code-now.txt", format!("{code}\n").as_bytes());
+    cli.command_with_pass(pass)
+        .args([
+            "recover".as_ref(),
+            "--recovery-code-file".as_ref(),
+            f.as_os_str(),
+        ])
+        .args(["--new-passphrase-file".as_ref(), pass.as_os_str()])
+        .output()
+        .expect("run cairn recover")
+        .status
+        .success()
 }

@@ -291,13 +291,7 @@ impl Vault {
 
         // Everything committed is in vault.db itself, and nothing writes while `self`
         // is borrowed here.
-        let busy: i64 = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
-            .map_err(map_err)?;
-        if busy != 0 {
-            return Err(Error::Busy);
-        }
+        store::fold_log(&self.conn)?;
         let head = chain::head(&self.conn)?;
 
         // Files first: the database that names them goes in after them.

@@ -99,13 +99,9 @@ fn unsafe_kind(meta: &fs::Metadata) -> Option<&'static str> {
     None
 }
 
-/// Refuses what `meta` (from `symlink_metadata`) shows is not a folder or a plain file
-/// with one name.
-pub(crate) fn refuse_meta(path: &Path, meta: &fs::Metadata) -> Result<()> {
-    refuse(path, meta)
-}
-
-fn refuse(path: &Path, meta: &fs::Metadata) -> Result<()> {
+/// Refuses what `meta` (from `symlink_metadata` or an opened file) shows is not a
+/// folder or a plain file with one name.
+pub(crate) fn refuse(path: &Path, meta: &fs::Metadata) -> Result<()> {
     match unsafe_kind(meta) {
         Some(what) => Err(Error::UnsafeFile {
             path: path.to_path_buf(),
@@ -185,9 +181,15 @@ pub(crate) fn check_parents(root: &Path, path: &Path) -> Result<()> {
 /// `write` opens it for writing in place (never created, never truncated). A missing
 /// file is an [`Error::Io`] of kind `NotFound` (see [`is_not_found`]).
 pub(crate) fn open_plain(path: &Path, write: bool) -> Result<File> {
-    let action = if write { "open" } else { "read" };
     let mut o = OpenOptions::new();
     o.read(!write).write(write);
+    open_checked(path, o, if write { "open" } else { "read" })
+}
+
+/// Opens `path` with `o` never through a link at its name (`O_NOFOLLOW`), without
+/// waiting on a pipe (`O_NONBLOCK`), and checks that what was opened is a plain file
+/// with one name. The one way Cairn opens a file in a folder someone else may write.
+fn open_checked(path: &Path, mut o: OpenOptions, action: &'static str) -> Result<File> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::OFlags;
@@ -197,8 +199,11 @@ pub(crate) fn open_plain(path: &Path, write: bool) -> Result<File> {
     #[cfg(not(target_os = "linux"))]
     {
         // Without O_NOFOLLOW, look first (a link would be followed at open).
-        let meta = fs::symlink_metadata(path).map_err(|e| Error::io(action, path, e))?;
-        refuse(path, &meta)?;
+        match fs::symlink_metadata(path) {
+            Ok(meta) => refuse(path, &meta)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(action, path, e)),
+        }
     }
     let f = o.open(path).map_err(|e| {
         // ELOOP: the name is a link (O_NOFOLLOW); ENXIO: a pipe with no reader.
@@ -245,7 +250,7 @@ pub(crate) fn read_small(path: &Path, cap: u64) -> Result<Option<Vec<u8>>> {
 }
 
 /// Opens `path` for appending, creating it private if absent, never through a link at
-/// its name or into anything but a plain file with one name.
+/// its name or into anything but a plain file with one name (see [`open_checked`]).
 pub(crate) fn open_append(path: &Path) -> Result<File> {
     let mut o = OpenOptions::new();
     o.append(true).create(true);
@@ -254,26 +259,7 @@ pub(crate) fn open_append(path: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::OFlags;
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
-    }
-    #[cfg(not(target_os = "linux"))]
-    if let Ok(meta) = fs::symlink_metadata(path) {
-        refuse(path, &meta)?;
-    }
-    let f = o.open(path).map_err(|e| Error::io("open", path, e))?;
-    let meta = f.metadata().map_err(|e| Error::io("open", path, e))?;
-    refuse(path, &meta)?;
-    if !meta.is_file() {
-        return Err(Error::UnsafeFile {
-            path: path.to_path_buf(),
-            what: "a folder",
-        });
-    }
-    Ok(f)
+    open_checked(path, o, "open")
 }
 
 /// Refuses a folder the user named (a backup, a restore's source or target) that is

@@ -282,7 +282,7 @@ fn seal(slot_key: &SecretKey, master: &SecretKey, aad: &str) -> Result<(String, 
 
 fn open_slot(slot: &Slot, slot_key: &SecretKey) -> Option<SecretKey> {
     let aad = slot_aad(slot.kind, &slot.kdf, &slot.salt).ok()?;
-    open_sealed(slot, slot_key, &aad)
+    open_sealed(&slot.nonce, &slot.wrapped, slot_key, &aad)
 }
 
 fn recovery_wrap_key(shared: &[u8; 32], ephemeral: &[u8; 32], public: &[u8; 32]) -> SecretKey {
@@ -297,13 +297,14 @@ fn recovery_wrap_key(shared: &[u8; 32], ephemeral: &[u8; 32], public: &[u8; 32])
     SecretKey::from_bytes(&out[..]).unwrap_or_else(|| unreachable!())
 }
 
-fn open_sealed(slot: &Slot, slot_key: &SecretKey, aad: &str) -> Option<SecretKey> {
-    let nonce = B64.decode(&slot.nonce).ok()?;
-    let wrapped = B64.decode(&slot.wrapped).ok()?;
+/// Opens a key sealed by [`seal`] (`nonce` and `wrapped` in base64).
+fn open_sealed(nonce: &str, wrapped: &str, key: &SecretKey, aad: &str) -> Option<SecretKey> {
+    let nonce = B64.decode(nonce).ok()?;
+    let wrapped = B64.decode(wrapped).ok()?;
     if nonce.len() != 24 {
         return None;
     }
-    let cipher = XChaCha20Poly1305::new(slot_key.expose().into());
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
     let plain = Zeroizing::new(
         cipher
             .decrypt(
@@ -448,28 +449,24 @@ impl Keys {
     /// The previous master key a pending rotation carries, opened with the next one.
     pub(crate) fn previous(&self, next: &SecretKey) -> Option<SecretKey> {
         let p = self.previous.as_ref()?;
-        let slot = Slot {
-            kind: SlotKind::Recovery,
-            kdf: Kdf::HkdfSha256,
-            salt: String::new(),
-            nonce: p.nonce.clone(),
-            wrapped: p.wrapped.clone(),
-        };
-        open_sealed(&slot, &next.derive("rotation-previous"), PREVIOUS_AAD)
+        open_sealed(
+            &p.nonce,
+            &p.wrapped,
+            &next.derive("rotation-previous"),
+            PREVIOUS_AAD,
+        )
     }
 
     /// The next master key a pending rotation that makes a new code carries, opened
     /// with the previous one.
     pub(crate) fn next_from(&self, previous: &SecretKey) -> Option<SecretKey> {
         let p = self.next.as_ref()?;
-        let slot = Slot {
-            kind: SlotKind::Recovery,
-            kdf: Kdf::HkdfSha256,
-            salt: String::new(),
-            nonce: p.nonce.clone(),
-            wrapped: p.wrapped.clone(),
-        };
-        open_sealed(&slot, &previous.derive("rotation-next"), NEXT_AAD)
+        open_sealed(
+            &p.nonce,
+            &p.wrapped,
+            &previous.derive("rotation-next"),
+            NEXT_AAD,
+        )
     }
 
     /// True for a pending rotation that makes a new recovery code: cut short, it is

@@ -19,7 +19,7 @@ use crate::blobs::{self, BlobReader, TMP_DIR};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::keys::KEYS_FILE;
-use crate::store::{map_err, DB_FILE};
+use crate::store::DB_FILE;
 use crate::verify::VerifyOptions;
 use crate::Vault;
 
@@ -161,13 +161,7 @@ impl Vault {
 
     /// Replaces the backup's database and key file with this vault's, each read back.
     fn replace_backup_database(&mut self, dest: &Path, cancel: &AtomicBool) -> Result<()> {
-        let busy: i64 = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
-            .map_err(map_err)?;
-        if busy != 0 {
-            return Err(Error::Busy);
-        }
+        crate::store::fold_log(&self.conn)?;
         let _lock = crate::vault::open_lock(dest)?;
         for side in ["-wal", "-shm"] {
             let p = dest.join(format!("{DB_FILE}{side}"));

@@ -168,6 +168,19 @@ fn key_pragma(name: &str, key: &SecretKey) -> Zeroizing<String> {
     sql
 }
 
+/// Folds the write-ahead log into `vault.db` and empties it, so the file alone holds
+/// everything committed (before it is copied or re-keyed); `Busy` if another
+/// connection holds it.
+pub(crate) fn fold_log(conn: &Connection) -> Result<()> {
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .map_err(map_err)?;
+    if busy != 0 {
+        return Err(Error::Busy);
+    }
+    Ok(())
+}
+
 /// Re-encrypts every page of the open database under `key`, in one transaction: a
 /// crash leaves it wholly under the old key or wholly under the new one. SQLCipher's
 /// re-key is not crash-safe in WAL mode (a kill mid-way was seen to leave pages under
@@ -175,12 +188,7 @@ fn key_pragma(name: &str, key: &SecretKey) -> Zeroizing<String> {
 /// for it: the journal keeps each page as it was, under the old key, and a hot journal
 /// found at the next opening puts them back. Then back to WAL.
 pub(crate) fn rekey(conn: &Connection, key: &SecretKey) -> Result<()> {
-    let busy: i64 = conn
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
-        .map_err(map_err)?;
-    if busy != 0 {
-        return Err(Error::Busy);
-    }
+    fold_log(conn)?;
     let journal = |mode: &str| -> Result<()> {
         let got: String = conn
             .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))

@@ -346,9 +346,10 @@ fn settle_rotation(
                 None => return Ok(None),
             },
         };
-        let trusted = next
-            .recovery_public()
-            .is_none_or(|p| is_trusted_recovery_key(&conn, &p));
+        let trusted = match next.recovery_public() {
+            Some(p) => is_trusted_recovery_key(&conn, &p)?,
+            None => true,
+        };
         if !trusted {
             return Ok(None);
         }
@@ -417,13 +418,13 @@ fn trust_recovery_key(conn: &Connection, public: &[u8; 32], now: i64) -> Result<
 }
 
 /// True if Cairn made `public` for this vault's recovery slot.
-fn is_trusted_recovery_key(conn: &Connection, public: &[u8; 32]) -> bool {
+fn is_trusted_recovery_key(conn: &Connection, public: &[u8; 32]) -> Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM recovery_keys WHERE public = ?1)",
         [&public[..]],
         |r| r.get(0),
     )
-    .unwrap_or(false)
+    .map_err(map_err)
 }
 
 /// Normalises an id typed by the user.
@@ -989,8 +990,13 @@ impl Vault {
     ) -> Result<Option<RecoveryCode>> {
         let keys = Keys::read(&self.dir)?;
         let next = SecretKey::random()?;
-        let conn = &self.conn;
-        let trusted = |public: &[u8; 32]| is_trusted_recovery_key(conn, public);
+        // Asked of the key file's own recovery key only; a database error is an error,
+        // never taken for "not trusted".
+        let in_file = match keys.recovery_public() {
+            Some(p) => Some((p, is_trusted_recovery_key(&self.conn, &p)?)),
+            None => None,
+        };
+        let trusted = |public: &[u8; 32]| in_file.is_some_and(|(p, ok)| ok && p == *public);
         let (new_keys, made) = keys.rotated(&next, &self.master, pass, cost, recovery, &trusted)?;
         // Backups written before this still use the old key; the next backup opens
         // them with it (see backup.rs). A new code's key is one Cairn made.
@@ -1939,7 +1945,7 @@ impl Vault {
             let p = blobs::path(&self.dir, b)?;
             fsutil::check_parents(&self.dir, &p)?;
             if let Ok(meta) = fs::symlink_metadata(&p) {
-                fsutil::refuse_meta(&p, &meta)?;
+                fsutil::refuse(&p, &meta)?;
             }
         }
         let added = self.write(|w| w.redact(&id, reason, &blob_ids))?;
