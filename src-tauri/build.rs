@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "search_items",
     "backup_now",
     "backup_status",
+    "check_backup",
 ];
 
 fn main() {

@@ -1,10 +1,11 @@
-//! Backups from the app: *Back up now* to a folder she chooses, with progress, and the
-//! newest backup for the reminder. Each command is one call into cairn-core.
+//! Backups from the app: *Back up now* to a folder she chooses, with progress, the
+//! newest backup for the reminder, and the monthly check of a backup. Each command is one call into cairn-core.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use cairn_core::backup::{BackupProgress, BackupReport, BackupStatus};
+use cairn_core::backup::{BackupProgress, BackupReport, BackupStatus, BackupStep};
+use cairn_core::scrub::ScrubReport;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -46,4 +47,34 @@ pub async fn backup_now(
 #[specta::specta]
 pub async fn backup_status(state: State<'_, Shared>) -> CmdResult<BackupStatus> {
     blocking(state, |st| st.with_vault(|v| Ok(v.backup_status()?))).await
+}
+
+/// Checks the backup in `dest` (the monthly check): every stored file there is read
+/// back and compared with the vault, its database checked page by page, and what
+/// decayed put right from the vault. Locking stops it between files.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_backup(
+    state: State<'_, Shared>,
+    dest: String,
+    progress: Channel<BackupProgress>,
+) -> CmdResult<ScrubReport> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let job = format!("check-backup-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let cancel = state.start_job(&job);
+    blocking(state, move |st| {
+        let paced = Paced::new(&progress);
+        let report = |done: u64, total: u64| {
+            let p = BackupProgress {
+                step: BackupStep::Checking,
+                done,
+                total,
+            };
+            paced.send(p.step, done >= total, p)
+        };
+        let r = st.with_vault(|v| Ok(v.scrub_backup(&PathBuf::from(&dest), &cancel, &report)?));
+        st.end_job(&job);
+        r
+    })
+    .await
 }

@@ -61,13 +61,14 @@ impl<'a> Throttled<'a> {
 fn status_of(st: &AppState) -> AppStatus {
     let dir = st.dir();
     // One guard: a second in the same expression would wait on the first for ever.
-    let (unlocked, failed_attempts, has_decoy, weak_kdf) = {
+    let (unlocked, failed_attempts, has_decoy, weak_kdf, keys_altered) = {
         let g = guard(&st.vault);
         (
             g.is_some(),
             g.as_ref().and_then(|v| v.failed_attempts().cloned()),
             g.as_ref().is_some_and(|v| v.has_decoy()),
             g.as_ref().and_then(|v| v.kdf()).is_some_and(|k| k.insecure),
+            g.as_ref().is_some_and(|v| v.keys_altered()),
         )
     };
     AppStatus {
@@ -81,6 +82,7 @@ fn status_of(st: &AppState) -> AppStatus {
         failed_attempts,
         has_decoy,
         weak_kdf,
+        keys_altered,
         retry_after_ms: st.wait_remaining().as_millis().min(u32::MAX as u128) as u32,
         version: env!("CARGO_PKG_VERSION").to_string(),
     }

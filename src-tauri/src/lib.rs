@@ -70,6 +70,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             messages::search_items,
             backups::backup_now,
             backups::backup_status,
+            backups::check_backup,
         ])
         .typ::<cairn_core::Category>()
         .constant(

@@ -204,6 +204,10 @@ pub struct AppStatus {
     /// The open vault's passphrase costs less than the floor (a test setting): she is
     /// warned at every unlock until she changes it.
     pub weak_kdf: bool,
+    /// Someone without the vault's key changed its key file (see
+    /// `Vault::keys_altered`): she is told at every unlock until she makes a new
+    /// recovery code or passphrase.
+    pub keys_altered: bool,
 }
 
 /// The result of creating a vault.

@@ -872,8 +872,9 @@ fn run_flow(ui: &mut Ui, secrets: &Secrets, buses: &Buses) -> WdResult<()> {
 }
 
 /// The timeline reminds her there is no backup; *Back up now* in Settings writes one
-/// to an empty folder chosen in the native dialog, checked and recorded; the backup
-/// opens and verifies with the CLI; the reminder is gone.
+/// to an empty folder chosen in the native dialog, checked and recorded; *Check a
+/// backup* reads it back; the backup opens and verifies with the CLI; the reminder is
+/// gone.
 fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
     ui.step("the reminder, then back up now");
     ui.click("nav-timeline")?;
@@ -901,6 +902,18 @@ fn back_up_in_app(ui: &mut Ui, secrets: &Secrets) -> WdResult<()> {
         ));
     }
     ui.shot("backup-done")?;
+
+    // The monthly check, from the same panel: the backup read back against the vault.
+    file_dialog(ui, "backup-check", &dest)?;
+    let checked = ui.wait("backup-checked", SLOW)?;
+    let text = ui.inner_text(&checked)?;
+    if !text.contains("nothing had changed") {
+        return Err(format!("the check's summary is wrong: {text:?}"));
+    }
+    if !ui.text("backup-last-checked")?.contains("Last checked") {
+        return Err("Settings does not show the last check".into());
+    }
+    ui.shot("backup-checked")?;
 
     let scratch = dest.parent().ok_or("the backup has no parent folder")?;
     let out = cairn_cli(&dest, scratch, &["verify"])?;

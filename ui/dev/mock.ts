@@ -57,6 +57,7 @@ function status(): AppStatus {
     failedAttempts: null,
     hasDecoy: false,
     weakKdf: false,
+    keysAltered: false,
   };
 }
 

@@ -686,10 +686,14 @@ fn kind_words(kind: &str) -> &'static str {
         "report.edit" => "Report or handover edited",
         "message.create" => "Message imported",
         "vault.backup" => "Backed up (a copy of the vault written elsewhere)",
+        "vault.backup_checked" => "Backup checked (read back against the vault; decay put right)",
         "vault.rekey" => {
             "Keys changed (a new passphrase or recovery code; older key files no longer open it)"
         }
         "vault.unlock_failed" => "Failed attempts to unlock, recorded at the next unlock",
+        "vault.keys_altered" => {
+            "Key file found changed by someone without the vault's key (recorded at an unlock)"
+        }
         _ => "Change",
     }
 }

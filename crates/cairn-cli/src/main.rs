@@ -575,6 +575,9 @@ fn open_keeping_passphrase(cli: &Cli) -> Result<(Vault, Passphrase), Error> {
             f.last
         );
     }
+    if vault.keys_altered() {
+        eprintln!("cairn: warning: {}", cairn_core::KEYS_ALTERED_NOTICE);
+    }
     Ok((vault, pass))
 }
 
@@ -867,9 +870,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     allow_insecure_kdf: test_kdf(),
                 },
             )?;
+            let altered = vault.keys_altered();
             let new = read_new_passphrase(new_passphrase_file.as_deref())?;
             let made = vault.change_passphrase(&new, kdf_cost())?;
             say!("New passphrase set.");
+            if altered {
+                say!("The key file had been changed by someone without the vault's key; it is now rewritten, and wrong-passphrase tries recorded since then may have been yours.");
+            }
             tell_rotation(&mut vault, &new, *new_code, made)?;
         }
         Cmd::Verify {

@@ -85,6 +85,10 @@ pub struct BackupReport {
 /// How long after the newest backup Cairn reminds her to make another: a week.
 pub const REMIND_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
+/// How long after the last check of a backup (or the first backup) the app asks her to
+/// check it again: a month.
+pub const CHECK_AFTER_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
 /// The newest backup, for the reminder.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,6 +97,11 @@ pub struct BackupStatus {
     pub last: Option<String>,
     /// Time to make one (see [`Vault::backup_status`]).
     pub due: bool,
+    /// When a backup was last checked (scrubbed, [`Vault::scrub_backup`]), if ever.
+    pub last_checked: Option<String>,
+    /// Time to check it: the last check, or the first backup if none, is older than
+    /// [`CHECK_AFTER_MS`].
+    pub check_due: bool,
 }
 
 /// What a restore did.
@@ -382,6 +391,7 @@ impl Vault {
             &mut |_| {},
         )?;
         written += n;
+        crate::keys::forget_seen(dest)?;
         fsutil::sync_dir(dest)?;
         let mut dirs = Vec::new();
         for (at, to) in &staged {
@@ -683,9 +693,25 @@ impl Vault {
             Some(at) => self.now_ms() - at > REMIND_AFTER_MS,
             None => chain::head(&self.conn)?.is_some_and(|h| h.seq > 1),
         };
+        let newest = |kind: &str, f: &str| -> Result<Option<i64>> {
+            self.conn
+                .query_row(
+                    &format!("SELECT {f}(recorded_at) FROM entries WHERE kind = ?1"),
+                    [kind],
+                    |r| r.get(0),
+                )
+                .map_err(map_err)
+        };
+        let checked = newest(crate::scrub::SCRUB_ENTRY, "max")?;
+        // A backup nobody re-read for a month may have decayed unseen: from the first
+        // backup, or the last check, a month on.
+        let since = checked.or(newest(BACKUP_ENTRY, "min")?);
+        let check_due = since.is_some_and(|at| self.now_ms() - at > CHECK_AFTER_MS);
         Ok(BackupStatus {
             last: last.map(format_ms),
             due,
+            last_checked: checked.map(format_ms),
+            check_due,
         })
     }
 }

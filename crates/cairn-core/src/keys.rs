@@ -150,6 +150,9 @@ struct KeysJson {
     /// With `next`: the new code was shown to her before the rotation began.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     code_shown: bool,
+    /// Version 3: the keyed tag over the slots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tag: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -189,6 +192,30 @@ pub(crate) struct Keys {
     previous: Option<Sealed>,
     next: Option<Sealed>,
     code_shown: bool,
+    /// Keyed tag over the slots (see [`slots_tag`]); `None` in files written before it.
+    tag: Option<String>,
+}
+
+/// What a slots tag says of a keys file, once its master key is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagCheck {
+    /// The slots are the ones Cairn tagged under this master key.
+    Good,
+    /// The file has no tag (written before tags, or stripped).
+    Missing,
+    /// The slots were changed by someone without the master key.
+    Bad,
+}
+
+/// The keyed tag over `slots`: HKDF-SHA256 from the master key, with the SHA-256 of the
+/// slots' JSON in its info (HKDF-Expand is HMAC, so this is a MAC). Only the master key
+/// makes it, so after every unlock Cairn can tell whether anyone else changed a slot
+/// (the recovery slot, or the passphrase slot's parameters when the code opens it).
+fn slots_tag(slots: &[Slot], master: &SecretKey) -> Result<String> {
+    let json = serde_json::to_string(slots)
+        .map_err(|e| Error::Invalid(format!("Could not encode the key file ({e}).")))?;
+    let label = format!("keys-slots-tag/{}", hex(&Sha256::digest(json.as_bytes())));
+    Ok(hex(master.derive(&label).expose()))
 }
 
 /// What a rotation does to the recovery slot.
@@ -331,11 +358,13 @@ impl Keys {
             Self::passphrase_slot(master, pass, cost)?,
             Self::recovery_slot(master, code)?,
         ];
+        let tag = Some(slots_tag(&slots, master)?);
         Ok(Keys {
             slots,
             previous: None,
             next: None,
             code_shown: false,
+            tag,
         })
     }
 
@@ -435,12 +464,14 @@ impl Keys {
         } else {
             None
         };
+        let tag = Some(slots_tag(&slots, next)?);
         Ok((
             Keys {
                 slots,
                 previous: Some(Sealed { nonce, wrapped }),
                 next: next_sealed,
                 code_shown: new_code,
+                tag,
             },
             made,
         ))
@@ -523,6 +554,29 @@ impl Keys {
         let slot = Self::recovery_slot(master, code)?;
         self.slots.retain(|s| s.kind != SlotKind::Recovery);
         self.slots.push(slot);
+        self.tag = Some(slots_tag(&self.slots, master)?);
+        Ok(())
+    }
+
+    /// Whether the slots carry the tag `master` makes (see [`slots_tag`]).
+    pub(crate) fn check_tag(&self, master: &SecretKey) -> Result<TagCheck> {
+        let Some(tag) = &self.tag else {
+            return Ok(TagCheck::Missing);
+        };
+        let want = slots_tag(&self.slots, master)?;
+        // Compared in constant time: the right tag must not leak a byte at a time.
+        let same = tag.len() == want.len()
+            && tag
+                .bytes()
+                .zip(want.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        Ok(if same { TagCheck::Good } else { TagCheck::Bad })
+    }
+
+    /// Tags the slots under `master` (a file written before tags, once it opened).
+    pub(crate) fn add_tag(&mut self, master: &SecretKey) -> Result<()> {
+        self.tag = Some(slots_tag(&self.slots, master)?);
         Ok(())
     }
 
@@ -673,9 +727,9 @@ impl Keys {
         }
         let parsed: KeysJson = serde_json::from_str(json_line)
             .map_err(|_| Error::KeysDamaged("it cannot be read".into()))?;
-        if parsed.format != "cairn-keys" || !(1..=2).contains(&parsed.version) {
+        if parsed.format != "cairn-keys" || !(1..=3).contains(&parsed.version) {
             return Err(Error::KeysDamaged(
-                "it is not a Cairn key file of version 1 or 2".into(),
+                "it is not a Cairn key file of version 1, 2 or 3".into(),
             ));
         }
         Ok(Keys {
@@ -683,18 +737,46 @@ impl Keys {
             previous: parsed.previous,
             next: parsed.next,
             code_shown: parsed.code_shown,
+            tag: parsed.tag,
         })
     }
 
     /// Writes `dir/keys` atomically: temporary file, fsync, rename, fsync of the folder.
+    /// `keys.seen` names the old file and the new while it is written, then the new
+    /// alone, so a crash never makes Cairn's own change look like someone else's.
     pub(crate) fn write(&self, dir: &Path) -> Result<()> {
-        self.write_file(&dir.join(KEYS_FILE))
+        let content = self.encode()?;
+        let new = fingerprint(&content);
+        let mut both = vec![new.clone()];
+        if let Some(old) = fsutil::read_small(&dir.join(KEYS_FILE), 64 * 1024)
+            .ok()
+            .flatten()
+        {
+            both.push(fingerprint(&old));
+        }
+        // Best effort: the record only decides how a wrong secret is reported.
+        let _ = write_seen(dir, &both);
+        fsutil::write_atomic(&dir.join(KEYS_FILE), &content)?;
+        let _ = write_seen(dir, &[new]);
+        Ok(())
     }
 
     /// Writes the keys file at `path` atomically (see [`Keys::write`]).
     pub(crate) fn write_file(&self, path: &Path) -> Result<()> {
-        // Version 2 once a slot is one version 1 cannot read.
-        let version = if self.recovery_is_v1() { 1 } else { 2 };
+        // A crash during an earlier write can leave `keys.tmp`; it holds nothing we need
+        // (the vault lock is held), and must not block every later passphrase change.
+        fsutil::write_atomic(path, &self.encode()?)
+    }
+
+    /// The file's bytes: its JSON line and the checksum line.
+    fn encode(&self) -> Result<Vec<u8>> {
+        // Version 2 once a slot is one version 1 cannot read; 3 once it has a tag (a
+        // reader before tags refuses it, as it would any file it does not know).
+        let version = match (self.recovery_is_v1(), &self.tag) {
+            (_, Some(_)) => 3,
+            (true, None) => 1,
+            (false, None) => 2,
+        };
         let json_line = serde_json::to_string(&KeysJson {
             format: "cairn-keys".into(),
             version,
@@ -702,15 +784,70 @@ impl Keys {
             previous: self.previous.clone(),
             next: self.next.clone(),
             code_shown: self.code_shown,
+            tag: self.tag.clone(),
         })
         .map_err(|e| Error::Invalid(format!("Could not encode the key file ({e}).")))?;
-        let content = format!(
+        Ok(format!(
             "{json_line}\nsha256:{}\n",
             hex(&Sha256::digest(json_line.as_bytes()))
-        );
-        // A crash during an earlier write can leave `keys.tmp`; it holds nothing we need
-        // (the vault lock is held), and must not block every later passphrase change.
-        fsutil::write_atomic(path, content.as_bytes())
+        )
+        .into_bytes())
+    }
+}
+
+/// The file beside `keys` naming the key file Cairn last wrote or opened the vault
+/// with (its SHA-256), so that a wrong secret tried on a key file someone changed since
+/// is reported as damage, not counted as an attempt. It is plaintext like `keys`, and
+/// holds nothing secret: someone who rewrites both files gets his change counted as
+/// attempts, which he could add to the `attempts` file anyway.
+pub const SEEN_FILE: &str = "keys.seen";
+
+/// `sha256:<hex>` of a key file's bytes.
+fn fingerprint(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+fn write_seen(dir: &Path, fps: &[String]) -> Result<()> {
+    let text: String = fps.iter().map(|f| format!("{f}\n")).collect();
+    fsutil::write_atomic(&dir.join(SEEN_FILE), text.as_bytes())
+}
+
+/// Whether `dir/keys` is what `keys.seen` names: `None` when there is no record (a
+/// vault from before it, or restored from a backup), `Some(false)` when the key file
+/// changed since, not by Cairn.
+pub(crate) fn seen_matches(dir: &Path) -> Option<bool> {
+    let seen = fsutil::read_small(&dir.join(SEEN_FILE), 4096)
+        .ok()
+        .flatten()?;
+    let seen = String::from_utf8(seen).ok()?;
+    let keys = fsutil::read_small(&dir.join(KEYS_FILE), 64 * 1024)
+        .ok()
+        .flatten()?;
+    let fp = fingerprint(&keys);
+    Some(seen.lines().any(|l| l == fp))
+}
+
+/// Drops the record in `dir` (a backup's key file was just replaced by the vault's:
+/// a record a copy opened once made there no longer applies).
+pub(crate) fn forget_seen(dir: &Path) -> Result<()> {
+    let p = dir.join(SEEN_FILE);
+    match std::fs::remove_file(&p) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", &p, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Records `dir/keys` as the key file the vault was just opened with (only when the
+/// record says otherwise, so an opening leaves no new trace).
+pub(crate) fn mark_seen(dir: &Path) {
+    if seen_matches(dir) == Some(true) {
+        return;
+    }
+    if let Some(keys) = fsutil::read_small(&dir.join(KEYS_FILE), 64 * 1024)
+        .ok()
+        .flatten()
+    {
+        let _ = write_seen(dir, &[fingerprint(&keys)]);
     }
 }
 

@@ -68,6 +68,6 @@ pub use strength::{require_strong, retry_delay, strength, Strength};
 pub use timeline::{TimelineHead, TimelineItem};
 pub use vault::{
     AddFile, Added, AddedFile, Extracted, History, ItemDetail, ItemSummary, LinkView, OpenOptions,
-    StagedFile, Tombstone, Vault, VersionView, Writer, MIN_PASSPHRASE_CHARS,
+    StagedFile, Tombstone, Vault, VersionView, Writer, KEYS_ALTERED_NOTICE, MIN_PASSPHRASE_CHARS,
 };
 pub use verify::{Finding, Report, VerifyOptions};

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
+use sha2::Digest;
 
 use crate::backup::copy_checked;
 use crate::blobs::{self, BlobReader, TMP_DIR};
@@ -22,6 +23,10 @@ use crate::keys::KEYS_FILE;
 use crate::store::DB_FILE;
 use crate::verify::VerifyOptions;
 use crate::Vault;
+
+/// The chain entry kind that records a backup checked (scrubbed): `meta` holds
+/// `files_checked`, `files_repaired` and `database_repaired`.
+pub const SCRUB_ENTRY: &str = "vault.backup_checked";
 
 /// What a scrub found and did.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -137,6 +142,23 @@ impl Vault {
                 ));
             }
         }
+        // Recorded in her chain, so a check (and what it repaired) is part of the
+        // history, and the app knows when to remind her of the next one.
+        let vault_id = self.vault_id.clone();
+        let text = format!("{}\n{}\n{}\n", ids.len(), repaired.join(","), !database_ok);
+        self.write(|w| {
+            let mut meta = serde_json::Map::new();
+            meta.insert("files_checked".into(), serde_json::json!(ids.len()));
+            meta.insert("files_repaired".into(), serde_json::json!(repaired.len()));
+            meta.insert("database_repaired".into(), serde_json::json!(!database_ok));
+            w.append(
+                SCRUB_ENTRY,
+                &vault_id,
+                &sha2::Sha256::digest(text.as_bytes()).into(),
+                meta,
+            )
+            .map(|_| ())
+        })?;
         Ok(ScrubReport {
             dest: dest.display().to_string(),
             files_checked: ids.len() as u64,
@@ -178,6 +200,7 @@ impl Vault {
                 &mut |_| {},
             )?;
         }
+        crate::keys::forget_seen(dest)?;
         fsutil::sync_dir(dest)
     }
 }

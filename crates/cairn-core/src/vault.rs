@@ -29,7 +29,9 @@ use crate::ids::Ids;
 use crate::items::{
     changed_fields, FileRecord, Incident, ItemKind, Link, Message, Person, Thumbnail,
 };
-use crate::keys::{hex, KdfCost, KdfSummary, Keys, RecoveryChange, KEYS_FILE, NEXT_KEYS_FILE};
+use crate::keys::{
+    hex, KdfCost, KdfSummary, Keys, RecoveryChange, TagCheck, KEYS_FILE, NEXT_KEYS_FILE,
+};
 use crate::location::{self, Located, LocationStatus};
 use crate::media;
 use crate::merkle::{leaf_hash, Frontier};
@@ -44,6 +46,13 @@ use crate::withhold;
 pub(crate) const LOCK_FILE: &str = "vault.lock";
 /// The chain entry kind that records a key rotation (see [`Vault::change_passphrase`]).
 pub const REKEY_ENTRY: &str = "vault.rekey";
+
+/// What she is told at each unlock while [`Vault::keys_altered`] holds.
+pub const KEYS_ALTERED_NOTICE: &str = "Someone changed this vault's key file without its key (a recovery slot, or the passphrase's settings, that Cairn did not write), so your recovery code or passphrase may no longer open it: make a new recovery code now, and keep the vault backed up.";
+
+/// The chain entry kind that records a key file someone else changed (found at an
+/// unlock; its content hash is the SHA-256 of that file).
+pub const KEYS_ALTERED_ENTRY: &str = "vault.keys_altered";
 /// Shortest passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -66,6 +75,9 @@ pub struct Vault {
     _lock: File,
     /// Failed unlocks found at this opening (see [`crate::attempts`]).
     failed_attempts: Option<FailedAttempts>,
+    /// The key file's slots were changed by someone without the master key (see
+    /// [`Vault::keys_altered`]).
+    keys_altered: bool,
     /// When the passphrase was last typed for a change that needs it (see
     /// [`Vault::authorize`]): milliseconds since `opened`, plus one; 0 for none.
     authorized: std::sync::atomic::AtomicU64,
@@ -510,6 +522,7 @@ impl Vault {
             clock: system_clock(),
             _lock: lock,
             failed_attempts: None,
+            keys_altered: false,
             authorized: std::sync::atomic::AtomicU64::new(1),
             opened: std::time::Instant::now(),
             drafted_code: None,
@@ -551,6 +564,14 @@ impl Vault {
         if let Some(public) = keys.recovery_public() {
             trust_recovery_key(&vault.conn, &public, vault.now_ms())?;
         }
+        // Its key file is tagged from the start: one without a tag is altered.
+        vault
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('keys_tagged', '1')",
+                [],
+            )
+            .map_err(map_err)?;
         // The keys file is written last: until it exists there is no vault.
         keys.write(dir)?;
         fsutil::sync_dir(dir)?;
@@ -615,6 +636,8 @@ impl Vault {
     /// growing however often the decoy opens, and it records every one when it is next
     /// opened.
     fn after_decoy(dir: &Path, mut v: Vault) -> Vault {
+        // As the real vault would (best effort: a decoy never fails to open).
+        let _ = v.check_keys_tag();
         const TOLD: &str = "attempts_told_until";
         let told: i64 = v
             .conn
@@ -689,6 +712,17 @@ impl Vault {
     fn after_attempt(dir: &Path, opened: Result<Vault>) -> Result<Vault> {
         match opened {
             Err(e @ (Error::WrongPassphrase | Error::WrongRecoveryCode)) => {
+                // A key file changed since Cairn last wrote or opened with it, not by
+                // Cairn: the secret may well be right. Damage, not an attempt.
+                if crate::keys::seen_matches(dir) == Some(false) {
+                    let what = match e {
+                        Error::WrongPassphrase => "passphrase",
+                        _ => "recovery code",
+                    };
+                    return Err(Error::KeysDamaged(format!(
+                        "it was changed since Cairn last opened the vault, not by Cairn, and this {what} did not open it, so the try was not counted"
+                    )));
+                }
                 let how = match e {
                     Error::WrongPassphrase => "passphrase",
                     _ => "recovery_code",
@@ -697,6 +731,10 @@ impl Vault {
                 Err(e)
             }
             Ok(mut v) => {
+                // Here, not in open_with: a backup opened to be checked is never
+                // written to.
+                v.check_keys_tag()?;
+                crate::keys::mark_seen(dir);
                 let times = attempts::read(dir);
                 // If the record cannot be written now (a full disk), the file stays for
                 // the next opening, which tells her; she still gets in.
@@ -794,6 +832,7 @@ impl Vault {
             clock: system_clock(),
             _lock: lock,
             failed_attempts: None,
+            keys_altered: false,
             // The secret was just typed: one change that needs it may follow (a CLI
             // command). A window kept open ends this at once (end_authorization).
             authorized: std::sync::atomic::AtomicU64::new(1),
@@ -804,6 +843,78 @@ impl Vault {
             .sweep()
             .map_err(|e| store::locate_damage(&vault.conn, e))?;
         Ok(vault)
+    }
+
+    /// Checks the key file's keyed tag now that the master key is known. A file from
+    /// before tags is tagged (once: the database then says it was); a tag that does not
+    /// match, or one missing after that, means someone without the master key changed
+    /// a slot — the recovery slot, or the passphrase slot's settings if the code opened
+    /// it. She is told at every unlock until a new passphrase or recovery code rewrites
+    /// the file, and the chain records it once for each such file.
+    fn check_keys_tag(&mut self) -> Result<()> {
+        const TAGGED: &str = "keys_tagged";
+        let keys = Keys::read(&self.dir)?;
+        let tagged: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+                [TAGGED],
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        let mark = |conn: &Connection| {
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, '1')",
+                [TAGGED],
+            )
+            .map_err(map_err)
+        };
+        match keys.check_tag(&self.master)? {
+            TagCheck::Good => {
+                if !tagged {
+                    mark(&self.conn)?;
+                }
+                return Ok(());
+            }
+            TagCheck::Missing if !tagged => {
+                let mut keys = keys;
+                keys.add_tag(&self.master)?;
+                // Best effort: an untagged file still opens, and is tagged next time.
+                if keys.write(&self.dir).is_ok() {
+                    mark(&self.conn)?;
+                }
+                return Ok(());
+            }
+            TagCheck::Missing | TagCheck::Bad => {}
+        }
+        self.keys_altered = true;
+        let bytes = fsutil::read_small(&self.dir.join(KEYS_FILE), 64 * 1024)?.unwrap_or_default();
+        let content = sha256(&bytes);
+        let known: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
+                params![KEYS_ALTERED_ENTRY, content.to_vec()],
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        if !known {
+            let vault_id = self.vault_id.clone();
+            // Best effort, as the failed-unlock entry: a full disk must not keep her out.
+            let _ = self.write(|w| {
+                w.append(KEYS_ALTERED_ENTRY, &vault_id, &content, Map::new())
+                    .map(|_| ())
+            });
+        }
+        Ok(())
+    }
+
+    /// True if the key file's slots were changed by someone without the master key
+    /// since Cairn last wrote it (found at this opening): the recovery code, or the
+    /// passphrase, may no longer open the vault. A new passphrase or recovery code
+    /// rewrites the file. The shells tell her at every unlock.
+    pub fn keys_altered(&self) -> bool {
+        self.keys_altered
     }
 
     /// Removes what a crash left half-done: temporary blob files, blobs that were being

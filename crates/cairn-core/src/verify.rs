@@ -448,8 +448,10 @@ impl Vault {
             // The same for failed unlocks, whose times are in its meta.
             let own = [
                 crate::backup::BACKUP_ENTRY,
+                crate::scrub::SCRUB_ENTRY,
                 crate::attempts::ATTEMPTS_ENTRY,
                 crate::vault::REKEY_ENTRY,
+                crate::vault::KEYS_ALTERED_ENTRY,
             ];
             let own_record = own.contains(&e.kind.as_str()) && e.item == self.vault_id;
             // A location-free copy's record is the entry itself; it names a file item.

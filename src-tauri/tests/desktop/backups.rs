@@ -60,3 +60,63 @@ fn back_up_now_writes_a_checked_backup_and_quiets_the_reminder() {
     );
     app.err("backup_status", json!({}), "locked");
 }
+
+/// The monthly check from the app: a file gone from the stick is found and put back,
+/// the check is recorded (the prompt goes quiet), and a folder that is no backup of
+/// this vault is refused.
+#[test]
+fn check_backup_repairs_the_stick_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, _) = created(&tmp.path().join("v"));
+    let png = tmp.path().join("photo.txt");
+    std::fs::write(&png, vec![7u8; 50_000]).unwrap();
+    app.ok(
+        "add_files",
+        json!({ "paths": [png.to_str().unwrap()], "linkTo": null, "acquired": "From my phone", "job": "j1", "progress": "__CHANNEL__:1" }),
+    );
+    let dest = tmp.path().join("stick");
+    app.ok(
+        "backup_now",
+        json!({ "dest": dest.to_str().unwrap(), "current": PASS, "progress": "__CHANNEL__:2" }),
+    );
+    let status = app.ok("backup_status", json!({}));
+    assert_eq!(status["last_checked"], json!(null), "{status}");
+    assert_eq!(status["check_due"], false);
+    // A stored file on the stick goes.
+    let gone = walk_files(&dest.join("blobs"))
+        .into_iter()
+        .next()
+        .expect("a stored file on the stick");
+    std::fs::remove_file(&gone).unwrap();
+    let r = app.ok(
+        "check_backup",
+        json!({ "dest": dest.to_str().unwrap(), "progress": "__CHANNEL__:3" }),
+    );
+    assert_eq!(r["files_repaired"].as_array().unwrap().len(), 1, "{r}");
+    assert!(gone.is_file(), "put back from the vault");
+    let status = app.ok("backup_status", json!({}));
+    assert!(status["last_checked"].is_string(), "{status}");
+
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    app.err(
+        "check_backup",
+        json!({ "dest": other.to_str().unwrap(), "progress": "__CHANNEL__:4" }),
+        "backup_refused",
+    );
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "tmp") {
+                out.extend(walk_files(&p));
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

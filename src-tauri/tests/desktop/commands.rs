@@ -555,3 +555,34 @@ fn a_decoy_passphrase_unlocks_a_separate_vault() {
         "wrong_passphrase",
     );
 }
+
+/// A recovery slot someone without the key changed: the app is told at the unlock
+/// (status `keysAltered`, the Timeline's alarm), and not before or after a clean file.
+#[test]
+fn a_key_file_changed_by_someone_else_is_told_at_unlock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let (app, _code) = created(&dir);
+    assert_eq!(app.ok("app_status", json!({}))["keysAltered"], false);
+    app.ok("lock", json!({}));
+    let text = std::fs::read_to_string(dir.join("keys")).unwrap();
+    let mut v: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    for slot in v["slots"].as_array_mut().unwrap() {
+        if slot["kind"] == "recovery" {
+            slot["kdf"]["public"] = json!("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
+        }
+    }
+    let line = serde_json::to_string(&v).unwrap();
+    let sum = sha2_hex(line.as_bytes());
+    std::fs::write(dir.join("keys"), format!("{line}\nsha256:{sum}\n")).unwrap();
+    let s = app.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(s["keysAltered"], true, "{s}");
+}
+
+fn sha2_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}

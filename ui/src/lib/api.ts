@@ -13,6 +13,7 @@ import {
   type BackupProgress,
   type BackupReport,
   type BackupStatus,
+  type ScrubReport,
   type BundleReport,
   type Choice,
   type Conversation,
@@ -202,4 +203,6 @@ export const api = {
   backupNow: (dest: string, current: string | null, progress: Channel<BackupProgress>): Promise<BackupReport> =>
     unwrap(commands.backupNow(dest, current, progress)),
   backupStatus: (): Promise<BackupStatus> => unwrap(commands.backupStatus()),
+  checkBackup: (dest: string, progress: Channel<BackupProgress>): Promise<ScrubReport> =>
+    unwrap(commands.checkBackup(dest, progress)),
 };

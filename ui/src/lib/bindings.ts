@@ -142,6 +142,12 @@ export const commands = {
 	backupNow: (dest: string, current: string | null, progress: Channel<BackupProgress>) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_now", { dest, current, progress })),
 	/**  When the newest backup was made, and whether to remind her. */
 	backupStatus: () => typedError<BackupStatus, AppError>(__TAURI_INVOKE("backup_status")),
+	/**
+	 *  Checks the backup in `dest` (the monthly check): every stored file there is read
+	 *  back and compared with the vault, its database checked page by page, and what
+	 *  decayed put right from the vault. Locking stops it between files.
+	 */
+	checkBackup: (dest: string, progress: Channel<BackupProgress>) => typedError<ScrubReport, AppError>(__TAURI_INVOKE("check_backup", { dest, progress })),
 };
 
 /* Constants */
@@ -262,6 +268,12 @@ export type AppStatus = {
 	 *  warned at every unlock until she changes it.
 	 */
 	weakKdf: boolean,
+	/**
+	 *  Someone without the vault's key changed its key file (see
+	 *  `Vault::keys_altered`): she is told at every unlock until she makes a new
+	 *  recovery code or passphrase.
+	 */
+	keysAltered: boolean,
 };
 
 /**  A file attached to a message. */
@@ -315,6 +327,13 @@ export type BackupStatus = {
 	last: string | null,
 	/**  Time to make one (see [`Vault::backup_status`]). */
 	due: boolean,
+	/**  When a backup was last checked (scrubbed, [`Vault::scrub_backup`]), if ever. */
+	last_checked: string | null,
+	/**
+	 *  Time to check it: the last check, or the first backup if none, is older than
+	 *  [`CHECK_AFTER_MS`].
+	 */
+	check_due: boolean,
 };
 
 /**  What a backup is doing. */
@@ -1222,6 +1241,20 @@ export type Role =
 "professional" | 
 /**  Anyone else. */
 "other";
+
+/**  What a scrub found and did. */
+export type ScrubReport = {
+	/**  The backup folder. */
+	dest: string,
+	/**  Stored files read back and checked. */
+	files_checked: number,
+	/**  Their bytes. */
+	bytes_checked: number,
+	/**  Stored files that had decayed or gone, each replaced from the vault. */
+	files_repaired: string[],
+	/**  The backup's database failed its page check and was replaced from the vault. */
+	database_repaired: boolean,
+};
 
 /**
  *  How the bundle is sealed. There is no unsealed choice in the app: an open bag is

@@ -14,6 +14,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     failedAttempts: null,
     hasDecoy: false,
     weakKdf: false,
+    keysAltered: false,
     ...over,
   };
 }

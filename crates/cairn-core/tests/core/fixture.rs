@@ -23,7 +23,16 @@ fn first_schema_vault_opens_migrates_and_verifies() {
         allow_insecure_kdf: true,
     };
 
+    let keys_line = |dir: &Path| {
+        let text = std::fs::read_to_string(dir.join("keys")).unwrap();
+        serde_json::from_str::<serde_json::Value>(text.lines().next().unwrap()).unwrap()
+    };
+    assert!(keys_line(&dir).get("tag").is_none(), "made before tags");
     let mut vault = Vault::open(&dir, &pass, opts).unwrap();
+    // Its key file is tagged at the first opening, not taken for an altered one.
+    assert!(!vault.keys_altered());
+    assert_eq!(keys_line(&dir)["version"], 3);
+    assert!(keys_line(&dir)["tag"].is_string());
     let version: i64 = vault
         .raw_connection_for_tests()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -73,6 +82,10 @@ fn first_schema_vault_opens_migrates_and_verifies() {
     drop(vault);
     let code = std::fs::read_to_string(fixtures().join("vault-v1.recovery-code")).unwrap();
     let vault = Vault::open_with_recovery(&dir, code.trim(), opts).unwrap();
+    assert!(
+        !vault.keys_altered(),
+        "the recovery slot's upgrade keeps it tagged"
+    );
     let report = vault.verify(VerifyOptions::default(), &|_, _| {}).unwrap();
     assert!(report.ok, "{:?}", report.problems);
     assert_eq!(report.entries, 7);

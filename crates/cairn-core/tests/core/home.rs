@@ -521,12 +521,56 @@ fn a_scrub_finds_and_repairs_decay_on_the_stick() {
     want.sort();
     assert_eq!(fixed, want, "{r:?}");
     assert!(r.database_repaired, "{r:?}");
+    // The check and what it put right are in her history.
+    let last = t.v().chain().unwrap().pop().unwrap();
+    assert_eq!(last.kind, "vault.backup_checked");
+    assert_eq!(last.meta["files_repaired"], 2);
+    assert_eq!(last.meta["database_repaired"], true);
     // Clean now: a second scrub repairs nothing, and the stick verifies in full.
     let r = t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
     assert!(r.files_repaired.is_empty() && !r.database_repaired, "{r:?}");
     let copy = open(&stick).unwrap();
     assert_ok(&copy);
     assert!(verify(&copy).ok);
+    drop(copy);
+    assert_ok(t.v());
+
+    // The monthly prompt: not due just after a check, due a month on.
+    let status = t.v().backup_status().unwrap();
+    assert!(
+        status.last_checked.is_some() && !status.check_due,
+        "{status:?}"
+    );
+    let later = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        + 31 * 24 * 3600 * 1000;
+    t.v().set_clock_for_tests(Box::new(move || later));
+    assert!(t.v().backup_status().unwrap().check_due);
+}
+
+/// A backup never checked is due a check a month after the first backup.
+#[test]
+fn a_backup_never_checked_is_due_a_check_a_month_on() {
+    let mut t = TestVault::new();
+    t.v().add_incident(incident("a", "b")).unwrap();
+    let status = t.v().backup_status().unwrap();
+    assert!(!status.check_due, "no backup, nothing to check: {status:?}");
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    assert!(!t.v().backup_status().unwrap().check_due);
+    let later = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        + 31 * 24 * 3600 * 1000;
+    t.v().set_clock_for_tests(Box::new(move || later));
+    let status = t.v().backup_status().unwrap();
+    assert!(
+        status.check_due && status.last_checked.is_none(),
+        "{status:?}"
+    );
 }
 
 /// Links and pipes planted among the vault's own files (found in a red-team pass):

@@ -547,3 +547,87 @@ fn sqlcipher_memory_security_is_off_unless_the_process_asks() {
     let _tv = TestVault::new();
     assert!(!cairn_core::hygiene::database_memory_secured());
 }
+
+/// The attack: the key file's passphrase parameters nudged within range, its checksum
+/// recomputed. Before, her right passphrase was "wrong" and counted toward the delay.
+#[test]
+fn an_altered_parameter_in_range_is_damage_never_an_attempt() {
+    use cairn_core::attempts::ATTEMPTS_FILE;
+    let tv = closed_vault();
+    rewrite_keys(&tv.dir, |v| {
+        let t = pass_kdf(v)["t"].as_u64().unwrap();
+        pass_kdf(v)["t"] = (t + 1).into();
+    });
+    for pass in [PASS, "not the passphrase at all"] {
+        match Vault::open(&tv.dir, &Passphrase::new(pass), TEST_OPEN) {
+            Err(e @ Error::KeysDamaged(_)) => {
+                assert_eq!(e.code(), "keys_damaged");
+                assert!(e.to_string().contains("not counted"), "{e}");
+            }
+            other => panic!("altered parameter: expected damage, got {other:?}"),
+        }
+    }
+    assert!(!tv.dir.join(ATTEMPTS_FILE).exists(), "no attempt recorded");
+    assert!(Vault::unlock_wait(&tv.dir).is_zero(), "no delay earned");
+
+    // The code still opens it, and the keyed tag names what happened.
+    let entries_altered = |v: &Vault| {
+        v.chain()
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == "vault.keys_altered")
+            .count()
+    };
+    let v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).expect("the code opens");
+    assert!(v.keys_altered(), "the altered passphrase slot is found");
+    assert_eq!(entries_altered(&v), 1);
+    drop(v);
+    let mut v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).unwrap();
+    assert!(v.keys_altered(), "told at every unlock");
+    assert_eq!(entries_altered(&v), 1, "recorded once");
+    // A new passphrase rewrites the file: nothing to tell after it.
+    v.change_passphrase(&Passphrase::new(PASS), KdfCost::InsecureTestOnly)
+        .unwrap();
+    drop(v);
+    let v = open(&tv.dir).expect("her passphrase opens again");
+    assert!(!v.keys_altered());
+    assert_ok(&v);
+}
+
+/// A recovery slot changed (or planted) by someone without the master key, or the tag
+/// stripped, is told at every passphrase unlock: she learns the code may not work
+/// before the day she needs it.
+#[test]
+fn a_changed_recovery_slot_or_a_stripped_tag_is_told_at_unlock() {
+    let tv = closed_vault();
+    let original = fs::read(tv.dir.join("keys")).unwrap();
+    assert_eq!(keys_json(&tv.dir)["version"], 3, "tagged from the start");
+    let v = open(&tv.dir).unwrap();
+    assert!(!v.keys_altered());
+    drop(v);
+
+    use base64::Engine;
+    let planted = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    rewrite_keys(&tv.dir, |v| {
+        let slots = v["slots"].as_array_mut().unwrap();
+        let slot = slots.iter_mut().find(|s| s["kind"] == "recovery").unwrap();
+        slot["kdf"]["public"] = planted.into();
+    });
+    let v = open(&tv.dir).expect("her passphrase still opens it");
+    assert!(v.keys_altered(), "a planted recovery key is found");
+    drop(v);
+
+    fs::write(tv.dir.join("keys"), &original).unwrap();
+    rewrite_keys(&tv.dir, |v| {
+        v.as_object_mut().unwrap().remove("tag");
+        v["version"] = 2.into();
+    });
+    let v = open(&tv.dir).expect("opens");
+    assert!(v.keys_altered(), "a stripped tag is found");
+    drop(v);
+
+    fs::write(tv.dir.join("keys"), &original).unwrap();
+    let v = open(&tv.dir).unwrap();
+    assert!(!v.keys_altered(), "the file Cairn wrote is not blamed");
+    assert_ok(&v);
+}

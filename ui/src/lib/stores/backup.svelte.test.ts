@@ -15,6 +15,40 @@ const report: BackupReport = {
   recorded_at: '2026-12-03T10:00:00.000Z',
 };
 
+describe('a check of a backup', () => {
+  it('reads the backup back, tells what it put right, then reads the status again', async () => {
+    const calls: string[] = [];
+    mockIPC(async (cmd, args) => {
+      calls.push(cmd);
+      if (cmd === 'check_backup') {
+        expect((args as { dest: string }).dest).toBe('/media/stick/backup');
+        return { dest: '/media/stick/backup', files_checked: 7, bytes_checked: 99, files_repaired: ['ab'], database_repaired: false };
+      }
+      if (cmd === 'backup_status') {
+        return { last: report.recorded_at, due: false, last_checked: '2026-12-07T10:00:00.000Z', check_due: false };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const job = new BackupJob();
+    expect(await job.check('/media/stick/backup')).toBe(true);
+    expect(calls).toEqual(['check_backup', 'backup_status']);
+    expect(job.checked?.files_repaired).toEqual(['ab']);
+    expect(job.status?.last_checked).toBe('2026-12-07T10:00:00.000Z');
+    expect(job.running).toBe(false);
+  });
+
+  it('says why it was refused and keeps no result', async () => {
+    mockIPC(async (cmd) => {
+      if (cmd === 'check_backup') throw { code: 'backup_refused', message: 'That folder is not a backup of this vault; choose the folder you back up to.' };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const job = new BackupJob();
+    await job.check('/tmp/other');
+    expect(job.failure).toMatch(/not a backup of this vault/);
+    expect(job.checked).toBeNull();
+  });
+});
+
 describe('a backup', () => {
   it('runs one at a time, then reads the newest backup again', async () => {
     let release: () => void = () => {};
@@ -27,7 +61,7 @@ describe('a backup', () => {
       }
       if (cmd === 'backup_status') {
         statusCalls += 1;
-        return { last: report.recorded_at, due: false };
+        return { last: report.recorded_at, due: false, last_checked: null, check_due: false };
       }
       throw new Error(`unexpected ${cmd}`);
     });
@@ -57,7 +91,7 @@ describe('a backup', () => {
 
   it('is forgotten on lock, except one still running', () => {
     const job = new BackupJob();
-    job.status = { last: null, due: true };
+    job.status = { last: null, due: true, last_checked: null, check_due: false };
     job.failure = 'x';
     job.clear();
     expect(job.status).toBeNull();

@@ -2,7 +2,7 @@
 // the screen so she can look elsewhere while it runs. One at a time; forgotten on lock.
 
 import { api, progressChannel, toCairnError } from '../api';
-import type { BackupProgress, BackupReport, BackupStatus } from '../bindings';
+import type { BackupProgress, BackupReport, BackupStatus, ScrubReport } from '../bindings';
 import { reauth } from './reauth.svelte';
 import { onClear } from './vault.svelte';
 
@@ -10,7 +10,7 @@ import { onClear } from './vault.svelte';
 export const STEP_WORDS: Record<BackupProgress['step'], string> = {
   files: 'Copying stored files',
   database: 'Copying the records',
-  checking: 'Opening the backup and checking it',
+  checking: 'Reading the backup back and checking it',
 };
 
 export class BackupJob {
@@ -19,6 +19,10 @@ export class BackupJob {
   progress = $state<BackupProgress | null>(null);
   failure = $state('');
   done = $state<BackupReport | null>(null);
+  /** The last check of a backup (re-reading it), when one ran this session. */
+  checked = $state<ScrubReport | null>(null);
+  /** The job running is a check, not a backup. */
+  checking = $state(false);
 
   /** Reads when the newest backup was made. A failure leaves the last answer. */
   async load(): Promise<void> {
@@ -35,6 +39,7 @@ export class BackupJob {
     this.running = true;
     this.failure = '';
     this.done = null;
+    this.checked = null;
     this.progress = null;
     try {
       const ch = progressChannel<BackupProgress>((p) => {
@@ -51,11 +56,38 @@ export class BackupJob {
     return true;
   }
 
+  /** Checks the backup in `dest` (reads every file back, puts right what decayed);
+   * false when a backup or a check is still running. */
+  async check(dest: string): Promise<boolean> {
+    if (this.running) return false;
+    this.running = true;
+    this.failure = '';
+    this.done = null;
+    this.checked = null;
+    this.progress = null;
+    this.checking = true;
+    try {
+      const ch = progressChannel<BackupProgress>((p) => {
+        if (this.running) this.progress = p;
+      });
+      this.checked = await api.checkBackup(dest, ch);
+      await this.load();
+    } catch (e) {
+      this.failure = toCairnError(e).message;
+    } finally {
+      this.running = false;
+      this.checking = false;
+      this.progress = null;
+    }
+    return true;
+  }
+
   clear(): void {
     this.status = null;
     if (!this.running) {
       this.failure = '';
       this.done = null;
+      this.checked = null;
     }
   }
 }
