@@ -689,6 +689,10 @@ fn file_dialog(ui: &mut Ui, button: &str, file: &Path) -> WdResult<()> {
         xdotool(display, &["key", "--clearmodifiers", "ctrl+a"])?;
         xdotool(display, &["type", "--delay", "20", path])?;
         std::thread::sleep(Duration::from_millis(300));
+        // GTK completes a folder's only subfolder inline, as selected text (a
+        // backup's `blobs`): Delete drops it, and does nothing when there is none.
+        xdotool(display, &["key", "--clearmodifiers", "Delete"])?;
+        std::thread::sleep(Duration::from_millis(100));
         if attempt == 1 {
             ui.shots += 1;
             let p = ui

@@ -978,9 +978,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let r = vault.scrub_backup(dest, &AtomicBool::new(false), &|_, _| {})?;
             if *json {
                 print_json(&r);
+            } else if r.files_repaired.is_empty() && !r.database_repaired && !r.keys_repaired {
+                say!(
+                    "Scrubbed {}: all {} stored files, the database and the key file read back and checked; nothing had decayed.",
+                    r.dest, r.files_checked
+                );
             } else if r.files_repaired.is_empty() && !r.database_repaired {
                 say!(
-                    "Scrubbed {}: all {} stored files and the database read back and checked; nothing had decayed.",
+                    "Scrubbed {}: all {} stored files and the database read back and checked; its key file was not the vault's (changed there, or decayed) and was replaced from the vault, so the backup opens again with your passphrase and recovery code.",
                     r.dest, r.files_checked
                 );
             } else {
@@ -989,7 +994,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     r.dest,
                     r.files_checked,
                     r.files_repaired.len(),
-                    if r.database_repaired { ", and so was the database" } else { "" }
+                    if r.database_repaired {
+                        ", and so were the database and the key file"
+                    } else if r.keys_repaired {
+                        ", and so was the key file"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

@@ -101,8 +101,23 @@ fn lines(dir: &Path) -> Vec<(i64, String)> {
     at
 }
 
-/// The recorded attempts' times, oldest first (reset lines left out).
+/// What a secret tried on a key file changed since Cairn last opened the vault is
+/// noted as: she is told of it, but it adds nothing to the delay (her right
+/// passphrase fails on such a file too).
+pub(crate) const ON_CHANGED_KEYS: &str = "on_changed_keys";
+
+/// The recorded attempts' times that set the delay, oldest first (reset lines and
+/// tries on a changed key file left out).
 pub(crate) fn read(dir: &Path) -> Vec<i64> {
+    lines(dir)
+        .into_iter()
+        .filter(|(_, what)| what != RESET && what != ON_CHANGED_KEYS)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Every recorded try's time, oldest first (reset lines left out): what she is told.
+pub(crate) fn read_all(dir: &Path) -> Vec<i64> {
     lines(dir)
         .into_iter()
         .filter(|(_, what)| what != RESET)

@@ -551,10 +551,14 @@ impl Vault {
                     break;
                 }
                 let kind: String = r.get(2).map_err(map_err)?;
-                if kind != crate::attempts::ATTEMPTS_ENTRY {
+                // What opening the stick itself records: tries on it, and a key file
+                // there found changed. Anything else means a roll-back.
+                if kind != crate::attempts::ATTEMPTS_ENTRY
+                    && kind != crate::vault::KEYS_ALTERED_ENTRY
+                {
                     return Err(self.rolled_back(&conn, dest)?);
                 }
-                extra.push((hex(&hash), r.get::<_, String>(3).map_err(map_err)?));
+                extra.push((kind, hex(&hash), r.get::<_, String>(3).map_err(map_err)?));
             }
         }
         // Fold any log into the old copy before it is replaced (its -wal is removed).
@@ -562,16 +566,17 @@ impl Vault {
             r.get::<_, i64>(0)
         });
         drop(conn);
-        // Someone tried to open the backup itself: that goes on record here.
+        // Someone tried to open the backup itself, or found its key file changed: that
+        // goes on record here.
         let vault_id = self.vault_id.clone();
-        for (hash, meta) in extra.iter().rev() {
+        for (kind, hash, meta) in extra.iter().rev() {
             // Carried once, even if this backup stops and is tried again.
             let carried: bool = self
                 .conn
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1
                      AND json_extract(meta, '$.backup_entry') = ?2)",
-                    [crate::attempts::ATTEMPTS_ENTRY, hash.as_str()],
+                    [kind.as_str(), hash.as_str()],
                     |r| r.get(0),
                 )
                 .map_err(map_err)?;
@@ -582,14 +587,7 @@ impl Vault {
                 serde_json::from_str(meta).unwrap_or_default();
             m.insert("backup_entry".into(), json!(hash));
             let content: [u8; 32] = Sha256::digest(meta.as_bytes()).into();
-            self.write(|w| {
-                w.append(
-                    crate::attempts::ATTEMPTS_ENTRY,
-                    &vault_id,
-                    &content,
-                    m.clone(),
-                )
-            })?;
+            self.write(|w| w.append(kind, &vault_id, &content, m.clone()))?;
         }
         Ok(lock)
     }

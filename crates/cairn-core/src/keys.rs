@@ -819,7 +819,8 @@ pub(crate) fn seen_matches(dir: &Path) -> Option<bool> {
     let seen = fsutil::read_small(&dir.join(SEEN_FILE), 4096)
         .ok()
         .flatten()?;
-    let seen = String::from_utf8(seen).ok()?;
+    // A stray byte must not make the record count as none.
+    let seen = String::from_utf8_lossy(&seen);
     let keys = fsutil::read_small(&dir.join(KEYS_FILE), 64 * 1024)
         .ok()
         .flatten()?;

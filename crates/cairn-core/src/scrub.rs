@@ -19,7 +19,7 @@ use crate::backup::copy_checked;
 use crate::blobs::{self, BlobReader, TMP_DIR};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::keys::KEYS_FILE;
+use crate::keys::{Keys, KEYS_FILE};
 use crate::store::DB_FILE;
 use crate::verify::VerifyOptions;
 use crate::Vault;
@@ -42,6 +42,9 @@ pub struct ScrubReport {
     pub files_repaired: Vec<String>,
     /// The backup's database failed its page check and was replaced from the vault.
     pub database_repaired: bool,
+    /// The backup's key file did not hold the vault's slots (changed there, or
+    /// decayed) and was replaced from the vault (with the database, when that was).
+    pub keys_repaired: bool,
 }
 
 impl Vault {
@@ -63,10 +66,10 @@ impl Vault {
         }
         fsutil::check_tree(dest)?;
         if !Vault::exists(dest) {
-            return Err(Error::BackupRefused(
-                "That folder is not a backup of this vault; choose the folder you back up to."
-                    .into(),
-            ));
+            return Err(Error::BackupRefused(format!(
+                "{} is not a backup of this vault; choose the folder you back up to.",
+                dest.display()
+            )));
         }
         // Only this vault's backup, whose history this vault's extends, is scrubbed: a
         // database there that does not open is never replaced (it may be another
@@ -133,6 +136,24 @@ impl Vault {
             progress(done, total);
         }
 
+        // The stick's key file must hold the vault's slots: one someone changed there
+        // (or that decayed) would leave a backup nothing opens. Put right like a file.
+        let keys_ok = database_ok
+            && match (Keys::read(dest), Keys::read(self.dir())) {
+                (Ok(there), Ok(here)) => there.same_slots(&here),
+                _ => false,
+            };
+        if database_ok && !keys_ok {
+            copy_checked(
+                &self.dir().join(KEYS_FILE),
+                &dest.join(format!("{KEYS_FILE}.tmp")),
+                &dest.join(KEYS_FILE),
+                cancel,
+                &mut |_| {},
+            )?;
+            crate::keys::forget_seen(dest)?;
+            fsutil::sync_dir(dest)?;
+        }
         drop(lock);
         if !database_ok {
             self.replace_backup_database(dest, cancel)?;
@@ -145,12 +166,19 @@ impl Vault {
         // Recorded in her chain, so a check (and what it repaired) is part of the
         // history, and the app knows when to remind her of the next one.
         let vault_id = self.vault_id.clone();
-        let text = format!("{}\n{}\n{}\n", ids.len(), repaired.join(","), !database_ok);
+        let text = format!(
+            "{}\n{}\n{}\n{}\n",
+            ids.len(),
+            repaired.join(","),
+            !database_ok,
+            !keys_ok
+        );
         self.write(|w| {
             let mut meta = serde_json::Map::new();
             meta.insert("files_checked".into(), serde_json::json!(ids.len()));
             meta.insert("files_repaired".into(), serde_json::json!(repaired.len()));
             meta.insert("database_repaired".into(), serde_json::json!(!database_ok));
+            meta.insert("keys_repaired".into(), serde_json::json!(!keys_ok));
             w.append(
                 SCRUB_ENTRY,
                 &vault_id,
@@ -165,6 +193,7 @@ impl Vault {
             bytes_checked: done,
             files_repaired: repaired,
             database_repaired: !database_ok,
+            keys_repaired: !keys_ok,
         })
     }
 

@@ -647,7 +647,7 @@ impl Vault {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(i64::MIN);
-        let times: Vec<i64> = attempts::read(dir)
+        let times: Vec<i64> = attempts::read_all(dir)
             .into_iter()
             .filter(|t| *t > told)
             .collect();
@@ -715,6 +715,8 @@ impl Vault {
                 // A key file changed since Cairn last wrote or opened with it, not by
                 // Cairn: the secret may well be right. Damage, not an attempt.
                 if crate::keys::seen_matches(dir) == Some(false) {
+                    // Noted, so she hears of it, but adding nothing to the delay.
+                    attempts::record(dir, attempts::ON_CHANGED_KEYS, system_clock()());
                     let what = match e {
                         Error::WrongPassphrase => "passphrase",
                         _ => "recovery code",
@@ -735,7 +737,7 @@ impl Vault {
                 // written to.
                 v.check_keys_tag()?;
                 crate::keys::mark_seen(dir);
-                let times = attempts::read(dir);
+                let times = attempts::read_all(dir);
                 // If the record cannot be written now (a full disk), the file stays for
                 // the next opening, which tells her; she still gets in.
                 if !times.is_empty() && Self::tell_attempts(&mut v, &times) {
@@ -876,7 +878,16 @@ impl Vault {
                 }
                 return Ok(());
             }
-            TagCheck::Missing if !tagged => {
+            // A file from before tags is tagged only if its recovery key is one Cairn
+            // made for this vault: a slot planted before this version first opened it
+            // must not be blessed.
+            TagCheck::Missing
+                if !tagged
+                    && match keys.recovery_public() {
+                        Some(p) => is_trusted_recovery_key(&self.conn, &p)?,
+                        None => true,
+                    } =>
+            {
                 let mut keys = keys;
                 keys.add_tag(&self.master)?;
                 // Best effort: an untagged file still opens, and is tagged next time.

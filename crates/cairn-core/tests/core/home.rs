@@ -744,3 +744,84 @@ fn scrub_and_backup_leave_what_is_not_theirs() {
     assert_ok(&open(&stick).unwrap());
     assert!(Vault::open_with_recovery(&stick, &t.code, TEST_OPEN).is_ok());
 }
+
+/// Rewrites `dir/keys` with `edit` applied to its JSON and a recomputed checksum.
+fn rewrite_keys_in(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let text = fs::read_to_string(dir.join("keys")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    edit(&mut v);
+    let line = serde_json::to_string(&v).unwrap();
+    fs::write(
+        dir.join("keys"),
+        format!("{line}\nsha256:{}\n", sha_hex(line.as_bytes())),
+    )
+    .unwrap();
+}
+
+/// Found by a red-team pass: a stick whose key file someone changed (both slots) was
+/// checked "nothing had decayed" and left so that nothing opened it. A check now puts
+/// the vault's key file back.
+#[test]
+fn a_check_puts_back_a_key_file_changed_on_the_stick() {
+    let mut t = TestVault::new();
+    t.v().add_incident(incident("kept", "safe")).unwrap();
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    rewrite_keys_in(&stick, |v| {
+        for slot in v["slots"].as_array_mut().unwrap() {
+            if slot["kind"] == "passphrase" {
+                slot["kdf"]["t"] = 2.into();
+            } else {
+                slot["kdf"]["public"] = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into();
+            }
+        }
+    });
+    assert!(open(&stick).is_err(), "the stick no longer opens");
+    let r = t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
+    assert!(r.keys_repaired && !r.database_repaired, "{r:?}");
+    assert_eq!(
+        t.v().chain().unwrap().pop().unwrap().meta["keys_repaired"],
+        true
+    );
+    let copy = open(&stick).expect("the stick opens again with her passphrase");
+    assert!(!copy.keys_altered());
+    drop(copy);
+    Vault::open_with_recovery(&stick, &t.code, TEST_OPEN).expect("and with her code");
+    let r = t.v().scrub_backup(&stick, &NEVER, &|_, _| {}).unwrap();
+    assert!(!r.keys_repaired, "clean now: {r:?}");
+}
+
+/// Found by a red-team pass: opening a stick whose key file was changed recorded that
+/// in the stick's chain, and every later backup to it was refused as a roll-back. The
+/// entry is carried into the vault's chain, as tries on the stick are.
+#[test]
+fn a_change_found_on_the_stick_is_carried_not_taken_for_a_roll_back() {
+    let mut t = TestVault::new();
+    t.v().add_incident(incident("kept", "safe")).unwrap();
+    let stick = t.scratch("stick");
+    t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
+    rewrite_keys_in(&stick, |v| {
+        v["slots"].as_array_mut().unwrap().reverse();
+    });
+    let copy = open(&stick).expect("her passphrase opens the stick");
+    assert!(copy.keys_altered(), "the reordered slots are found");
+    drop(copy);
+    t.v()
+        .backup(&stick, &NEVER, &|_| {})
+        .expect("the next backup goes ahead");
+    let carried = t
+        .v()
+        .chain()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "vault.keys_altered")
+        .count();
+    assert_eq!(carried, 1, "carried into the vault's chain once");
+    t.v().backup(&stick, &NEVER, &|_| {}).unwrap();
+    assert_ok(t.v());
+    let copy = open(&stick).unwrap();
+    assert!(
+        !copy.keys_altered(),
+        "the backup wrote the vault's key file back"
+    );
+}

@@ -558,7 +558,7 @@ fn an_altered_parameter_in_range_is_damage_never_an_attempt() {
         let t = pass_kdf(v)["t"].as_u64().unwrap();
         pass_kdf(v)["t"] = (t + 1).into();
     });
-    for pass in [PASS, "not the passphrase at all"] {
+    for pass in [PASS, "not the passphrase at all", PASS, PASS, PASS] {
         match Vault::open(&tv.dir, &Passphrase::new(pass), TEST_OPEN) {
             Err(e @ Error::KeysDamaged(_)) => {
                 assert_eq!(e.code(), "keys_damaged");
@@ -567,8 +567,15 @@ fn an_altered_parameter_in_range_is_damage_never_an_attempt() {
             other => panic!("altered parameter: expected damage, got {other:?}"),
         }
     }
-    assert!(!tv.dir.join(ATTEMPTS_FILE).exists(), "no attempt recorded");
+    // Five tries, no delay earned (three counted ones would have made her wait); each
+    // is noted, so she hears of them.
     assert!(Vault::unlock_wait(&tv.dir).is_zero(), "no delay earned");
+    let noted = fs::read_to_string(tv.dir.join(ATTEMPTS_FILE)).unwrap();
+    assert_eq!(noted.lines().count(), 5, "{noted}");
+    assert!(
+        noted.lines().all(|l| l.ends_with(" on_changed_keys")),
+        "{noted}"
+    );
 
     // The code still opens it, and the keyed tag names what happened.
     let entries_altered = |v: &Vault| {
@@ -580,6 +587,11 @@ fn an_altered_parameter_in_range_is_damage_never_an_attempt() {
     };
     let v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).expect("the code opens");
     assert!(v.keys_altered(), "the altered passphrase slot is found");
+    assert_eq!(
+        v.failed_attempts().map(|f| f.count),
+        Some(5),
+        "told of the tries"
+    );
     assert_eq!(entries_altered(&v), 1);
     drop(v);
     let mut v = Vault::open_with_recovery(&tv.dir, &tv.code, TEST_OPEN).unwrap();

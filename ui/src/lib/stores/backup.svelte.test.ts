@@ -22,7 +22,7 @@ describe('a check of a backup', () => {
       calls.push(cmd);
       if (cmd === 'check_backup') {
         expect((args as { dest: string }).dest).toBe('/media/stick/backup');
-        return { dest: '/media/stick/backup', files_checked: 7, bytes_checked: 99, files_repaired: ['ab'], database_repaired: false };
+        return { dest: '/media/stick/backup', files_checked: 7, bytes_checked: 99, files_repaired: ['ab'], database_repaired: false, keys_repaired: false };
       }
       if (cmd === 'backup_status') {
         return { last: report.recorded_at, due: false, last_checked: '2026-12-07T10:00:00.000Z', check_due: false };
