@@ -1254,6 +1254,11 @@ export type ScrubReport = {
 	files_repaired: string[],
 	/**  The backup's database failed its page check and was replaced from the vault. */
 	database_repaired: boolean,
+	/**
+	 *  The backup's key file did not hold the vault's slots (changed there, or
+	 *  decayed) and was replaced from the vault (with the database, when that was).
+	 */
+	keys_repaired: boolean,
 };
 
 /**
