@@ -734,8 +734,9 @@ impl Vault {
             }
             Ok(mut v) => {
                 // Here, not in open_with: a backup opened to be checked is never
-                // written to.
-                v.check_keys_tag()?;
+                // written to. Best effort: a check that cannot run (a full disk) must
+                // never keep her out of an intact vault; it runs again next time.
+                let _ = v.check_keys_tag();
                 crate::keys::mark_seen(dir);
                 let times = attempts::read_all(dir);
                 // If the record cannot be written now (a full disk), the file stays for
