@@ -1,8 +1,8 @@
 //! Backups from the app: *Back up now* to a folder she chooses, with progress, the
-//! newest backup for the reminder, and the monthly check of a backup. Each command is one call into cairn-core.
+//! newest backup for the reminder, and the monthly check of a backup. Each command is
+//! one call into cairn-core.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use cairn_core::backup::{BackupProgress, BackupReport, BackupStatus, BackupStep};
 use cairn_core::scrub::ScrubReport;
@@ -24,9 +24,7 @@ pub async fn backup_now(
     current: Option<String>,
     progress: Channel<BackupProgress>,
 ) -> CmdResult<BackupReport> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let job = format!("backup-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let cancel = state.start_job(&job);
+    let (job, cancel) = state.start_own_job("backup");
     blocking(state, move |st| {
         // A new folder needs her passphrase (the core asks for it).
         if let Err(e) = crate::commands::authorize_with(st, current) {
@@ -59,9 +57,7 @@ pub async fn check_backup(
     dest: String,
     progress: Channel<BackupProgress>,
 ) -> CmdResult<ScrubReport> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let job = format!("check-backup-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let cancel = state.start_job(&job);
+    let (job, cancel) = state.start_own_job("check-backup");
     blocking(state, move |st| {
         let paced = Paced::new(&progress);
         let report = |done: u64, total: u64| {

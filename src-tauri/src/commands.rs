@@ -427,9 +427,7 @@ pub async fn verify(
     quick: bool,
     progress: Channel<Progress>,
 ) -> CmdResult<Report> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let job = format!("verify-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let cancel = state.start_job(&job);
+    let (job, cancel) = state.start_own_job("verify");
     blocking(state, move |st| {
         let r = st.with_vault(|v| {
             let throttled = Throttled::new(&progress, 4 << 20);

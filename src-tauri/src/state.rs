@@ -223,6 +223,15 @@ impl AppState {
         flag
     }
 
+    /// Registers a job the window cannot name (it is stopped by locking, not by a
+    /// cancel button): its id, `kind` and a number, and its cancel switch.
+    pub fn start_own_job(&self, kind: &str) -> (String, Arc<AtomicBool>) {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = format!("{kind}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let cancel = self.start_job(&id);
+        (id, cancel)
+    }
+
     /// Forgets a finished job.
     pub fn end_job(&self, id: &str) {
         guard(&self.jobs).remove(id);

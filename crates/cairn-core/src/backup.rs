@@ -686,25 +686,27 @@ impl Vault {
     /// something to back up and no backup, or the newest is older than
     /// [`REMIND_AFTER_MS`].
     pub fn backup_status(&self) -> Result<BackupStatus> {
-        let last = self.last_backup_ms()?;
+        // The newest and the first backup, and the newest check, in one read.
+        let (last, first, checked): (Option<i64>, Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT max(CASE WHEN kind = ?1 THEN recorded_at END),
+                        min(CASE WHEN kind = ?1 THEN recorded_at END),
+                        max(CASE WHEN kind = ?2 THEN recorded_at END)
+                 FROM entries WHERE kind IN (?1, ?2)",
+                [BACKUP_ENTRY, crate::scrub::SCRUB_ENTRY],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(map_err)?;
         let due = match last {
             Some(at) => self.now_ms() - at > REMIND_AFTER_MS,
             None => chain::head(&self.conn)?.is_some_and(|h| h.seq > 1),
         };
-        let newest = |kind: &str, f: &str| -> Result<Option<i64>> {
-            self.conn
-                .query_row(
-                    &format!("SELECT {f}(recorded_at) FROM entries WHERE kind = ?1"),
-                    [kind],
-                    |r| r.get(0),
-                )
-                .map_err(map_err)
-        };
-        let checked = newest(crate::scrub::SCRUB_ENTRY, "max")?;
         // A backup nobody re-read for a month may have decayed unseen: from the first
         // backup, or the last check, a month on.
-        let since = checked.or(newest(BACKUP_ENTRY, "min")?);
-        let check_due = since.is_some_and(|at| self.now_ms() - at > CHECK_AFTER_MS);
+        let check_due = checked
+            .or(first)
+            .is_some_and(|at| self.now_ms() - at > CHECK_AFTER_MS);
         Ok(BackupStatus {
             last: last.map(format_ms),
             due,

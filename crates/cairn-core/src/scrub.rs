@@ -144,15 +144,7 @@ impl Vault {
                 _ => false,
             };
         if database_ok && !keys_ok {
-            copy_checked(
-                &self.dir().join(KEYS_FILE),
-                &dest.join(format!("{KEYS_FILE}.tmp")),
-                &dest.join(KEYS_FILE),
-                cancel,
-                &mut |_| {},
-            )?;
-            crate::keys::forget_seen(dest)?;
-            fsutil::sync_dir(dest)?;
+            self.copy_to_backup(dest, &[KEYS_FILE], cancel)?;
         }
         drop(lock);
         if !database_ok {
@@ -220,7 +212,13 @@ impl Vault {
                 std::fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
             }
         }
-        for name in [DB_FILE, KEYS_FILE] {
+        self.copy_to_backup(dest, &[DB_FILE, KEYS_FILE], cancel)
+    }
+
+    /// Copies the vault's files `names` over the backup's, each read back; a record of
+    /// the key file someone once opened the backup with no longer applies.
+    fn copy_to_backup(&self, dest: &Path, names: &[&str], cancel: &AtomicBool) -> Result<()> {
+        for name in names {
             copy_checked(
                 &self.dir().join(name),
                 &dest.join(format!("{name}.tmp")),

@@ -757,26 +757,13 @@ impl Vault {
         let Some(s) = attempts::summary(times) else {
             return true;
         };
-        let vault_id = v.vault_id.clone();
         let text: String = times.iter().map(|t| format!("{t}\n")).collect();
-        let content = sha256(text.as_bytes());
-        let known: bool = v
-            .conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
-                params![attempts::ATTEMPTS_ENTRY, content.to_vec()],
-                |r| r.get(0),
-            )
-            .unwrap_or(false);
-        let recorded = known
-            || v.write(|w| {
-                let mut meta = Map::new();
-                meta.insert("count".into(), json!(s.count));
-                meta.insert("first".into(), json!(s.first));
-                meta.insert("last".into(), json!(s.last));
-                w.append(attempts::ATTEMPTS_ENTRY, &vault_id, &content, meta)
-                    .map(|_| ())
-            })
+        let mut meta = Map::new();
+        meta.insert("count".into(), json!(s.count));
+        meta.insert("first".into(), json!(s.first));
+        meta.insert("last".into(), json!(s.last));
+        let recorded = v
+            .append_once(attempts::ATTEMPTS_ENTRY, &sha256(text.as_bytes()), meta)
             .is_ok();
         if recorded {
             v.failed_attempts = Some(s);
@@ -901,24 +888,33 @@ impl Vault {
         }
         self.keys_altered = true;
         let bytes = fsutil::read_small(&self.dir.join(KEYS_FILE), 64 * 1024)?.unwrap_or_default();
-        let content = sha256(&bytes);
+        // Best effort, as the failed-unlock entry: a full disk must not keep her out.
+        let _ = self.append_once(KEYS_ALTERED_ENTRY, &sha256(&bytes), Map::new());
+        Ok(())
+    }
+
+    /// Appends a vault-level entry of `kind` with `content`, unless the chain already
+    /// holds one (an opening finds the same thing again, or a crash came after the
+    /// entry and before what was to follow it).
+    fn append_once(
+        &mut self,
+        kind: &str,
+        content: &[u8; 32],
+        meta: Map<String, Value>,
+    ) -> Result<()> {
         let known: bool = self
             .conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND content_sha256 = ?2)",
-                params![KEYS_ALTERED_ENTRY, content.to_vec()],
+                params![kind, content.to_vec()],
                 |r| r.get(0),
             )
             .map_err(map_err)?;
-        if !known {
-            let vault_id = self.vault_id.clone();
-            // Best effort, as the failed-unlock entry: a full disk must not keep her out.
-            let _ = self.write(|w| {
-                w.append(KEYS_ALTERED_ENTRY, &vault_id, &content, Map::new())
-                    .map(|_| ())
-            });
+        if known {
+            return Ok(());
         }
-        Ok(())
+        let vault_id = self.vault_id.clone();
+        self.write(|w| w.append(kind, &vault_id, content, meta).map(|_| ()))
     }
 
     /// True if the key file's slots were changed by someone without the master key

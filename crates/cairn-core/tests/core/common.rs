@@ -297,3 +297,23 @@ impl Authed for Vault {
         self
     }
 }
+
+/// The JSON line of the keys file in `dir`, parsed.
+pub fn keys_json(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("keys")).unwrap();
+    let line = text.lines().next().unwrap();
+    serde_json::from_str(line).unwrap()
+}
+
+/// Rewrites `dir/keys` with `edit` applied to its JSON and a recomputed checksum: what
+/// someone editing the file by hand would do.
+pub fn rewrite_keys(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut v = keys_json(dir);
+    edit(&mut v);
+    let line = serde_json::to_string(&v).unwrap();
+    std::fs::write(
+        dir.join("keys"),
+        format!("{line}\nsha256:{}\n", sha_hex(line.as_bytes())),
+    )
+    .unwrap();
+}

@@ -171,14 +171,22 @@ fn restore_refuses_a_fifo_keys_file_without_waiting() {
 #[test]
 fn redacting_never_wipes_through_a_link_planted_in_the_vault() {
     let mut t = TestVault::new();
+    let (id, outside) = file_with_its_blob_linked_outside(&mut t);
+    refused_as_unsafe(t.v().authed().redact(&id, "entered by mistake"));
+    assert_eq!(fs::read(&outside).unwrap(), b"a letter she keeps");
+}
+
+/// A stored file whose blob in the vault was replaced by a link to a letter of hers
+/// outside: its item id and the letter's path.
+#[cfg(unix)]
+fn file_with_its_blob_linked_outside(t: &mut TestVault) -> (String, PathBuf) {
     let b = add_bytes(t.v(), "b.jpg", &pseudo_random(40_000, 13));
     let outside = t.scratch("her-letter.txt");
     fs::write(&outside, b"a letter she keeps").unwrap();
     let blob = blob_files(&t.dir)[0].clone();
     fs::remove_file(&blob).unwrap();
     std::os::unix::fs::symlink(&outside, &blob).unwrap();
-    refused_as_unsafe(t.v().authed().redact(&b.id, "entered by mistake"));
-    assert_eq!(fs::read(&outside).unwrap(), b"a letter she keeps");
+    (b.id, outside)
 }
 
 #[test]
@@ -695,16 +703,11 @@ fn a_stick_dressed_as_a_backup_cut_short_is_not_overwritten() {
 #[test]
 fn a_refused_redaction_changes_nothing() {
     let mut t = TestVault::new();
-    let b = add_bytes(t.v(), "b.jpg", &pseudo_random(40_000, 32));
-    let outside = t.scratch("x.txt");
-    fs::write(&outside, b"x").unwrap();
-    let blob = blob_files(&t.dir)[0].clone();
-    fs::remove_file(&blob).unwrap();
-    std::os::unix::fs::symlink(&outside, &blob).unwrap();
-    refused_as_unsafe(t.v().authed().redact(&b.id, "entered by mistake"));
-    assert!(t.r().show(&b.id).unwrap().redaction.is_none());
+    let (id, _) = file_with_its_blob_linked_outside(&mut t);
+    refused_as_unsafe(t.v().authed().redact(&id, "entered by mistake"));
+    assert!(t.r().show(&id).unwrap().redaction.is_none());
     t.reopen();
-    assert!(t.r().show(&b.id).unwrap().record.is_some());
+    assert!(t.r().show(&id).unwrap().record.is_some());
 }
 
 /// Scrub never replaces a database it cannot open (another vault's backup, or one
@@ -745,19 +748,6 @@ fn scrub_and_backup_leave_what_is_not_theirs() {
     assert!(Vault::open_with_recovery(&stick, &t.code, TEST_OPEN).is_ok());
 }
 
-/// Rewrites `dir/keys` with `edit` applied to its JSON and a recomputed checksum.
-fn rewrite_keys_in(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-    let text = fs::read_to_string(dir.join("keys")).unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    edit(&mut v);
-    let line = serde_json::to_string(&v).unwrap();
-    fs::write(
-        dir.join("keys"),
-        format!("{line}\nsha256:{}\n", sha_hex(line.as_bytes())),
-    )
-    .unwrap();
-}
-
 /// Found by a red-team pass: a stick whose key file someone changed (both slots) was
 /// checked "nothing had decayed" and left so that nothing opened it. A check now puts
 /// the vault's key file back.
@@ -767,7 +757,7 @@ fn a_check_puts_back_a_key_file_changed_on_the_stick() {
     t.v().add_incident(incident("kept", "safe")).unwrap();
     let stick = t.scratch("stick");
     t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
-    rewrite_keys_in(&stick, |v| {
+    rewrite_keys(&stick, |v| {
         for slot in v["slots"].as_array_mut().unwrap() {
             if slot["kind"] == "passphrase" {
                 slot["kdf"]["t"] = 2.into();
@@ -800,7 +790,7 @@ fn a_change_found_on_the_stick_is_carried_not_taken_for_a_roll_back() {
     t.v().add_incident(incident("kept", "safe")).unwrap();
     let stick = t.scratch("stick");
     t.v().authed().backup(&stick, &NEVER, &|_| {}).unwrap();
-    rewrite_keys_in(&stick, |v| {
+    rewrite_keys(&stick, |v| {
         v["slots"].as_array_mut().unwrap().reverse();
     });
     let copy = open(&stick).expect("her passphrase opens the stick");

@@ -13,25 +13,6 @@ const PRODUCTION: OpenOptions = OpenOptions {
     allow_insecure_kdf: false,
 };
 
-/// The JSON line of the keys file, parsed.
-fn keys_json(dir: &Path) -> Value {
-    let text = fs::read_to_string(dir.join("keys")).unwrap();
-    let line = text.lines().next().unwrap();
-    serde_json::from_str(line).unwrap()
-}
-
-/// Rewrites the keys file with `edit` applied to its JSON and a recomputed checksum.
-fn rewrite_keys(dir: &Path, edit: impl FnOnce(&mut Value)) {
-    let mut v = keys_json(dir);
-    edit(&mut v);
-    let line = serde_json::to_string(&v).unwrap();
-    fs::write(
-        dir.join("keys"),
-        format!("{line}\nsha256:{}\n", sha_hex(line.as_bytes())),
-    )
-    .unwrap();
-}
-
 /// The passphrase slot's `kdf` object.
 fn pass_kdf(v: &mut Value) -> &mut Value {
     let slots = v["slots"].as_array_mut().unwrap();

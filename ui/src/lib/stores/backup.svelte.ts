@@ -1,6 +1,7 @@
 // Backups: the newest one (for the reminder) and the backup under way, kept outside
 // the screen so she can look elsewhere while it runs. One at a time; forgotten on lock.
 
+import type { Channel } from '@tauri-apps/api/core';
 import { api, progressChannel, toCairnError } from '../api';
 import type { BackupProgress, BackupReport, BackupStatus, ScrubReport } from '../bindings';
 import { reauth } from './reauth.svelte';
@@ -33,44 +34,37 @@ export class BackupJob {
     }
   }
 
-  /** Backs up to `dest`; false when another backup is still running. */
-  async run(dest: string): Promise<boolean> {
-    if (this.running) return false;
-    this.running = true;
-    this.failure = '';
-    this.done = null;
-    this.checked = null;
-    this.progress = null;
-    try {
-      const ch = progressChannel<BackupProgress>((p) => {
-        if (this.running) this.progress = p;
-      });
+  /** Backs up to `dest`; false when another backup or a check is still running. */
+  run(dest: string): Promise<boolean> {
+    return this.job(false, async (ch) => {
       this.done = await reauth.withPassphrase('back up to a new folder', (current) => api.backupNow(dest, current, ch));
-      await this.load();
-    } catch (e) {
-      this.failure = toCairnError(e).message;
-    } finally {
-      this.running = false;
-      this.progress = null;
-    }
-    return true;
+    });
   }
 
   /** Checks the backup in `dest` (reads every file back, puts right what decayed);
    * false when a backup or a check is still running. */
-  async check(dest: string): Promise<boolean> {
+  check(dest: string): Promise<boolean> {
+    return this.job(true, async (ch) => {
+      this.checked = await api.checkBackup(dest, ch);
+    });
+  }
+
+  /** Runs one backup or check at a time, with its progress, then reads the status
+   * again; a failure is kept as one sentence. */
+  private async job(checking: boolean, work: (ch: Channel<BackupProgress>) => Promise<void>): Promise<boolean> {
     if (this.running) return false;
     this.running = true;
+    this.checking = checking;
     this.failure = '';
     this.done = null;
     this.checked = null;
     this.progress = null;
-    this.checking = true;
     try {
-      const ch = progressChannel<BackupProgress>((p) => {
-        if (this.running) this.progress = p;
-      });
-      this.checked = await api.checkBackup(dest, ch);
+      await work(
+        progressChannel<BackupProgress>((p) => {
+          if (this.running) this.progress = p;
+        }),
+      );
       await this.load();
     } catch (e) {
       this.failure = toCairnError(e).message;
